@@ -1,0 +1,139 @@
+//! Two MCP servers in one actix-web app: `tools` at `/mcp/tools` and `math` at `/mcp/math`.
+//!
+//! Run with `cargo run -p quickstart` (listens on 127.0.0.1, port `$PORT` or 8000).
+
+use actix_web::{App, HttpServer};
+use mcp_core::{prompt, resource, tool, Error, Json, Server};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// Add two integers.
+#[tool(server = "tools", read_only, idempotent)]
+fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+/// Greet someone by name.
+#[tool(server = "tools")]
+async fn greet(
+    /// Who to greet
+    name: String,
+) -> String {
+    format!("Hello, {name}!")
+}
+
+/// Divide `a` by `b`.
+#[tool(server = "tools", read_only)]
+fn divide(
+    /// The dividend
+    a: f64,
+    /// The divisor; must not be zero
+    b: f64,
+) -> Result<f64, Error> {
+    if b == 0.0 {
+        return Err(Error::new("division by zero"));
+    }
+    Ok(a / b)
+}
+
+/// Word and character counts of a text.
+#[derive(Serialize, JsonSchema)]
+struct WordStats {
+    /// Number of whitespace-separated words
+    words: usize,
+    /// Number of characters
+    characters: usize,
+}
+
+/// Count the words and characters in a text.
+#[tool(server = "tools", read_only)]
+fn word_stats(text: String) -> Json<WordStats> {
+    Json(WordStats {
+        words: text.split_whitespace().count(),
+        characters: text.chars().count(),
+    })
+}
+
+/// The application's configuration.
+#[resource(server = "tools", uri = "config://app", mime_type = "application/json")]
+fn config() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "debug": true }))
+}
+
+const USERS: [(u64, &str); 3] = [(1, "Ada Lovelace"), (2, "Alan Turing"), (3, "Grace Hopper")];
+
+fn user_ids(prefix: &str) -> Vec<String> {
+    USERS
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .filter(|id| id.starts_with(prefix))
+        .collect()
+}
+
+/// A user's profile.
+#[resource(
+    server = "tools",
+    uri = "users://{id}/profile",
+    mime_type = "text/plain"
+)]
+async fn profile(#[complete(with = user_ids)] id: u64) -> Result<String, Error> {
+    USERS
+        .iter()
+        .find(|(uid, _)| *uid == id)
+        .map(|(uid, name)| format!("User {uid}: {name}"))
+        .ok_or_else(|| Error::not_found(format!("no user with id {id}")))
+}
+
+/// Summarise the given text.
+#[prompt(server = "tools")]
+fn summarise(
+    /// The text to summarise
+    text: String,
+    /// How to summarise: brief, detailed or bullet points
+    #[complete(values = ["brief", "detailed", "bullet points"])]
+    style: Option<String>,
+) -> String {
+    match style {
+        Some(style) => format!("Summarise the following ({style}):\n\n{text}"),
+        None => format!("Summarise the following:\n\n{text}"),
+    }
+}
+
+/// Multiply two integers.
+#[tool(server = "math", read_only, idempotent)]
+fn multiply(a: i64, b: i64) -> i64 {
+    a * b
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Built once, before the per-worker factory: lists and schemas are prepared here.
+    let tools = Server::builder("tools")
+        .version(env!("CARGO_PKG_VERSION"))
+        .instructions(
+            "Arithmetic, greetings, text statistics, user profiles and a summarising prompt.",
+        )
+        .collect()
+        .build()?;
+    let math = Server::builder("math")
+        .version(env!("CARGO_PKG_VERSION"))
+        .collect()
+        .build()?;
+
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8000);
+    println!(
+        "MCP servers on http://127.0.0.1:{port}/mcp/tools and http://127.0.0.1:{port}/mcp/math"
+    );
+    HttpServer::new(move || {
+        App::new()
+            .service(mcp_actix::scope("/mcp/tools", tools.clone()))
+            .service(mcp_actix::scope("/mcp/math", math.clone()))
+    })
+    .bind(("127.0.0.1", port))?
+    .run()
+    .await?;
+    Ok(())
+}

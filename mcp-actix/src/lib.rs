@@ -1,0 +1,173 @@
+//! Serve [`mcp_core`] MCP servers from [actix-web](https://actix.rs).
+//!
+//! [`scope`] turns a server into an `actix_web::Scope` with one MCP endpoint (Streamable
+//! HTTP: `POST` for messages, `DELETE` to end a legacy session). Mount as many as you like
+//! in one `App`, each at its own path with its own [`HttpConfig`].
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer};
+//! use mcp_actix::HttpConfig;
+//! use mcp_core::{tool, Server};
+//!
+//! /// Add two integers.
+//! #[tool(server = "math")]
+//! fn add(a: i64, b: i64) -> i64 { a + b }
+//!
+//! #[actix_web::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // Build once, outside the per-worker factory.
+//!     let math = Server::builder("math").collect().build()?;
+//!     HttpServer::new(move || {
+//!         App::new()
+//!             .service(mcp_actix::scope("/mcp/math", math.clone()))
+//!             .service(mcp_actix::scope(
+//!                 "/public/math",
+//!                 (math.clone(), HttpConfig::new().allow_any_host().allow_origin("https://app.example.com")),
+//!             ))
+//!     })
+//!     .bind(("127.0.0.1", 8000))?
+//!     .run()
+//!     .await?;
+//!     Ok(())
+//! }
+//! ```
+
+#![deny(missing_docs)]
+
+use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt as _;
+use mcp_core::http::{Endpoint, Headers, HttpBody};
+
+pub use mcp_core::http::HttpConfig;
+
+/// An `actix_web::Scope` at `path` serving `endpoint`: a [`mcp_core::Server`] (default
+/// settings), a `(Server, HttpConfig)` pair, or an [`Endpoint`].
+///
+/// The MCP endpoint is the scope's root, so `scope("/mcp/tools", server)` serves
+/// `POST /mcp/tools`. Add middleware with the returned scope's `.wrap(..)`.
+pub fn scope(path: &str, endpoint: impl Into<Mount>) -> actix_web::Scope {
+    let endpoint = endpoint.into().0;
+    web::scope(path)
+        .app_data(web::Data::new(endpoint))
+        .route("", web::route().to(handle))
+}
+
+/// What [`scope`] can mount.
+#[derive(Debug)]
+pub struct Mount(Endpoint);
+
+impl From<Endpoint> for Mount {
+    fn from(endpoint: Endpoint) -> Self {
+        Mount(endpoint)
+    }
+}
+
+impl From<mcp_core::Server> for Mount {
+    fn from(server: mcp_core::Server) -> Self {
+        Mount(server.into())
+    }
+}
+
+impl From<(mcp_core::Server, HttpConfig)> for Mount {
+    fn from((server, config): (mcp_core::Server, HttpConfig)) -> Self {
+        Mount(Endpoint::new(server, config))
+    }
+}
+
+struct ActixHeaders<'a>(&'a actix_web::http::header::HeaderMap);
+
+impl Headers for ActixHeaders<'_> {
+    fn get(&self, name: &str) -> Option<&[u8]> {
+        self.0.get(name).map(HeaderValue::as_bytes)
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.0.get_all(name).count()
+    }
+}
+
+/// Reads the body up to the limit; `None` when it is larger.
+async fn read_body(
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Option<web::Bytes>, actix_web::Error> {
+    let mut first: Option<web::Bytes> = None;
+    let mut rest: Option<web::BytesMut> = None;
+    let mut len = 0usize;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        len += chunk.len();
+        if len > limit {
+            return Ok(None);
+        }
+        match (&mut first, &mut rest) {
+            (None, _) => first = Some(chunk),
+            (Some(f), None) => {
+                let mut buf = web::BytesMut::with_capacity(len.max(f.len() * 2));
+                buf.extend_from_slice(f);
+                buf.extend_from_slice(&chunk);
+                rest = Some(buf);
+            }
+            (Some(_), Some(buf)) => buf.extend_from_slice(&chunk),
+        }
+    }
+    Ok(Some(match rest {
+        Some(buf) => buf.freeze(),
+        None => first.unwrap_or_default(),
+    }))
+}
+
+async fn handle(
+    req: HttpRequest,
+    payload: web::Payload,
+    endpoint: web::Data<Endpoint>,
+) -> HttpResponse {
+    let declared_too_large = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|n| n > endpoint.config().body_limit());
+    let body = if declared_too_large {
+        None
+    } else {
+        match read_body(payload, endpoint.config().body_limit()).await {
+            Ok(body) => body,
+            Err(err) => return HttpResponse::from_error(err),
+        }
+    };
+    let response = match body {
+        None => endpoint.payload_too_large(),
+        Some(body) => {
+            let info = req.connection_info();
+            let host = req
+                .headers()
+                .get(actix_web::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_else(|| info.host());
+            endpoint
+                .handle(mcp_core::http::HttpRequest {
+                    method: req.method().as_str(),
+                    host: Some(host),
+                    headers: &ActixHeaders(req.headers()),
+                    body: &body,
+                })
+                .await
+        }
+    };
+    let mut out = HttpResponse::build(
+        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    );
+    for (name, value) in response.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            out.insert_header((HeaderName::from_static(name), value));
+        }
+    }
+    match response.body {
+        HttpBody::Json(bytes) => out
+            .insert_header((CONTENT_TYPE, "application/json"))
+            .body(bytes),
+        _ => out.finish(),
+    }
+}

@@ -1,0 +1,864 @@
+//! The transport-agnostic dispatcher: parses one JSON-RPC message (borrowing from the body),
+//! checks it against the protocol revision in force, and runs the method.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use futures_util::FutureExt as _;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::json;
+use serde_json::value::RawValue;
+
+use crate::content::{PromptMessage, ResourceContents, ToolResult};
+use crate::error::{Error, ErrorKind};
+use crate::extract::InjectError;
+use crate::protocol::{self, code, RpcError, Version};
+use crate::registry::{PromptHandler, ResourceHandler, ToolHandler};
+use crate::server::{decode_cursor, Inner, Pages, Server, ToolEntry};
+use crate::session::Session;
+
+/// A boxed, sendable future, as returned by asynchronous handlers.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// `id` present, even as `null` (which a plain `Option` would hide).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&'de RawValue>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    jsonrpc: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    method: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    params: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    result: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    error: Option<&'a RawValue>,
+}
+
+/// The request `_meta` object, as far as the framework reads it.
+#[derive(Deserialize, Default)]
+pub(crate) struct Meta<'a> {
+    #[serde(borrow, default, rename = "io.modelcontextprotocol/protocolVersion")]
+    pub(crate) protocol_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "io.modelcontextprotocol/clientCapabilities")]
+    pub(crate) client_capabilities: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "io.modelcontextprotocol/clientInfo")]
+    pub(crate) client_info: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "io.modelcontextprotocol/logLevel")]
+    pub(crate) log_level: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type")]
+pub(crate) enum Reference<'a> {
+    #[serde(rename = "ref/prompt")]
+    Prompt {
+        #[serde(borrow)]
+        name: Cow<'a, str>,
+    },
+    #[serde(rename = "ref/resource")]
+    Resource {
+        #[serde(borrow)]
+        uri: Cow<'a, str>,
+    },
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CompleteArgument<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    value: Cow<'a, str>,
+}
+
+/// Every parameter any method reads; each method takes the ones it needs.
+#[derive(Deserialize, Default)]
+pub(crate) struct Params<'a> {
+    #[serde(borrow, default, rename = "_meta")]
+    pub(crate) meta: Option<Meta<'a>>,
+    #[serde(borrow, default)]
+    pub(crate) name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) uri: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) arguments: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub(crate) cursor: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "ref")]
+    pub(crate) reference: Option<Reference<'a>>,
+    #[serde(borrow, default)]
+    pub(crate) argument: Option<CompleteArgument<'a>>,
+    #[serde(borrow, default, rename = "protocolVersion")]
+    pub(crate) protocol_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) capabilities: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "clientInfo")]
+    pub(crate) client_info: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct MetaOnly<'a> {
+    #[serde(borrow, default, rename = "_meta")]
+    meta: Option<Meta<'a>>,
+}
+
+/// What kind of JSON-RPC message arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Request,
+    Notification,
+    Response,
+}
+
+/// A parsed message, borrowing from the request body.
+pub(crate) struct Message<'a> {
+    pub(crate) kind: Kind,
+    pub(crate) id: Option<&'a RawValue>,
+    pub(crate) method: Cow<'a, str>,
+    pub(crate) params: Params<'a>,
+    /// Set when `params` is present but malformed; answered with -32602 once the method is
+    /// known to exist.
+    pub(crate) params_error: Option<String>,
+}
+
+/// An answer ready to send: HTTP status (transports without one ignore it) and body.
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+    pub(crate) new_session: Option<Arc<Session>>,
+}
+
+impl Reply {
+    pub(crate) fn ok(body: Vec<u8>) -> Reply {
+        Reply {
+            status: 200,
+            body,
+            new_session: None,
+        }
+    }
+
+    pub(crate) fn accepted() -> Reply {
+        Reply {
+            status: 202,
+            body: Vec::new(),
+            new_session: None,
+        }
+    }
+
+    pub(crate) fn error(status: u16, id: Option<&RawValue>, err: &RpcError) -> Reply {
+        Reply {
+            status,
+            body: protocol::error_bytes(id, err),
+            new_session: None,
+        }
+    }
+}
+
+fn valid_id(id: &RawValue) -> bool {
+    let text = id.get();
+    match text.as_bytes().first() {
+        Some(b'"') => true,
+        Some(b'-' | b'0'..=b'9') => !text.contains(['.', 'e', 'E']),
+        _ => false,
+    }
+}
+
+/// Parses one message. Failures come back as ready replies (-32700 or -32600, HTTP 400).
+pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Reply> {
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if first == Some(b'[') {
+        return Err(Reply::error(
+            400,
+            None,
+            &RpcError::new(
+                code::INVALID_REQUEST,
+                "Invalid Request: batches are not supported; send one JSON-RPC message per request",
+            ),
+        ));
+    }
+    let env: Envelope<'_> = match serde_json::from_slice(body) {
+        Ok(env) => env,
+        Err(err) => {
+            let (code, message) = if err.is_data() {
+                (
+                    code::INVALID_REQUEST,
+                    "Invalid Request: expected a JSON-RPC 2.0 message object",
+                )
+            } else {
+                (code::PARSE_ERROR, "Parse error: the body is not valid JSON")
+            };
+            return Err(Reply::error(
+                400,
+                None,
+                &RpcError::new(code, message).with_data(json!({"detail": err.to_string()})),
+            ));
+        }
+    };
+    let invalid = |id: Option<&RawValue>, why: &'static str| {
+        let id = id.filter(|i| valid_id(i));
+        Err(Reply::error(
+            400,
+            id,
+            &RpcError::new(code::INVALID_REQUEST, why),
+        ))
+    };
+    if env.jsonrpc.as_deref() != Some("2.0") {
+        return invalid(env.id, "Invalid Request: `jsonrpc` must be \"2.0\"");
+    }
+    if let Some(id) = env.id {
+        if !valid_id(id) {
+            return invalid(None, "Invalid Request: `id` must be a string or an integer");
+        }
+    }
+    let kind = match (
+        &env.method,
+        env.id,
+        env.result.is_some() || env.error.is_some(),
+    ) {
+        (Some(_), Some(_), false) => Kind::Request,
+        (Some(_), None, false) => Kind::Notification,
+        (None, Some(_), true) => Kind::Response,
+        _ => {
+            return invalid(
+                env.id,
+                "Invalid Request: not a request, notification or response",
+            )
+        }
+    };
+    let (params, params_error) = match env.params {
+        None => (Params::default(), None),
+        Some(raw) => match serde_json::from_str::<Params<'_>>(raw.get()) {
+            Ok(p) => (p, None),
+            Err(err) => {
+                // Keep `_meta` readable for the envelope checks if it alone is well formed.
+                let meta = serde_json::from_str::<MetaOnly<'_>>(raw.get())
+                    .ok()
+                    .and_then(|m| m.meta);
+                (
+                    Params {
+                        meta,
+                        ..Params::default()
+                    },
+                    Some(strip_position(&err.to_string())),
+                )
+            }
+        },
+    };
+    Ok(Message {
+        kind,
+        id: env.id,
+        method: env.method.unwrap_or(Cow::Borrowed("")),
+        params,
+        params_error,
+    })
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// What a handler sees of the request, beyond its arguments.
+pub struct RequestScope<'a> {
+    pub(crate) server: &'a Inner,
+    pub(crate) version: Version,
+    pub(crate) id: &'a RawValue,
+    pub(crate) meta: Option<&'a Meta<'a>>,
+    pub(crate) session: Option<&'a Session>,
+}
+
+impl RequestScope<'_> {
+    pub(crate) fn client_info(&self) -> Option<&RawValue> {
+        match self.session {
+            Some(s) => s.client_info.as_deref(),
+            None => self.meta.and_then(|m| m.client_info),
+        }
+    }
+
+    pub(crate) fn client_capabilities(&self) -> Option<&RawValue> {
+        match self.session {
+            Some(s) => s.client_capabilities.as_deref(),
+            None => self.meta.and_then(|m| m.client_capabilities),
+        }
+    }
+}
+
+/// A tool's raw arguments.
+pub struct ToolArgs<'a> {
+    raw: Option<&'a RawValue>,
+    tool: &'static str,
+}
+
+impl ToolArgs<'_> {
+    /// Deserializes the arguments; on failure, an `isError` result naming the field.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ToolResult> {
+        let text = match self.raw.map(RawValue::get) {
+            None | Some("null") => "{}",
+            Some(text) => text,
+        };
+        match serde_json::from_str(text) {
+            Ok(value) => Ok(value),
+            Err(_) => {
+                // Run again, tracking the path, only to explain the failure.
+                let de = &mut serde_json::Deserializer::from_str(text);
+                let detail = match serde_path_to_error::deserialize::<_, T>(de) {
+                    Ok(_) => "invalid arguments".to_string(),
+                    Err(err) => {
+                        let path = err.path().to_string();
+                        let inner = strip_position(&err.into_inner().to_string());
+                        if path == "." || path.is_empty() {
+                            inner
+                        } else {
+                            format!("`{path}`: {inner}")
+                        }
+                    }
+                };
+                Err(ToolResult::error(format!(
+                    "Invalid arguments for tool `{}`: {detail}",
+                    self.tool
+                )))
+            }
+        }
+    }
+}
+
+/// A resource read: the URI and, for templates, the variable values.
+pub struct ResourceRequest<'a> {
+    uri: &'a str,
+    vars: Vec<(String, String)>,
+    mime_type: Option<&'static str>,
+}
+
+impl ResourceRequest<'_> {
+    /// The URI being read.
+    pub fn uri(&self) -> &str {
+        self.uri
+    }
+
+    /// The resource's declared MIME type.
+    pub fn mime_type(&self) -> Option<&'static str> {
+        self.mime_type
+    }
+
+    /// A required template variable, parsed; `None` when absent or unparsable (the URI then
+    /// does not match this template).
+    pub fn var<T: FromStr>(&self, name: &str) -> Option<T> {
+        self.vars.iter().find(|(n, _)| n == name)?.1.parse().ok()
+    }
+
+    /// An optional template variable; `Err` when present but unparsable.
+    #[allow(clippy::result_unit_err)]
+    pub fn var_opt<T: FromStr>(&self, name: &str) -> Result<Option<T>, ()> {
+        match self.vars.iter().find(|(n, _)| n == name) {
+            None => Ok(None),
+            Some((_, v)) => v.parse().map(Some).map_err(|_| ()),
+        }
+    }
+}
+
+/// What a resource handler produced.
+pub enum ReadOutcome {
+    /// The contents.
+    Contents(Vec<ResourceContents>),
+    /// The URI does not fit this template (a variable did not parse); try the next one.
+    NoMatch,
+    /// The handler failed.
+    Failed(Error),
+}
+
+impl ReadOutcome {
+    /// An injected parameter was unavailable.
+    pub fn from_injection(err: InjectError) -> Self {
+        ReadOutcome::Failed(Error::new(err.0))
+    }
+}
+
+/// A prompt's arguments (strings on the wire).
+pub struct PromptArgs<'a> {
+    values: Vec<(Cow<'a, str>, String)>,
+}
+
+impl PromptArgs<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A required argument, parsed.
+    pub fn required<T: FromStr>(&self, name: &str) -> Result<T, PromptOutcome>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.get(name) {
+            None => Err(PromptOutcome::Failed(Error::invalid_params(format!(
+                "Missing required argument `{name}`"
+            )))),
+            Some(v) => parse_arg(name, v),
+        }
+    }
+
+    /// An optional argument, parsed.
+    pub fn optional<T: FromStr>(&self, name: &str) -> Result<Option<T>, PromptOutcome>
+    where
+        T::Err: std::fmt::Display,
+    {
+        self.get(name).map(|v| parse_arg(name, v)).transpose()
+    }
+}
+
+fn parse_arg<T: FromStr>(name: &str, value: &str) -> Result<T, PromptOutcome>
+where
+    T::Err: std::fmt::Display,
+{
+    value.parse().map_err(|e: T::Err| {
+        PromptOutcome::Failed(Error::invalid_params(format!(
+            "Invalid value for argument `{name}`: {e}"
+        )))
+    })
+}
+
+/// What a prompt handler produced.
+pub enum PromptOutcome {
+    /// The messages.
+    Messages(Vec<PromptMessage>),
+    /// The handler failed.
+    Failed(Error),
+}
+
+impl PromptOutcome {
+    /// An injected parameter was unavailable.
+    pub fn from_injection(err: InjectError) -> Self {
+        PromptOutcome::Failed(Error::new(err.0))
+    }
+}
+
+type MethodResult = Result<Vec<u8>, RpcError>;
+
+fn invalid_params(message: impl Into<Cow<'static, str>>) -> RpcError {
+    RpcError::new(code::INVALID_PARAMS, message)
+}
+
+impl Server {
+    /// Whether `method` is served in `version`, given the capabilities this server has.
+    pub(crate) fn knows(&self, method: &str, version: Version) -> bool {
+        let s = &self.inner;
+        match method {
+            "tools/list" | "tools/call" => !s.tools.is_empty(),
+            "resources/list" | "resources/templates/list" | "resources/read" => {
+                !s.resources.is_empty() || !s.templates.is_empty()
+            }
+            "prompts/list" | "prompts/get" => !s.prompts.is_empty(),
+            "completion/complete" => s.has_completions,
+            "server/discover" => version.is_modern(),
+            "ping" | "initialize" => !version.is_modern(),
+            _ => false,
+        }
+    }
+
+    /// Runs one request or notification in `version`. `session` is the legacy session.
+    pub(crate) async fn dispatch(
+        &self,
+        msg: &Message<'_>,
+        version: Version,
+        session: Option<&Arc<Session>>,
+    ) -> Reply {
+        match msg.kind {
+            Kind::Notification => {
+                if msg.method == "notifications/initialized" {
+                    if let Some(s) = session {
+                        s.initialized.store(true, Ordering::Relaxed);
+                    }
+                }
+                return Reply::accepted();
+            }
+            // Answers to server-to-client requests; none are outstanding in this version.
+            Kind::Response => return Reply::accepted(),
+            Kind::Request => {}
+        }
+        let id = msg.id.expect("requests have ids");
+        let method = msg.method.as_ref();
+        if !self.knows(method, version) {
+            let status = if version.is_modern() { 404 } else { 200 };
+            return Reply::error(
+                status,
+                Some(id),
+                &RpcError::new(
+                    code::METHOD_NOT_FOUND,
+                    format!("Method not found: {method}"),
+                ),
+            );
+        }
+        if let Some(why) = &msg.params_error {
+            return Reply::error(
+                200,
+                Some(id),
+                &invalid_params(format!("Invalid params: {why}")),
+            );
+        }
+        let scope = RequestScope {
+            server: &self.inner,
+            version,
+            id,
+            meta: msg.params.meta.as_ref(),
+            session: session.map(|s| &**s),
+        };
+        let result = match method {
+            "initialize" => return self.initialize(msg, id),
+            "ping" => Ok(protocol::result_bytes(id, b"{}")),
+            "server/discover" => Ok(protocol::result_bytes(id, &self.inner.v(version).hello)),
+            "tools/list" => self.page(&self.inner.v(version).tools, msg, id),
+            "resources/list" => self.page(&self.inner.v(version).resources, msg, id),
+            "resources/templates/list" => self.page(&self.inner.v(version).templates, msg, id),
+            "prompts/list" => self.page(&self.inner.v(version).prompts, msg, id),
+            "tools/call" => self.call_tool(msg, &scope).await,
+            "resources/read" => self.read_resource(msg, &scope).await,
+            "prompts/get" => self.get_prompt(msg, &scope).await,
+            "completion/complete" => self.complete(msg, &scope),
+            _ => unreachable!("knows() covers every method"),
+        };
+        match result {
+            Ok(body) => Reply::ok(body),
+            Err(err) => Reply::error(200, Some(id), &err),
+        }
+    }
+
+    fn initialize(&self, msg: &Message<'_>, id: &RawValue) -> Reply {
+        let Some(requested) = msg.params.protocol_version.as_deref() else {
+            return Reply::error(
+                200,
+                Some(id),
+                &invalid_params("Invalid params: `protocolVersion` is required"),
+            );
+        };
+        let version = Version::parse(requested)
+            .filter(|v| !v.is_modern())
+            .unwrap_or(Version::LATEST_LEGACY);
+        let session = self.inner.sessions.create(
+            version,
+            msg.params.capabilities.map(ToOwned::to_owned),
+            msg.params.client_info.map(ToOwned::to_owned),
+        );
+        tracing::debug!(server = %self.inner.info.name, session = %session.id, version = version.as_str(), "session started");
+        let mut reply = Reply::ok(protocol::result_bytes(id, &self.inner.v(version).hello));
+        reply.new_session = Some(session);
+        reply
+    }
+
+    fn page(&self, pages: &Pages, msg: &Message<'_>, id: &RawValue) -> MethodResult {
+        let index = match msg.params.cursor.as_deref() {
+            None => 0,
+            Some(cursor) => decode_cursor(cursor)
+                .filter(|i| *i < pages.len())
+                .ok_or_else(|| invalid_params("Invalid params: unknown pagination cursor"))?,
+        };
+        Ok(protocol::result_bytes(id, &pages[index]))
+    }
+
+    async fn call_tool(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
+        let name = msg
+            .params
+            .name
+            .as_deref()
+            .ok_or_else(|| invalid_params("Invalid params: `name` is required"))?;
+        let entry = self
+            .inner
+            .tool_index
+            .get(name)
+            .map(|&i| &self.inner.tools[i])
+            .ok_or_else(|| invalid_params(format!("Unknown tool: {name}")))?;
+        if let Some(args) = msg.params.arguments {
+            if !args.get().starts_with('{') && args.get() != "null" {
+                return Err(invalid_params(
+                    "Invalid params: `arguments` must be an object",
+                ));
+            }
+        }
+        let args = ToolArgs {
+            raw: msg.params.arguments,
+            tool: entry.def.name,
+        };
+        let result = match entry.def.handler {
+            ToolHandler::Sync(f) => std::panic::catch_unwind(AssertUnwindSafe(|| f(args, scope)))
+                .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic)),
+            ToolHandler::Async(f) => AssertUnwindSafe(async move { f(args, scope).await })
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic)),
+        };
+        let mut buf = Vec::with_capacity(128);
+        protocol::begin_result(&mut buf, scope.id);
+        write_tool_result(&mut buf, &result, entry, scope.version);
+        protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
+        buf.push(b'}');
+        Ok(buf)
+    }
+
+    async fn read_resource(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
+        let uri = msg
+            .params
+            .uri
+            .as_deref()
+            .ok_or_else(|| invalid_params("Invalid params: `uri` is required"))?;
+        let mut outcome = ReadOutcome::NoMatch;
+        if let Some(&i) = self.inner.resource_index.get(uri) {
+            let def = self.inner.resources[i].def;
+            let req = ResourceRequest {
+                uri,
+                vars: Vec::new(),
+                mime_type: def.mime_type,
+            };
+            outcome = run_resource(def.handler, &req, scope).await;
+        } else {
+            for t in &self.inner.templates {
+                let Some(vars) = t.template.matches(uri) else {
+                    continue;
+                };
+                let req = ResourceRequest {
+                    uri,
+                    vars,
+                    mime_type: t.def.mime_type,
+                };
+                outcome = run_resource(t.def.handler, &req, scope).await;
+                if !matches!(outcome, ReadOutcome::NoMatch) {
+                    break;
+                }
+            }
+        }
+        let not_found = |message: String| {
+            let code = if scope.version.is_modern() {
+                code::INVALID_PARAMS
+            } else {
+                code::RESOURCE_NOT_FOUND
+            };
+            RpcError::new(code, message).with_data(json!({ "uri": uri }))
+        };
+        let contents = match outcome {
+            ReadOutcome::Contents(c) if c.is_empty() => {
+                return Err(RpcError::new(
+                    code::INTERNAL_ERROR,
+                    "The resource returned no contents",
+                ))
+            }
+            ReadOutcome::Contents(c) => c,
+            ReadOutcome::NoMatch => return Err(not_found(format!("Resource not found: {uri}"))),
+            ReadOutcome::Failed(err) => {
+                return Err(match err.kind {
+                    ErrorKind::NotFound => not_found(err.message),
+                    ErrorKind::InvalidParams => invalid_params(err.message),
+                    ErrorKind::Failed => RpcError::new(code::INTERNAL_ERROR, err.message),
+                })
+            }
+        };
+        let mut buf = Vec::with_capacity(128);
+        protocol::begin_result(&mut buf, scope.id);
+        buf.extend_from_slice(b"{\"contents\":");
+        serde_json::to_writer(&mut buf, &contents).map_err(internal)?;
+        buf.push(b'}');
+        protocol::close_result(&mut buf, &self.inner.v(scope.version).read_suffix);
+        buf.push(b'}');
+        Ok(buf)
+    }
+
+    async fn get_prompt(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
+        let name = msg
+            .params
+            .name
+            .as_deref()
+            .ok_or_else(|| invalid_params("Invalid params: `name` is required"))?;
+        let def = self
+            .inner
+            .prompt_index
+            .get(name)
+            .map(|&i| self.inner.prompts[i].def)
+            .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?;
+        let args = prompt_args(msg.params.arguments)?;
+        let outcome = match def.handler {
+            PromptHandler::Sync(f) => {
+                std::panic::catch_unwind(AssertUnwindSafe(|| f(&args, scope)))
+                    .unwrap_or_else(|p| PromptOutcome::Failed(panicked("prompt", def.name, &p)))
+            }
+            PromptHandler::Async(f) => AssertUnwindSafe(async { f(&args, scope).await })
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|p| PromptOutcome::Failed(panicked("prompt", def.name, &p))),
+        };
+        let messages = match outcome {
+            PromptOutcome::Messages(m) => m,
+            PromptOutcome::Failed(err) => {
+                return Err(match err.kind {
+                    ErrorKind::InvalidParams | ErrorKind::NotFound => invalid_params(err.message),
+                    ErrorKind::Failed => RpcError::new(code::INTERNAL_ERROR, err.message),
+                })
+            }
+        };
+        let mut buf = Vec::with_capacity(128);
+        protocol::begin_result(&mut buf, scope.id);
+        buf.push(b'{');
+        if let Some(d) = def.description {
+            buf.extend_from_slice(b"\"description\":");
+            serde_json::to_writer(&mut buf, d).map_err(internal)?;
+            buf.push(b',');
+        }
+        buf.extend_from_slice(b"\"messages\":");
+        serde_json::to_writer(&mut buf, &messages).map_err(internal)?;
+        buf.push(b'}');
+        protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
+        buf.push(b'}');
+        Ok(buf)
+    }
+
+    fn complete(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
+        let reference = msg
+            .params
+            .reference
+            .as_ref()
+            .ok_or_else(|| invalid_params("Invalid params: `ref` is required"))?;
+        let argument = msg
+            .params
+            .argument
+            .as_ref()
+            .ok_or_else(|| invalid_params("Invalid params: `argument` is required"))?;
+        let completions = match reference {
+            Reference::Prompt { name } => {
+                let &i = self
+                    .inner
+                    .prompt_index
+                    .get(name.as_ref())
+                    .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?;
+                self.inner.prompts[i].def.completions
+            }
+            Reference::Resource { uri } => {
+                self.inner
+                    .templates
+                    .iter()
+                    .map(|t| t.def)
+                    .chain(self.inner.resources.iter().map(|r| r.def))
+                    .find(|d| d.uri == uri.as_ref())
+                    .ok_or_else(|| invalid_params(format!("Unknown resource template: {uri}")))?
+                    .completions
+            }
+        };
+        let mut values = match completions.iter().find(|c| c.argument == argument.name.as_ref()) {
+            Some(c) => std::panic::catch_unwind(AssertUnwindSafe(|| (c.complete)(&argument.value)))
+                .unwrap_or_else(|p| {
+                    tracing::error!(argument = %argument.name, panic = panic_text(&p), "completion panicked");
+                    Vec::new()
+                }),
+            None => Vec::new(),
+        };
+        let total = values.len();
+        values.truncate(100);
+        let body = json!({"completion": {"values": values, "total": total, "hasMore": total > values.len()}});
+        let mut buf = Vec::with_capacity(128);
+        protocol::begin_result(&mut buf, scope.id);
+        serde_json::to_writer(&mut buf, &body).map_err(internal)?;
+        protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
+        buf.push(b'}');
+        Ok(buf)
+    }
+}
+
+async fn run_resource(
+    handler: ResourceHandler,
+    req: &ResourceRequest<'_>,
+    scope: &RequestScope<'_>,
+) -> ReadOutcome {
+    match handler {
+        ResourceHandler::Sync(f) => std::panic::catch_unwind(AssertUnwindSafe(|| f(req, scope)))
+            .unwrap_or_else(|p| ReadOutcome::Failed(panicked("resource", req.uri, &p))),
+        ResourceHandler::Async(f) => AssertUnwindSafe(async { f(req, scope).await })
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|p| ReadOutcome::Failed(panicked("resource", req.uri, &p))),
+    }
+}
+
+fn prompt_args(raw: Option<&RawValue>) -> Result<PromptArgs<'_>, RpcError> {
+    let Some(raw) = raw.filter(|r| r.get() != "null") else {
+        return Ok(PromptArgs { values: Vec::new() });
+    };
+    let map: Vec<(Cow<'_, str>, serde_json::Value)> = serde_json::from_str::<
+        serde_json::Map<String, serde_json::Value>,
+    >(raw.get())
+    .map_err(|_| invalid_params("Invalid params: `arguments` must be an object of strings"))?
+    .into_iter()
+    .map(|(k, v)| (Cow::Owned(k), v))
+    .collect();
+    let mut values = Vec::with_capacity(map.len());
+    for (name, value) in map {
+        let text = match value {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Null => continue,
+            _ => {
+                return Err(invalid_params(format!(
+                    "Invalid params: argument `{name}` must be a string"
+                )))
+            }
+        };
+        values.push((name, text));
+    }
+    Ok(PromptArgs { values })
+}
+
+fn write_tool_result(buf: &mut Vec<u8>, result: &ToolResult, entry: &ToolEntry, version: Version) {
+    buf.extend_from_slice(b"{\"content\":");
+    serde_json::to_writer(&mut *buf, &result.content).expect("content serializes");
+    if version >= Version::V2025_06_18 {
+        if let Some(structured) = &result.structured {
+            let text = structured.get();
+            if entry.wrap_output || !text.starts_with('{') {
+                buf.extend_from_slice(b",\"structuredContent\":{\"result\":");
+                buf.extend_from_slice(text.as_bytes());
+                buf.push(b'}');
+            } else {
+                buf.extend_from_slice(b",\"structuredContent\":");
+                buf.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+    if result.is_error {
+        buf.extend_from_slice(b",\"isError\":true");
+    }
+    buf.push(b'}');
+}
+
+fn internal(err: serde_json::Error) -> RpcError {
+    tracing::error!(error = %err, "serializing a result failed");
+    RpcError::new(code::INTERNAL_ERROR, "Internal error")
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("non-string panic payload")
+}
+
+fn tool_panicked(name: &str, panic: &(dyn std::any::Any + Send)) -> ToolResult {
+    tracing::error!(tool = name, panic = panic_text(panic), "tool panicked");
+    ToolResult::error(format!("Tool `{name}` failed with an internal error."))
+}
+
+fn panicked(kind: &str, name: &str, panic: &(dyn std::any::Any + Send)) -> Error {
+    tracing::error!(kind, name, panic = panic_text(panic), "handler panicked");
+    Error::new(format!("The {kind} handler failed with an internal error."))
+}

@@ -1,0 +1,653 @@
+//! Streamable HTTP, independent of any web framework: validates one HTTP exchange, picks the
+//! protocol era for it, and answers.
+//!
+//! Web-framework adapters (such as `mcp-actix`) convert their request into an
+//! [`HttpRequest`], call [`Endpoint::handle`], and send the [`HttpResponse`] back. Everything
+//! protocol-specific happens here:
+//!
+//! - `Host` and `Origin` checks against DNS rebinding (403);
+//! - `Content-Type` (415), JSON-RPC shape (400 with -32700 / -32600);
+//! - era selection per request: an `initialize` request, or a request on an `Mcp-Session-Id`,
+//!   uses the session revisions (2025-03-26 to 2025-11-25); a request carrying the `_meta`
+//!   envelope, or a `2026-07-28` `MCP-Protocol-Version` header, uses the stateless revision;
+//! - stateless revision: the envelope (400, -32602), `MCP-Protocol-Version`, `Mcp-Method` and
+//!   `Mcp-Name` headers (400, -32020), supported versions (400, -32022), unknown methods
+//!   (404, -32601);
+//! - session revisions: `Mcp-Session-Id` issued on `initialize`, required afterwards (400
+//!   when missing, 404 when unknown), ended by `DELETE`.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use serde_json::json;
+use serde_json::value::RawValue;
+
+use crate::dispatch::{self, Kind, Message, Reply};
+use crate::protocol::{code, RpcError, Version};
+use crate::server::Server;
+
+/// HTTP settings of one mounted server.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    allowed_hosts: Option<Vec<String>>,
+    allowed_origins: Vec<String>,
+    any_origin: bool,
+    max_body_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            allowed_hosts: Some(Vec::new()),
+            allowed_origins: Vec::new(),
+            any_origin: false,
+            max_body_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+const LOOPBACK: [&str; 4] = ["localhost", "127.0.0.1", "[::1]", "::1"];
+
+impl HttpConfig {
+    /// The defaults: only loopback `Host` names (`localhost`, `127.0.0.1`, `[::1]`, any
+    /// port), only same-host or loopback `Origin`s, 4 MiB bodies.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also accepts requests whose `Host` is `host` (a name, or `name:port`). Needed when
+    /// the server is reached under a public name.
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        if let Some(hosts) = &mut self.allowed_hosts {
+            hosts.push(host.into().to_ascii_lowercase());
+        }
+        self
+    }
+
+    /// Accepts any `Host` (for servers behind a proxy that checks it). Weakens DNS-rebinding
+    /// protection for servers on a local machine.
+    pub fn allow_any_host(mut self) -> Self {
+        self.allowed_hosts = None;
+        self
+    }
+
+    /// Also accepts browser requests from `origin` (e.g. `"https://app.example.com"`).
+    pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
+        self.allowed_origins
+            .push(normalize_origin(&origin.into()).unwrap_or_default());
+        self
+    }
+
+    /// Accepts browser requests from any origin.
+    pub fn allow_any_origin(mut self) -> Self {
+        self.any_origin = true;
+        self
+    }
+
+    /// Largest accepted request body (default 4 MiB); larger bodies get 413.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// The body limit, for adapters that read the body.
+    pub fn body_limit(&self) -> usize {
+        self.max_body_bytes
+    }
+}
+
+/// Access to request headers. Names are matched case-insensitively by the implementation.
+pub trait Headers {
+    /// The value of the first header called `name`.
+    fn get(&self, name: &str) -> Option<&[u8]>;
+    /// How many headers called `name` there are.
+    fn count(&self, name: &str) -> usize;
+}
+
+/// One HTTP request, as the adapter saw it.
+pub struct HttpRequest<'a> {
+    /// `GET`, `POST`, `DELETE`, ...
+    pub method: &'a str,
+    /// The `Host` (or `:authority`) of the request.
+    pub host: Option<&'a str>,
+    /// The headers.
+    pub headers: &'a dyn Headers,
+    /// The whole body (the adapter enforces [`HttpConfig::body_limit`]).
+    pub body: &'a [u8],
+}
+
+/// The body of an [`HttpResponse`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum HttpBody {
+    /// No body.
+    Empty,
+    /// One JSON document (`Content-Type: application/json`).
+    Json(Vec<u8>),
+}
+
+/// The answer to send.
+#[derive(Debug)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Extra headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// Body.
+    pub body: HttpBody,
+}
+
+impl HttpResponse {
+    fn from_reply(reply: Reply) -> HttpResponse {
+        let mut headers = Vec::new();
+        if let Some(session) = &reply.new_session {
+            headers.push(("mcp-session-id", session.id.to_string()));
+        }
+        HttpResponse {
+            status: reply.status,
+            headers,
+            body: if reply.body.is_empty() {
+                HttpBody::Empty
+            } else {
+                HttpBody::Json(reply.body)
+            },
+        }
+    }
+
+    fn error(status: u16, id: Option<&RawValue>, err: &RpcError) -> HttpResponse {
+        HttpResponse::from_reply(Reply::error(status, id, err))
+    }
+}
+
+/// A [`Server`] with the HTTP settings it is mounted with. Cheap to clone.
+#[derive(Clone)]
+pub struct Endpoint {
+    server: Server,
+    config: Arc<HttpConfig>,
+}
+
+impl From<Server> for Endpoint {
+    fn from(server: Server) -> Self {
+        Endpoint::new(server, HttpConfig::default())
+    }
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("server", &self.server.name())
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+fn header<'a>(req: &HttpRequest<'a>, name: &str) -> Result<Option<&'a str>, ()> {
+    match req.headers.get(name) {
+        None => Ok(None),
+        Some(bytes) => std::str::from_utf8(bytes)
+            .map(|s| Some(s.trim()))
+            .map_err(|_| ()),
+    }
+}
+
+fn server_error(message: String) -> RpcError {
+    RpcError::new(code::SERVER_ERROR, message)
+}
+
+fn mismatch(header_value: Option<&str>, body: String) -> RpcError {
+    RpcError::new(
+        code::HEADER_MISMATCH,
+        format!("Bad Request: the request headers and body disagree: {body}"),
+    )
+    .with_data(json!({"mismatch": {"header": header_value.unwrap_or("(missing)"), "body": body}}))
+}
+
+const LOG_LEVELS: [&str; 8] = [
+    "debug",
+    "info",
+    "notice",
+    "warning",
+    "error",
+    "critical",
+    "alert",
+    "emergency",
+];
+
+/// Decodes the `=?base64?...?=` form of header values.
+fn decode_header_value(value: &str) -> Option<String> {
+    match value
+        .strip_prefix("=?base64?")
+        .and_then(|v| v.strip_suffix("?="))
+    {
+        None => Some(value.to_string()),
+        Some(b64) => base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok()),
+    }
+}
+
+impl Endpoint {
+    /// Mounts `server` with `config`.
+    pub fn new(server: Server, config: HttpConfig) -> Self {
+        Endpoint {
+            server,
+            config: Arc::new(config),
+        }
+    }
+
+    /// The server.
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
+    /// The HTTP settings.
+    pub fn config(&self) -> &HttpConfig {
+        &self.config
+    }
+
+    /// The 413 answer for a body over the limit.
+    pub fn payload_too_large(&self) -> HttpResponse {
+        HttpResponse::error(
+            413,
+            None,
+            &server_error(format!(
+                "Payload Too Large: the body exceeds {} bytes",
+                self.config.max_body_bytes
+            )),
+        )
+    }
+
+    /// Answers one HTTP request.
+    pub async fn handle(&self, req: HttpRequest<'_>) -> HttpResponse {
+        if let Err(resp) = self.check_host_and_origin(&req) {
+            return resp;
+        }
+        match req.method {
+            "POST" => self.post(&req).await,
+            "DELETE" => self.delete(&req),
+            _ => {
+                let mut resp =
+                    HttpResponse::error(405, None, &server_error("Method not allowed.".into()));
+                resp.headers.push(("allow", "POST, DELETE".into()));
+                resp
+            }
+        }
+    }
+
+    fn check_host_and_origin(&self, req: &HttpRequest<'_>) -> Result<(), HttpResponse> {
+        let forbid = |what: &str, value: &str| {
+            tracing::warn!(server = self.server.name(), "{what} rejected: {value}");
+            Err(HttpResponse::error(
+                403,
+                None,
+                &server_error(format!("Invalid {what}: {value}")),
+            ))
+        };
+        let host = req.host.unwrap_or("").trim().to_ascii_lowercase();
+        let host_name = host_name(&host);
+        if let Some(allowed) = &self.config.allowed_hosts {
+            let ok = LOOPBACK.contains(&host_name)
+                || allowed.iter().any(|a| *a == host || *a == host_name);
+            if !ok {
+                return forbid("Host", if host.is_empty() { "(missing)" } else { &host });
+            }
+        }
+        if req.headers.count("origin") > 1 {
+            return forbid("Origin", "several Origin headers");
+        }
+        let Some(origin) = req.headers.get("origin") else {
+            return Ok(());
+        };
+        if self.config.any_origin {
+            return Ok(());
+        }
+        let origin = String::from_utf8_lossy(origin);
+        let Some(normalized) = normalize_origin(&origin) else {
+            return forbid("Origin", &origin);
+        };
+        let origin_host = url::Url::parse(&normalized)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default();
+        let allowed = self.config.allowed_origins.contains(&normalized)
+            || (!origin_host.is_empty() && origin_host == host_name)
+            || (LOOPBACK.contains(&origin_host.as_str()) && LOOPBACK.contains(&host_name));
+        if allowed {
+            Ok(())
+        } else {
+            forbid("Origin", &origin_host_or(&origin, &origin_host))
+        }
+    }
+
+    fn delete(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        let sessions = &self.server.inner.sessions;
+        match header(req, "mcp-session-id") {
+            Ok(Some(id)) if sessions.remove(id) => HttpResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: HttpBody::Empty,
+            },
+            Ok(Some(_)) => {
+                HttpResponse::error(404, None, &RpcError::new(-32001, "Session not found"))
+            }
+            _ => HttpResponse::error(
+                400,
+                None,
+                &server_error("Bad Request: Mcp-Session-Id header is required".into()),
+            ),
+        }
+    }
+
+    async fn post(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        let json_body = matches!(header(req, "content-type"), Ok(Some(ct))
+            if ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        if !json_body {
+            return HttpResponse::error(
+                415,
+                None,
+                &server_error(
+                    "Unsupported Media Type: Content-Type must be application/json".into(),
+                ),
+            );
+        }
+        if req.body.len() > self.config.max_body_bytes {
+            return self.payload_too_large();
+        }
+        let msg = match dispatch::parse(req.body) {
+            Ok(msg) => msg,
+            Err(reply) => return HttpResponse::from_reply(reply),
+        };
+        let Ok(mpv) = header(req, "mcp-protocol-version") else {
+            return HttpResponse::error(
+                400,
+                msg.id,
+                &mismatch(
+                    None,
+                    "the MCP-Protocol-Version header is not valid text".into(),
+                ),
+            );
+        };
+        let modern_header = mpv.and_then(Version::parse).is_some_and(Version::is_modern);
+        let session_header = header(req, "mcp-session-id").ok().flatten();
+        let is_initialize = msg.kind == Kind::Request && msg.method == "initialize";
+        let meta_version = msg
+            .params
+            .meta
+            .as_ref()
+            .map(|m| m.protocol_version.is_some());
+
+        if is_initialize && meta_version != Some(true) {
+            if modern_header {
+                return HttpResponse::error(400, msg.id, &mismatch(mpv, "an initialize request (legacy handshake) was sent with a modern MCP-Protocol-Version header".into()));
+            }
+            return self.legacy(req, &msg, mpv, session_header).await;
+        }
+        let modern = meta_version.is_some()
+            || modern_header
+            || (session_header.is_none()
+                && matches!(
+                    msg.method.as_ref(),
+                    "server/discover" | "subscriptions/listen"
+                ));
+        if modern {
+            self.modern(req, &msg, mpv).await
+        } else if msg.kind == Kind::Notification && session_header.is_none() {
+            HttpResponse::from_reply(Reply::accepted())
+        } else {
+            self.legacy(req, &msg, mpv, session_header).await
+        }
+    }
+
+    async fn modern(
+        &self,
+        req: &HttpRequest<'_>,
+        msg: &Message<'_>,
+        mpv: Option<&str>,
+    ) -> HttpResponse {
+        let id = msg.id;
+        let body_version = msg
+            .params
+            .meta
+            .as_ref()
+            .and_then(|m| m.protocol_version.as_deref());
+        if msg.kind != Kind::Request {
+            if msg.kind == Kind::Response {
+                return HttpResponse::error(400, None, &RpcError::new(code::INVALID_REQUEST, "Invalid Request: clients must not send responses in protocol revision 2026-07-28"));
+            }
+            // Notifications: only disagreements between headers and body are rejected.
+            if let (Ok(Some(h)), method) = (header(req, "mcp-method"), msg.method.as_ref()) {
+                if h != method {
+                    return HttpResponse::error(400, None, &mismatch(Some(h), format!("the notification body names method {method} but the Mcp-Method header names {h}")));
+                }
+            }
+            if let (Some(h), Some(b)) = (mpv, body_version) {
+                if h != b {
+                    return HttpResponse::error(400, None, &mismatch(Some(h), format!("the notification envelope names protocol version {b} but the MCP-Protocol-Version header names {h}")));
+                }
+            }
+            return HttpResponse::from_reply(Reply::accepted());
+        }
+        // 1. The envelope.
+        let Some(meta) = msg.params.meta.as_ref() else {
+            return HttpResponse::error(400, id, &RpcError::new(code::INVALID_PARAMS, "Invalid params: the request is missing the required per-request envelope key(s): _meta").with_data(json!({"envelope": {"missing": ["_meta"]}})));
+        };
+        let envelope_problem = |key: &str, problem: &str| {
+            HttpResponse::error(
+                400,
+                id,
+                &RpcError::new(
+                    code::INVALID_PARAMS,
+                    format!(
+                        "Invalid _meta envelope for protocol revision 2026-07-28: {key}: {problem}"
+                    ),
+                )
+                .with_data(json!({"envelope": {"key": key, "problem": problem}})),
+            )
+        };
+        let Some(body_version) = body_version else {
+            return envelope_problem("io.modelcontextprotocol/protocolVersion", "missing");
+        };
+        match meta.client_capabilities {
+            None => {
+                return envelope_problem("io.modelcontextprotocol/clientCapabilities", "missing")
+            }
+            Some(c) if !c.get().starts_with('{') => {
+                return envelope_problem(
+                    "io.modelcontextprotocol/clientCapabilities",
+                    "expected an object",
+                )
+            }
+            Some(_) => {}
+        }
+        if let Some(level) = meta.log_level.as_deref() {
+            if !LOG_LEVELS.contains(&level) {
+                return envelope_problem(
+                    "io.modelcontextprotocol/logLevel",
+                    &format!("expected one of {}", LOG_LEVELS.join(", ")),
+                );
+            }
+        }
+        // 2. The version header must repeat the envelope's version.
+        match mpv {
+            None => return HttpResponse::error(400, id, &mismatch(None, format!("the body envelope names protocol version {body_version} but the required MCP-Protocol-Version header is absent"))),
+            Some(h) if h != body_version => {
+                return HttpResponse::error(400, id, &mismatch(Some(h), format!("the body envelope names protocol version {body_version} but the MCP-Protocol-Version header names {h}")))
+            }
+            Some(_) => {}
+        }
+        // 3. The version must be one of ours.
+        let Some(version) = Version::parse(body_version).filter(|v| v.is_modern()) else {
+            let supported: Vec<&str> = Version::MODERN.iter().map(|v| v.as_str()).collect();
+            return HttpResponse::error(
+                400,
+                id,
+                &RpcError::new(
+                    code::UNSUPPORTED_PROTOCOL_VERSION,
+                    format!("Unsupported protocol version: {body_version}"),
+                )
+                .with_data(json!({"supported": supported, "requested": body_version})),
+            );
+        };
+        // 4. Mcp-Method and Mcp-Name.
+        let method = msg.method.as_ref();
+        match header(req, "mcp-method") {
+            Ok(None) => return HttpResponse::error(400, id, &mismatch(None, format!("the body names method {method} but the required Mcp-Method header is absent"))),
+            Ok(Some(h)) if h != method => {
+                return HttpResponse::error(400, id, &mismatch(Some(h), format!("the body names method {method} but the Mcp-Method header names {h}")))
+            }
+            Err(()) => return HttpResponse::error(400, id, &mismatch(None, "the Mcp-Method header is not valid text".into())),
+            Ok(Some(_)) => {}
+        }
+        let named = match method {
+            "tools/call" | "prompts/get" => msg.params.name.as_deref().map(|n| ("name", n)),
+            "resources/read" => msg.params.uri.as_deref().map(|u| ("uri", u)),
+            _ => None,
+        };
+        if let Some((field, value)) = named {
+            match header(req, "mcp-name") {
+                Ok(None) => return HttpResponse::error(400, id, &mismatch(None, format!("the body carries params.{field}={value:?} but the required Mcp-Name header is absent"))),
+                Err(()) => return HttpResponse::error(400, id, &mismatch(None, "the Mcp-Name header is not valid text".into())),
+                Ok(Some(h)) => match decode_header_value(h) {
+                    None => return HttpResponse::error(400, id, &mismatch(Some(h), "the Mcp-Name header carries an invalid Base64 sentinel value".into())),
+                    Some(decoded) if decoded != value => {
+                        return HttpResponse::error(400, id, &mismatch(Some(h), format!("the body carries params.{field}={value:?} but the Mcp-Name header names {decoded:?}")))
+                    }
+                    Some(_) => {}
+                },
+            }
+        }
+        // 5. Method lookup and dispatch.
+        HttpResponse::from_reply(self.server.dispatch(msg, version, None).await)
+    }
+
+    async fn legacy(
+        &self,
+        _req: &HttpRequest<'_>,
+        msg: &Message<'_>,
+        mpv: Option<&str>,
+        session_header: Option<&str>,
+    ) -> HttpResponse {
+        let sessions = &self.server.inner.sessions;
+        let id = msg.id;
+        if msg.kind == Kind::Request && msg.method == "initialize" {
+            if session_header.is_some_and(|s| sessions.get(s).is_some()) {
+                return HttpResponse::error(
+                    400,
+                    id,
+                    &RpcError::new(
+                        code::INVALID_REQUEST,
+                        "Invalid Request: Server already initialized",
+                    ),
+                );
+            }
+            return HttpResponse::from_reply(
+                self.server
+                    .dispatch(msg, Version::LATEST_LEGACY, None)
+                    .await,
+            );
+        }
+        if let Some(v) = mpv {
+            if Version::parse(v).is_none_or(Version::is_modern) {
+                let supported: Vec<&str> = Version::LEGACY.iter().map(|v| v.as_str()).collect();
+                return HttpResponse::error(
+                    400,
+                    id,
+                    &server_error(format!(
+                        "Bad Request: Unsupported protocol version: {v} (supported versions: {})",
+                        supported.join(", ")
+                    )),
+                );
+            }
+        }
+        let Some(session_id) = session_header else {
+            return HttpResponse::error(
+                400,
+                id,
+                &server_error("Bad Request: Mcp-Session-Id header is required".into()),
+            );
+        };
+        let Some(session) = sessions.get(session_id) else {
+            return HttpResponse::error(404, id, &RpcError::new(-32001, "Session not found"));
+        };
+        HttpResponse::from_reply(
+            self.server
+                .dispatch(msg, session.version, Some(&session))
+                .await,
+        )
+    }
+}
+
+fn host_name(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.find(']').map_or(host, |i| &host[..=i]);
+    }
+    host.rsplit_once(':').map_or(host, |(name, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            name
+        } else {
+            host
+        }
+    })
+}
+
+/// `scheme://host[:port]`, lowercased, without default ports; `None` if it is not an origin.
+fn normalize_origin(origin: &str) -> Option<String> {
+    let url = url::Url::parse(origin.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https")
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return None;
+    }
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
+fn origin_host_or(origin: &str, host: &str) -> String {
+    if host.is_empty() {
+        origin.to_string()
+    } else {
+        host.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        assert_eq!(host_name("127.0.0.1:8000"), "127.0.0.1");
+        assert_eq!(host_name("[::1]:8000"), "[::1]");
+        assert_eq!(host_name("localhost"), "localhost");
+        assert_eq!(host_name("example.com:443"), "example.com");
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            normalize_origin("http://LOCALHOST:3000").as_deref(),
+            Some("http://localhost:3000")
+        );
+        assert_eq!(
+            normalize_origin("https://app.example.com:443").as_deref(),
+            Some("https://app.example.com")
+        );
+        assert_eq!(normalize_origin("http://localhost:1@evil.com"), None);
+        assert_eq!(normalize_origin("null"), None);
+    }
+
+    #[test]
+    fn base64_header_values() {
+        assert_eq!(decode_header_value("plain").as_deref(), Some("plain"));
+        assert_eq!(
+            decode_header_value("=?base64?aMOpbGxv?=").as_deref(),
+            Some("héllo")
+        );
+        assert_eq!(decode_header_value("=?base64?***?="), None);
+    }
+}

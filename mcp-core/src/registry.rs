@@ -1,0 +1,198 @@
+//! Registration records. The macros build these as `static` data (only `&'static str`, flags
+//! and function pointers, so they are const-constructible and `Sync`) and submit them to
+//! `inventory`; `ServerBuilder` reads them once at start-up.
+
+use std::any::TypeId;
+
+use schemars::{Schema, SchemaGenerator};
+
+use crate::content::ToolResult;
+use crate::dispatch::{
+    BoxFuture, PromptArgs, PromptOutcome, ReadOutcome, RequestScope, ResourceRequest, ToolArgs,
+};
+
+/// One annotated function, of any kind.
+pub enum Item {
+    /// A `#[tool]`.
+    Tool(ToolDef),
+    /// A `#[resource]` (static URI or URI template).
+    Resource(ResourceDef),
+    /// A `#[prompt]`.
+    Prompt(PromptDef),
+}
+
+impl Item {
+    /// The name clients see.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Item::Tool(t) => t.name,
+            Item::Resource(r) => r.name,
+            Item::Prompt(p) => p.name,
+        }
+    }
+
+    /// The servers the item is tagged for; empty means every server that collects.
+    pub(crate) fn servers(&self) -> &'static [&'static str] {
+        match self {
+            Item::Tool(t) => t.servers,
+            Item::Resource(r) => r.servers,
+            Item::Prompt(p) => p.servers,
+        }
+    }
+
+    pub(crate) fn requires(&self) -> &'static [Option<fn() -> StateKey>] {
+        match self {
+            Item::Tool(t) => t.requires,
+            Item::Resource(r) => r.requires,
+            Item::Prompt(p) => p.requires,
+        }
+    }
+}
+
+/// What `inventory` collects: a pointer to an item's static record.
+pub struct Registration(pub &'static Item);
+
+inventory::collect!(Registration);
+
+/// Tool behaviour hints (`annotations` on the wire).
+#[derive(Clone, Copy, Default)]
+pub struct ToolHints {
+    /// `readOnlyHint`.
+    pub read_only: Option<bool>,
+    /// `destructiveHint`.
+    pub destructive: Option<bool>,
+    /// `idempotentHint`.
+    pub idempotent: Option<bool>,
+    /// `openWorldHint`.
+    pub open_world: Option<bool>,
+}
+
+/// A synchronous or asynchronous tool body.
+#[derive(Clone, Copy)]
+pub enum ToolHandler {
+    /// Runs inline on the transport's thread.
+    Sync(fn(ToolArgs<'_>, &RequestScope<'_>) -> ToolResult),
+    /// Returns a future.
+    Async(for<'a> fn(ToolArgs<'a>, &'a RequestScope<'a>) -> BoxFuture<'a, ToolResult>),
+}
+
+/// A `#[tool]` function.
+pub struct ToolDef {
+    /// Tool name.
+    pub name: &'static str,
+    /// Server tags.
+    pub servers: &'static [&'static str],
+    /// Display title.
+    pub title: Option<&'static str>,
+    /// Description for the model.
+    pub description: Option<&'static str>,
+    /// Behaviour hints.
+    pub annotations: ToolHints,
+    /// Schema of the arguments object.
+    pub input_schema: fn(&mut SchemaGenerator) -> Schema,
+    /// Schema of `structuredContent`, for typed results.
+    pub output_schema: fn(&mut SchemaGenerator) -> Option<Schema>,
+    /// The body.
+    pub handler: ToolHandler,
+    /// State types the body needs.
+    pub requires: &'static [Option<fn() -> StateKey>],
+    /// Whether the body takes a `Context` (and so may talk to the client while it runs).
+    pub streaming: bool,
+}
+
+/// A synchronous or asynchronous resource body.
+#[derive(Clone, Copy)]
+pub enum ResourceHandler {
+    /// Runs inline.
+    Sync(fn(&ResourceRequest<'_>, &RequestScope<'_>) -> ReadOutcome),
+    /// Returns a future.
+    Async(for<'a> fn(&'a ResourceRequest<'a>, &'a RequestScope<'a>) -> BoxFuture<'a, ReadOutcome>),
+}
+
+/// Completion for one argument or template variable.
+pub struct CompletionDef {
+    /// The argument (or variable) name.
+    pub argument: &'static str,
+    /// Candidate values for what the user typed so far.
+    pub complete: fn(&str) -> Vec<String>,
+}
+
+/// A `#[resource]` function.
+pub struct ResourceDef {
+    /// The URI, or the RFC 6570 URI template.
+    pub uri: &'static str,
+    /// Whether `uri` is a template.
+    pub is_template: bool,
+    /// Resource name.
+    pub name: &'static str,
+    /// Server tags.
+    pub servers: &'static [&'static str],
+    /// Display title.
+    pub title: Option<&'static str>,
+    /// Description.
+    pub description: Option<&'static str>,
+    /// MIME type of the contents.
+    pub mime_type: Option<&'static str>,
+    /// The body.
+    pub handler: ResourceHandler,
+    /// Completions of template variables.
+    pub completions: &'static [CompletionDef],
+    /// State types the body needs.
+    pub requires: &'static [Option<fn() -> StateKey>],
+}
+
+/// One prompt argument.
+pub struct PromptArgDef {
+    /// Argument name.
+    pub name: &'static str,
+    /// Description.
+    pub description: Option<&'static str>,
+    /// Whether the client must supply it.
+    pub required: bool,
+}
+
+/// A synchronous or asynchronous prompt body.
+#[derive(Clone, Copy)]
+pub enum PromptHandler {
+    /// Runs inline.
+    Sync(fn(&PromptArgs<'_>, &RequestScope<'_>) -> PromptOutcome),
+    /// Returns a future.
+    Async(for<'a> fn(&'a PromptArgs<'a>, &'a RequestScope<'a>) -> BoxFuture<'a, PromptOutcome>),
+}
+
+/// A `#[prompt]` function.
+pub struct PromptDef {
+    /// Prompt name.
+    pub name: &'static str,
+    /// Server tags.
+    pub servers: &'static [&'static str],
+    /// Display title.
+    pub title: Option<&'static str>,
+    /// Description.
+    pub description: Option<&'static str>,
+    /// Arguments, in parameter order.
+    pub arguments: &'static [PromptArgDef],
+    /// The body.
+    pub handler: PromptHandler,
+    /// Completions of arguments.
+    pub completions: &'static [CompletionDef],
+    /// State types the body needs.
+    pub requires: &'static [Option<fn() -> StateKey>],
+}
+
+/// Identifies a state type a handler needs, so a missing one fails `build()`.
+#[derive(Clone, Copy)]
+pub struct StateKey {
+    pub(crate) id: TypeId,
+    pub(crate) name: &'static str,
+}
+
+impl StateKey {
+    /// The key of `T`.
+    pub fn of<T: 'static>() -> StateKey {
+        StateKey {
+            id: TypeId::of::<T>(),
+            name: std::any::type_name::<T>(),
+        }
+    }
+}

@@ -1,0 +1,709 @@
+//! [`Server`]: one named MCP server, built once at start-up from registered items.
+
+use std::any::{Any, TypeId};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+
+use crate::error::BuildError;
+use crate::protocol::Version;
+use crate::registry::{Item, PromptDef, Registration, ResourceDef, ToolDef};
+use crate::schema;
+use crate::session::Sessions;
+use crate::uri_template::UriTemplate;
+
+/// A named MCP server: its tools, resources and prompts, with every list response and schema
+/// prepared at start-up.
+///
+/// Cheap to clone (an `Arc`); build it once, outside any per-worker factory, and share it.
+///
+/// ```
+/// use mcp_core::{tool, Server};
+///
+/// /// Add two integers.
+/// #[tool(server = "calc")]
+/// fn add(a: i64, b: i64) -> i64 { a + b }
+///
+/// let server = Server::builder("calc").collect().build().unwrap();
+/// assert_eq!(server.name(), "calc");
+/// ```
+#[derive(Clone)]
+pub struct Server {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("name", &self.inner.info.name)
+            .field("tools", &self.inner.tools.len())
+            .field("resources", &self.inner.resources.len())
+            .field("resource_templates", &self.inner.templates.len())
+            .field("prompts", &self.inner.prompts.len())
+            .finish()
+    }
+}
+
+pub(crate) struct Info {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) website_url: Option<String>,
+    pub(crate) instructions: Option<String>,
+}
+
+pub(crate) struct ToolEntry {
+    pub(crate) def: &'static ToolDef,
+    pub(crate) wrap_output: bool,
+}
+
+pub(crate) struct ResourceEntry {
+    pub(crate) def: &'static ResourceDef,
+}
+
+pub(crate) struct TemplateEntry {
+    pub(crate) def: &'static ResourceDef,
+    pub(crate) template: UriTemplate,
+}
+
+pub(crate) struct PromptEntry {
+    pub(crate) def: &'static PromptDef,
+}
+
+/// One paginated list, pre-serialized per page: each entry is a complete result object.
+pub(crate) type Pages = Vec<Box<[u8]>>;
+
+/// Everything that depends only on the protocol revision.
+pub(crate) struct PerVersion {
+    pub(crate) tools: Pages,
+    pub(crate) resources: Pages,
+    pub(crate) templates: Pages,
+    pub(crate) prompts: Pages,
+    /// `initialize` (session revisions) or `server/discover` (stateless) result.
+    pub(crate) hello: Box<[u8]>,
+    /// Fields closing every result: empty, or `"resultType":"complete","_meta":{..}`.
+    pub(crate) suffix: Box<[u8]>,
+    /// Like `suffix`, plus the cache hints of `resources/read`.
+    pub(crate) read_suffix: Box<[u8]>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) info: Info,
+    pub(crate) tools: Vec<ToolEntry>,
+    pub(crate) tool_index: HashMap<&'static str, usize>,
+    pub(crate) resources: Vec<ResourceEntry>,
+    pub(crate) resource_index: HashMap<&'static str, usize>,
+    pub(crate) templates: Vec<TemplateEntry>,
+    pub(crate) prompts: Vec<PromptEntry>,
+    pub(crate) prompt_index: HashMap<&'static str, usize>,
+    pub(crate) state: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+    pub(crate) per_version: [PerVersion; 4],
+    pub(crate) sessions: Sessions,
+    pub(crate) has_completions: bool,
+}
+
+impl Inner {
+    pub(crate) fn v(&self, version: Version) -> &PerVersion {
+        &self.per_version[version.index()]
+    }
+}
+
+impl Server {
+    /// Starts building a server called `name` (its `serverInfo.name`).
+    pub fn builder(name: impl Into<String>) -> ServerBuilder {
+        ServerBuilder {
+            name: name.into(),
+            version: "0.0.0".into(),
+            title: None,
+            description: None,
+            website_url: None,
+            instructions: None,
+            items: Vec::new(),
+            collect: false,
+            state: HashMap::new(),
+            page_size: None,
+            cache_ttl: Duration::from_secs(300),
+            max_sessions: 10_000,
+            session_idle: Duration::from_secs(30 * 60),
+            allow_empty: false,
+        }
+    }
+
+    /// The server's name.
+    pub fn name(&self) -> &str {
+        &self.inner.info.name
+    }
+
+    /// The names of its tools, in list order.
+    pub fn tool_names(&self) -> impl Iterator<Item = &str> {
+        self.inner.tools.iter().map(|t| t.def.name)
+    }
+
+    /// Number of live legacy sessions.
+    pub fn session_count(&self) -> usize {
+        self.inner.sessions.len()
+    }
+}
+
+/// Configures and validates a [`Server`]. Created by [`Server::builder`].
+pub struct ServerBuilder {
+    name: String,
+    version: String,
+    title: Option<String>,
+    description: Option<String>,
+    website_url: Option<String>,
+    instructions: Option<String>,
+    items: Vec<&'static Item>,
+    collect: bool,
+    state: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+    page_size: Option<usize>,
+    cache_ttl: Duration,
+    max_sessions: usize,
+    session_idle: Duration,
+    allow_empty: bool,
+}
+
+impl ServerBuilder {
+    /// The version in `serverInfo` (default `"0.0.0"`); usually `env!("CARGO_PKG_VERSION")`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// A display title for the server.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// A description of the server (2025-11-25 and later).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The server's website (2025-11-25 and later).
+    pub fn website_url(mut self, url: impl Into<String>) -> Self {
+        self.website_url = Some(url.into());
+        self
+    }
+
+    /// Instructions for the model on how to use this server.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Adds every `#[tool]`, `#[resource]` and `#[prompt]` in the program whose `server`
+    /// names this server, plus every one that names no server.
+    ///
+    /// Items are found through `inventory`, which sees only code that is linked into the
+    /// binary: an item in a library crate that the binary never references is not found.
+    /// Name such crates (`use my_tools as _;`) or register their items with
+    /// [`items`](Self::items).
+    pub fn collect(mut self) -> Self {
+        self.collect = true;
+        self
+    }
+
+    /// Adds items explicitly, whatever their `server` tag: `.items(mcp_core::items![add, greet])`.
+    pub fn items(mut self, items: impl IntoIterator<Item = &'static Item>) -> Self {
+        self.items.extend(items);
+        self
+    }
+
+    /// Shares `value` with handlers that take a `State<T>` parameter.
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(TypeId::of::<T>(), Arc::new(value));
+        self
+    }
+
+    /// Splits lists into pages of `size` entries (default: one page).
+    pub fn page_size(mut self, size: usize) -> Self {
+        self.page_size = Some(size.max(1));
+        self
+    }
+
+    /// How long clients may cache list and discovery results (`ttlMs`; default 5 minutes).
+    pub fn cache_ttl(mut self, ttl: Duration) -> Self {
+        self.cache_ttl = ttl;
+        self
+    }
+
+    /// Most legacy sessions held at once (default 10,000); the least recently used one is
+    /// ended to make room.
+    pub fn max_sessions(mut self, max: usize) -> Self {
+        self.max_sessions = max;
+        self
+    }
+
+    /// How long an unused legacy session lives (default 30 minutes).
+    pub fn session_idle_timeout(mut self, idle: Duration) -> Self {
+        self.session_idle = idle;
+        self
+    }
+
+    /// Allows building a server with no tools, resources or prompts (normally an error,
+    /// because it usually means the items were not linked in).
+    pub fn allow_empty(mut self) -> Self {
+        self.allow_empty = true;
+        self
+    }
+
+    /// Validates everything and prepares every response that does not depend on a request.
+    pub fn build(self) -> Result<Server, BuildError> {
+        let mut problems = Vec::new();
+        let mut seen: HashSet<*const Item> = HashSet::new();
+        let mut items: Vec<&'static Item> = Vec::new();
+        let from_inventory = self
+            .collect
+            .then(|| inventory::iter::<Registration>.into_iter().map(|r| r.0))
+            .into_iter()
+            .flatten()
+            .filter(|item| {
+                let servers = item.servers();
+                servers.is_empty() || servers.contains(&self.name.as_str())
+            });
+        for item in self.items.iter().copied().chain(from_inventory) {
+            if seen.insert(item as *const Item) {
+                items.push(item);
+            }
+        }
+
+        let mut tools = Vec::new();
+        let mut resources = Vec::new();
+        let mut templates = Vec::new();
+        let mut prompts = Vec::new();
+        for item in &items {
+            for key in item.requires().iter().flatten() {
+                let key = key();
+                if !self.state.contains_key(&key.id) {
+                    problems.push(format!(
+                        "`{}` takes `State<{}>`, but no such state was registered; add `.state(value)` to the builder",
+                        item.name(),
+                        key.name
+                    ));
+                }
+            }
+            match item {
+                Item::Tool(def) => tools.push(def),
+                Item::Resource(def) if def.is_template => templates.push(def),
+                Item::Resource(def) => resources.push(def),
+                Item::Prompt(def) => prompts.push(def),
+            }
+        }
+        tools.sort_by_key(|d| d.name);
+        prompts.sort_by_key(|d| d.name);
+        resources.sort_by_key(|d| d.uri);
+        templates.sort_by_key(|d| d.uri);
+
+        let mut tool_index = HashMap::new();
+        let mut tool_entries = Vec::new();
+        let mut tool_json = Vec::new();
+        for def in tools {
+            if let Err(why) = check_tool_name(def.name) {
+                problems.push(format!("invalid tool name `{}`: {why}", def.name));
+            }
+            if tool_index.insert(def.name, tool_entries.len()).is_some() {
+                problems.push(format!(
+                    "two tools are named `{}`; tool names must be unique within a server",
+                    def.name
+                ));
+                continue;
+            }
+            let input =
+                catch(|| schema::normalize((def.input_schema)(&mut schema::input_generator())));
+            let Some(input) = input else {
+                problems.push(format!(
+                    "tool `{}`: generating the input schema panicked",
+                    def.name
+                ));
+                continue;
+            };
+            if !schema::is_object(&input) {
+                problems.push(format!(
+                    "tool `{}`: the arguments must be a JSON object, but the schema is {input}; use a struct with named fields",
+                    def.name
+                ));
+            }
+            let output = catch(|| {
+                (def.output_schema)(&mut schema::output_generator()).map(schema::normalize)
+            })
+            .flatten();
+            let wrap_output = output.as_ref().is_some_and(|o| !schema::is_object(o));
+            let output = output.map(|o| {
+                if wrap_output {
+                    schema::wrap_result(o)
+                } else {
+                    o
+                }
+            });
+            tool_json.push(tool_to_json(def, input, output));
+            tool_entries.push(ToolEntry { def, wrap_output });
+        }
+
+        let mut resource_index = HashMap::new();
+        let mut resource_entries = Vec::new();
+        for def in resources {
+            if resource_index
+                .insert(def.uri, resource_entries.len())
+                .is_some()
+            {
+                problems.push(format!("two resources have the URI `{}`", def.uri));
+                continue;
+            }
+            resource_entries.push(ResourceEntry { def });
+        }
+        let mut template_entries: Vec<TemplateEntry> = Vec::new();
+        for def in templates {
+            match UriTemplate::parse(def.uri) {
+                Ok(template) => {
+                    if template_entries.iter().any(|t| t.def.uri == def.uri) {
+                        problems.push(format!("two resource templates are `{}`", def.uri));
+                        continue;
+                    }
+                    if template.variables().next().is_none() {
+                        problems.push(format!("resource template `{}` has no variables", def.uri));
+                    }
+                    template_entries.push(TemplateEntry { def, template });
+                }
+                Err(why) => problems.push(format!(
+                    "invalid URI template `{}` (resource `{}`): {why}",
+                    def.uri, def.name
+                )),
+            }
+        }
+        let mut prompt_index = HashMap::new();
+        let mut prompt_entries = Vec::new();
+        for def in prompts {
+            if prompt_index
+                .insert(def.name, prompt_entries.len())
+                .is_some()
+            {
+                problems.push(format!("two prompts are named `{}`", def.name));
+                continue;
+            }
+            prompt_entries.push(PromptEntry { def });
+        }
+        if !self.allow_empty && items.is_empty() {
+            problems.push(format!(
+                "no tools, resources or prompts were registered for server `{}`: tag items with `server = \"{}\"` (or no server), call `.collect()`, and make sure the crates defining them are linked in, or call `.allow_empty()`",
+                self.name, self.name
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(BuildError::new(&self.name, problems));
+        }
+
+        let has_completions = !prompt_entries.is_empty() || !template_entries.is_empty();
+        let info = Info {
+            name: self.name,
+            version: self.version,
+            title: self.title,
+            description: self.description,
+            website_url: self.website_url,
+            instructions: self.instructions,
+        };
+        let lists = Lists {
+            tools: tool_json,
+            resources: resource_entries
+                .iter()
+                .map(|e| resource_to_json(e.def))
+                .collect(),
+            templates: template_entries
+                .iter()
+                .map(|e| template_to_json(e.def))
+                .collect(),
+            prompts: prompt_entries
+                .iter()
+                .map(|e| prompt_to_json(e.def))
+                .collect(),
+        };
+        let caps = capabilities(&lists, has_completions);
+        let per_version = [
+            Version::V2025_03_26,
+            Version::V2025_06_18,
+            Version::V2025_11_25,
+            Version::V2026_07_28,
+        ]
+        .map(|v| per_version(v, &info, &lists, &caps, self.page_size, self.cache_ttl));
+
+        Ok(Server {
+            inner: Arc::new(Inner {
+                info,
+                tools: tool_entries,
+                tool_index,
+                resources: resource_entries,
+                resource_index,
+                templates: template_entries,
+                prompts: prompt_entries,
+                prompt_index,
+                state: self.state,
+                per_version,
+                sessions: Sessions::new(self.max_sessions, self.session_idle),
+                has_completions,
+            }),
+        })
+    }
+}
+
+fn catch<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
+pub(crate) fn check_tool_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 128 {
+        return Err("tool names must be 1 to 128 characters long");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return Err("tool names may contain only ASCII letters, digits, `_`, `-` and `.`");
+    }
+    Ok(())
+}
+
+/// Entries as JSON objects holding every field of the newest revision; older revisions drop
+/// the fields they do not know.
+struct Lists {
+    tools: Vec<Map<String, Value>>,
+    resources: Vec<Map<String, Value>>,
+    templates: Vec<Map<String, Value>>,
+    prompts: Vec<Map<String, Value>>,
+}
+
+fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
+    if let Some(v) = value {
+        map.insert(key.to_string(), v.into());
+    }
+}
+
+fn tool_to_json(def: &ToolDef, input: Value, output: Option<Value>) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("name".into(), def.name.into());
+    put(&mut m, "title", def.title);
+    put(&mut m, "description", def.description);
+    m.insert("inputSchema".into(), input);
+    put(&mut m, "outputSchema", output);
+    let a = def.annotations;
+    let mut ann = Map::new();
+    put(&mut ann, "readOnlyHint", a.read_only);
+    put(&mut ann, "destructiveHint", a.destructive);
+    put(&mut ann, "idempotentHint", a.idempotent);
+    put(&mut ann, "openWorldHint", a.open_world);
+    if !ann.is_empty() {
+        m.insert("annotations".into(), Value::Object(ann));
+    }
+    m
+}
+
+fn resource_to_json(def: &ResourceDef) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("uri".into(), def.uri.into());
+    m.insert("name".into(), def.name.into());
+    put(&mut m, "title", def.title);
+    put(&mut m, "description", def.description);
+    put(&mut m, "mimeType", def.mime_type);
+    m
+}
+
+fn template_to_json(def: &ResourceDef) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("uriTemplate".into(), def.uri.into());
+    m.insert("name".into(), def.name.into());
+    put(&mut m, "title", def.title);
+    put(&mut m, "description", def.description);
+    put(&mut m, "mimeType", def.mime_type);
+    m
+}
+
+fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("name".into(), def.name.into());
+    put(&mut m, "title", def.title);
+    put(&mut m, "description", def.description);
+    let args: Vec<Value> = def
+        .arguments
+        .iter()
+        .map(|a| {
+            let mut am = Map::new();
+            am.insert("name".into(), a.name.into());
+            put(&mut am, "description", a.description);
+            am.insert("required".into(), a.required.into());
+            Value::Object(am)
+        })
+        .collect();
+    if !args.is_empty() {
+        m.insert("arguments".into(), Value::Array(args));
+    }
+    m
+}
+
+fn capabilities(lists: &Lists, has_completions: bool) -> Map<String, Value> {
+    let mut caps = Map::new();
+    if !lists.tools.is_empty() {
+        caps.insert("tools".into(), json!({}));
+    }
+    if !lists.resources.is_empty() || !lists.templates.is_empty() {
+        caps.insert("resources".into(), json!({}));
+    }
+    if !lists.prompts.is_empty() {
+        caps.insert("prompts".into(), json!({}));
+    }
+    if has_completions {
+        caps.insert("completions".into(), json!({}));
+    }
+    caps
+}
+
+/// Drops fields a revision does not define.
+fn downgrade(entry: &Map<String, Value>, version: Version) -> Value {
+    let mut m = entry.clone();
+    if version < Version::V2025_06_18 {
+        m.remove("title");
+        m.remove("outputSchema");
+    }
+    if version < Version::V2025_11_25 {
+        m.remove("icons");
+    }
+    Value::Object(m)
+}
+
+fn server_info(info: &Info, version: Version) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), info.name.clone().into());
+    if version >= Version::V2025_06_18 {
+        put(&mut m, "title", info.title.clone());
+    }
+    m.insert("version".into(), info.version.clone().into());
+    if version >= Version::V2025_11_25 {
+        put(&mut m, "description", info.description.clone());
+        put(&mut m, "websiteUrl", info.website_url.clone());
+    }
+    Value::Object(m)
+}
+
+pub(crate) fn encode_cursor(page: usize) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("page:{page}"))
+}
+
+pub(crate) fn decode_cursor(cursor: &str) -> Option<usize> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .strip_prefix("page:")?
+        .parse()
+        .ok()
+}
+
+fn ttl_ms(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn per_version(
+    version: Version,
+    info: &Info,
+    lists: &Lists,
+    caps: &Map<String, Value>,
+    page_size: Option<usize>,
+    ttl: Duration,
+) -> PerVersion {
+    let modern = version.is_modern();
+    let info_json = server_info(info, version);
+    let mut result_meta = Map::new();
+    result_meta.insert(
+        "io.modelcontextprotocol/serverInfo".into(),
+        info_json.clone(),
+    );
+    // Fields every result of this revision carries, and those of cacheable results.
+    let mut common = Map::new();
+    let mut cacheable = Map::new();
+    if modern {
+        common.insert("resultType".into(), "complete".into());
+        common.insert("_meta".into(), Value::Object(result_meta));
+        cacheable.insert("ttlMs".into(), ttl_ms(ttl).into());
+        cacheable.insert("cacheScope".into(), "public".into());
+    }
+    let pages = |key: &str, entries: &[Map<String, Value>]| -> Pages {
+        let size = page_size.unwrap_or(usize::MAX).max(1);
+        let chunks: Vec<&[Map<String, Value>]> = if entries.is_empty() {
+            vec![&[]]
+        } else {
+            entries.chunks(size).collect()
+        };
+        let count = chunks.len();
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let mut m = Map::new();
+                m.insert(
+                    key.into(),
+                    chunk.iter().map(|e| downgrade(e, version)).collect(),
+                );
+                if i + 1 < count {
+                    m.insert("nextCursor".into(), encode_cursor(i + 1).into());
+                }
+                m.extend(cacheable.clone());
+                m.extend(common.clone());
+                serde_json::to_vec(&Value::Object(m))
+                    .expect("lists serialize")
+                    .into_boxed_slice()
+            })
+            .collect()
+    };
+    let hello = if modern {
+        let mut m = Map::new();
+        m.insert(
+            "supportedVersions".into(),
+            Version::MODERN
+                .iter()
+                .map(|v| Value::from(v.as_str()))
+                .collect(),
+        );
+        m.insert("capabilities".into(), Value::Object(caps.clone()));
+        put(&mut m, "instructions", info.instructions.clone());
+        m.extend(cacheable.clone());
+        m.extend(common.clone());
+        Value::Object(m)
+    } else {
+        let mut m = Map::new();
+        m.insert("protocolVersion".into(), version.as_str().into());
+        m.insert("capabilities".into(), Value::Object(caps.clone()));
+        m.insert("serverInfo".into(), info_json);
+        put(&mut m, "instructions", info.instructions.clone());
+        Value::Object(m)
+    };
+    let fields = |m: Map<String, Value>| -> Box<[u8]> {
+        if m.is_empty() {
+            return Box::new([]);
+        }
+        let text = serde_json::to_string(&Value::Object(m)).expect("serializes");
+        // Strip the braces: these are fields spliced into another object.
+        text[1..text.len() - 1].as_bytes().into()
+    };
+    let mut read = cacheable.clone();
+    if modern {
+        read.insert("ttlMs".into(), 0.into());
+    }
+    read.extend(common.clone());
+    PerVersion {
+        tools: pages("tools", &lists.tools),
+        resources: pages("resources", &lists.resources),
+        templates: pages("resourceTemplates", &lists.templates),
+        prompts: pages("prompts", &lists.prompts),
+        hello: serde_json::to_vec(&hello)
+            .expect("serializes")
+            .into_boxed_slice(),
+        suffix: fields(common),
+        read_suffix: fields(read),
+    }
+}

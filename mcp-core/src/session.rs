@@ -1,0 +1,112 @@
+//! Sessions of the session-based revisions (2025-03-26 to 2025-11-25): created by
+//! `initialize`, bounded in number, expired when idle.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::value::RawValue;
+
+use crate::protocol::Version;
+
+/// What `initialize` negotiated.
+pub(crate) struct Session {
+    pub(crate) id: Arc<str>,
+    pub(crate) version: Version,
+    pub(crate) client_capabilities: Option<Box<RawValue>>,
+    pub(crate) client_info: Option<Box<RawValue>>,
+    pub(crate) initialized: AtomicBool,
+    last_seen_ms: AtomicU64,
+}
+
+/// The table of live sessions of one server.
+pub(crate) struct Sessions {
+    map: Mutex<HashMap<Arc<str>, Arc<Session>>>,
+    max: usize,
+    idle: Duration,
+    epoch: Instant,
+}
+
+impl Sessions {
+    pub(crate) fn new(max: usize, idle: Duration) -> Self {
+        Sessions {
+            map: Mutex::new(HashMap::new()),
+            max: max.max(1),
+            idle,
+            epoch: Instant::now(),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn idle_ms(&self) -> u64 {
+        u64::try_from(self.idle.as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn expired(&self, s: &Session, now: u64) -> bool {
+        now.saturating_sub(s.last_seen_ms.load(Ordering::Relaxed)) > self.idle_ms()
+    }
+
+    /// Starts a session. When the table is full, expired sessions are dropped first, then
+    /// the least recently used one.
+    pub(crate) fn create(
+        &self,
+        version: Version,
+        client_capabilities: Option<Box<RawValue>>,
+        client_info: Option<Box<RawValue>>,
+    ) -> Arc<Session> {
+        let id: Arc<str> = uuid::Uuid::new_v4().simple().to_string().into();
+        let now = self.now_ms();
+        let session = Arc::new(Session {
+            id: id.clone(),
+            version,
+            client_capabilities,
+            client_info,
+            initialized: AtomicBool::new(false),
+            last_seen_ms: AtomicU64::new(now),
+        });
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.max {
+            map.retain(|_, s| !self.expired(s, now));
+        }
+        if map.len() >= self.max {
+            let oldest = map
+                .iter()
+                .min_by_key(|(_, s)| s.last_seen_ms.load(Ordering::Relaxed))
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                tracing::warn!(session = %k, "session table full: ending the least recently used session");
+                map.remove(&k);
+            }
+        }
+        map.insert(id, session.clone());
+        session
+    }
+
+    /// The live session with this id, marked as used now.
+    pub(crate) fn get(&self, id: &str) -> Option<Arc<Session>> {
+        let now = self.now_ms();
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let session = map.get(id)?.clone();
+        if self.expired(&session, now) {
+            map.remove(id);
+            return None;
+        }
+        session.last_seen_ms.store(now, Ordering::Relaxed);
+        Some(session)
+    }
+
+    /// Ends a session; whether it existed.
+    pub(crate) fn remove(&self, id: &str) -> bool {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(id).is_some()
+    }
+
+    /// Number of sessions held (including any not yet found expired).
+    pub(crate) fn len(&self) -> usize {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}

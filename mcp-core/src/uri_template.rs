@@ -1,0 +1,273 @@
+//! RFC 6570 URI templates (levels 1 to 3): validation at start-up, and matching a concrete
+//! URI back to variable values when a resource is read.
+
+use percent_encoding::percent_decode_str;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Simple,
+    Reserved,
+    Fragment,
+    Label,
+    Path,
+    PathParam,
+    Query,
+    QueryCont,
+}
+
+#[derive(Debug)]
+enum Part {
+    Literal(String),
+    Expr { op: Op, vars: Vec<String> },
+}
+
+/// A parsed URI template.
+#[derive(Debug)]
+pub(crate) struct UriTemplate {
+    parts: Vec<Part>,
+}
+
+/// Longest URI we try to match against templates.
+const MAX_URI: usize = 8 * 1024;
+
+impl UriTemplate {
+    /// Parses `template`, or says what is wrong with it.
+    pub(crate) fn parse(template: &str) -> Result<UriTemplate, String> {
+        let mut parts = Vec::new();
+        let mut rest = template;
+        while !rest.is_empty() {
+            match rest.find(['{', '}']) {
+                None => {
+                    parts.push(Part::Literal(rest.to_string()));
+                    break;
+                }
+                Some(i) if rest.as_bytes()[i] == b'}' => {
+                    return Err(format!(
+                        "unmatched `}}` at byte {}",
+                        template.len() - rest.len() + i
+                    ))
+                }
+                Some(i) => {
+                    if i > 0 {
+                        parts.push(Part::Literal(rest[..i].to_string()));
+                    }
+                    let after = &rest[i + 1..];
+                    let close = after.find('}').ok_or("unclosed `{`")?;
+                    parts.push(parse_expr(&after[..close])?);
+                    rest = &after[close + 1..];
+                }
+            }
+        }
+        for p in &parts {
+            if let Part::Literal(l) = p {
+                if l.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
+                }) {
+                    return Err(format!(
+                        "literal `{l}` contains characters not allowed in a URI"
+                    ));
+                }
+            }
+        }
+        Ok(UriTemplate { parts })
+    }
+
+    /// The variable names, in order.
+    pub(crate) fn variables(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().flat_map(|p| match p {
+            Part::Expr { vars, .. } => vars.iter().map(String::as_str).collect::<Vec<_>>(),
+            Part::Literal(_) => Vec::new(),
+        })
+    }
+
+    /// The variable values if `uri` is an expansion of this template (percent-decoded).
+    pub(crate) fn matches(&self, uri: &str) -> Option<Vec<(String, String)>> {
+        if uri.len() > MAX_URI {
+            return None;
+        }
+        let mut out = Vec::new();
+        match_parts(&self.parts, uri, &mut out).then_some(out)
+    }
+}
+
+fn parse_expr(expr: &str) -> Result<Part, String> {
+    let (op, list) = match expr.chars().next() {
+        Some('+') => (Op::Reserved, &expr[1..]),
+        Some('#') => (Op::Fragment, &expr[1..]),
+        Some('.') => (Op::Label, &expr[1..]),
+        Some('/') => (Op::Path, &expr[1..]),
+        Some(';') => (Op::PathParam, &expr[1..]),
+        Some('?') => (Op::Query, &expr[1..]),
+        Some('&') => (Op::QueryCont, &expr[1..]),
+        Some(c @ ('=' | ',' | '!' | '@' | '|')) => {
+            return Err(format!("operator `{c}` is reserved by RFC 6570"))
+        }
+        Some(_) => (Op::Simple, expr),
+        None => return Err("empty expression `{}`".into()),
+    };
+    let mut vars = Vec::new();
+    for spec in list.split(',') {
+        if spec.ends_with('*') || spec.contains(':') {
+            return Err(format!(
+                "variable `{spec}` uses a level-4 modifier (`*` or `:n`), which is not supported"
+            ));
+        }
+        let valid = !spec.is_empty()
+            && spec.split('.').all(|seg| !seg.is_empty())
+            && spec
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '%');
+        if !valid {
+            return Err(format!("invalid variable name `{spec}`"));
+        }
+        if vars.iter().any(|v| v == spec) {
+            return Err(format!("variable `{spec}` appears twice in one expression"));
+        }
+        vars.push(spec.to_string());
+    }
+    Ok(Part::Expr { op, vars })
+}
+
+fn match_parts(parts: &[Part], s: &str, out: &mut Vec<(String, String)>) -> bool {
+    let Some((first, rest)) = parts.split_first() else {
+        return s.is_empty();
+    };
+    match first {
+        Part::Literal(lit) => s
+            .strip_prefix(lit.as_str())
+            .is_some_and(|tail| match_parts(rest, tail, out)),
+        Part::Expr { op, vars } => {
+            // Longest candidate first; backtrack when the rest does not match.
+            let mut ends: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+            ends.push(s.len());
+            for &end in ends.iter().rev() {
+                let mark = out.len();
+                if capture(*op, vars, &s[..end], out) && match_parts(rest, &s[end..], out) {
+                    return true;
+                }
+                out.truncate(mark);
+            }
+            false
+        }
+    }
+}
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Reads one expression's expansion `seg` back into variable values.
+fn capture(op: Op, vars: &[String], seg: &str, out: &mut Vec<(String, String)>) -> bool {
+    if seg.is_empty() {
+        return true;
+    }
+    let (prefix, sep) = match op {
+        Op::Simple | Op::Reserved => ("", ','),
+        Op::Fragment => ("#", ','),
+        Op::Label => (".", '.'),
+        Op::Path => ("/", '/'),
+        Op::PathParam => (";", ';'),
+        Op::Query => ("?", '&'),
+        Op::QueryCont => ("&", '&'),
+    };
+    let Some(body) = seg.strip_prefix(prefix) else {
+        return false;
+    };
+    if op == Op::Simple && body.contains(['/', '?', '#']) {
+        return false;
+    }
+    if matches!(op, Op::Label | Op::Path) && body.contains(['?', '#']) {
+        return false;
+    }
+    let values: Vec<&str> = body.split(sep).collect();
+    match op {
+        Op::PathParam | Op::Query | Op::QueryCont => {
+            for pair in values {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                if !vars.iter().any(|v| v == name) || out.iter().any(|(n, _)| n == name) {
+                    return false;
+                }
+                out.push((name.to_string(), decode(value)));
+            }
+            true
+        }
+        _ => {
+            if values.len() > vars.len() {
+                return false;
+            }
+            for (name, value) in vars.iter().zip(values) {
+                out.push((name.clone(), decode(value)));
+            }
+            true
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(t: &str, uri: &str) -> Option<Vec<(String, String)>> {
+        UriTemplate::parse(t).unwrap().matches(uri)
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Option<Vec<(String, String)>> {
+        Some(
+            p.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn level_one() {
+        assert_eq!(
+            m("users://{id}/profile", "users://42/profile"),
+            pairs(&[("id", "42")])
+        );
+        assert_eq!(
+            m("users://{id}/profile", "users://a%20b/profile"),
+            pairs(&[("id", "a b")])
+        );
+        assert_eq!(m("users://{id}/profile", "users://4/2/profile"), None);
+        assert_eq!(m("users://{id}/profile", "users://42/other"), None);
+        assert_eq!(
+            m("a://{x}-{y}", "a://1-2"),
+            pairs(&[("x", "1"), ("y", "2")])
+        );
+    }
+
+    #[test]
+    fn levels_two_and_three() {
+        assert_eq!(
+            m("file:///{+path}", "file:///a/b/c.txt"),
+            pairs(&[("path", "a/b/c.txt")])
+        );
+        assert_eq!(
+            m("s://x{/a,b}", "s://x/1/2"),
+            pairs(&[("a", "1"), ("b", "2")])
+        );
+        assert_eq!(
+            m("s://x{?q,n}", "s://x?q=hi&n=3"),
+            pairs(&[("q", "hi"), ("n", "3")])
+        );
+        assert_eq!(m("s://x{?q,n}", "s://x?n=3"), pairs(&[("n", "3")]));
+        assert_eq!(m("s://x{?q}", "s://x?z=3"), None);
+    }
+
+    #[test]
+    fn invalid_templates() {
+        for bad in [
+            "a://{",
+            "a://}",
+            "a://{}",
+            "a://{x*}",
+            "a://{x:3}",
+            "a://{=x}",
+            "a://{a b}",
+            "a:// {x}",
+        ] {
+            assert!(UriTemplate::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+}

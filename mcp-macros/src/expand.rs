@@ -1,0 +1,698 @@
+//! Code generation. The user's function is re-emitted (parameter attributes stripped) and a
+//! hidden `static __mcp_item_<fn>` describing it is added beside it and submitted to the
+//! registry. On error the function is still emitted, followed by the errors, so IDEs keep
+//! working.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{ItemFn, LitStr, Path, ReturnType, Token};
+
+use crate::ast::{FnSpec, Param, ParamKind};
+use crate::attr::{Complete, ItemAttrs, Kind};
+use crate::ctxt::Ctxt;
+use crate::template;
+
+pub(crate) fn item(kind: Kind, args: TokenStream, input: TokenStream) -> TokenStream {
+    let item_fn: ItemFn = match syn::parse2(input.clone()) {
+        Ok(f) => f,
+        Err(_) => {
+            let err = syn::Error::new(
+                Span::call_site(),
+                format!(
+                    "`#[{}]` goes on a free function (`fn` or `async fn`)",
+                    kind.attr_name()
+                ),
+            );
+            let mut out = input;
+            out.extend(err.into_compile_error());
+            return out;
+        }
+    };
+    let cx = Ctxt::new();
+    let attrs = ItemAttrs::parse(&cx, kind, args);
+    let spec = FnSpec::from_item(&cx, kind, item_fn);
+    let generated = match kind {
+        Kind::Tool => tool(&cx, &attrs, &spec),
+        Kind::Resource => resource(&cx, &attrs, &spec),
+        Kind::Prompt => prompt(&cx, &attrs, &spec),
+    };
+    let user_fn = &spec.item;
+    match cx.check() {
+        Ok(()) => quote! { #user_fn #generated },
+        Err(err) => {
+            let err = err.into_compile_error();
+            quote! { #user_fn #err }
+        }
+    }
+}
+
+/// `items![a, m::b]` → `[&a::__mcp_item_a, &m::__mcp_item_b]` (last segment renamed).
+pub(crate) fn items(input: TokenStream) -> TokenStream {
+    let parser = Punctuated::<Path, Token![,]>::parse_terminated;
+    let paths = match syn::parse::Parser::parse2(parser, input) {
+        Ok(p) => p,
+        Err(err) => return err.into_compile_error(),
+    };
+    let refs = paths.into_iter().map(|mut path| {
+        if let Some(last) = path.segments.last_mut() {
+            last.ident = format_ident!("__mcp_item_{}", last.ident, span = last.ident.span());
+        }
+        quote!(&#path)
+    });
+    quote! { [#(#refs),*] }
+}
+
+fn krate(attrs: &ItemAttrs) -> TokenStream {
+    match attrs.krate.get() {
+        Some(path) => path.to_token_stream(),
+        None => quote!(::mcp_core),
+    }
+}
+
+fn opt_str(value: Option<String>) -> TokenStream {
+    match value {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn opt_lit(lit: Option<&LitStr>) -> TokenStream {
+    match lit {
+        Some(l) => quote!(::core::option::Option::Some(#l)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn opt_bool(value: Option<&bool>) -> TokenStream {
+    match value {
+        Some(b) => quote!(::core::option::Option::Some(#b)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The name on the wire: `name = ".."` or the function's name.
+fn item_name(cx: &Ctxt, kind: Kind, attrs: &ItemAttrs, spec: &FnSpec) -> String {
+    let name = match attrs.name.get() {
+        Some(lit) => lit.value(),
+        None => {
+            let ident = spec.item.sig.ident.to_string();
+            ident
+                .strip_prefix("r#")
+                .map(str::to_string)
+                .unwrap_or(ident)
+        }
+    };
+    if kind == Kind::Tool {
+        if let Err(why) = check_tool_name(&name) {
+            let msg = format!(
+                "invalid tool name `{name}`: {why}; set a valid one with `#[tool(name = \"...\")]`"
+            );
+            match attrs.name.get() {
+                Some(lit) => cx.error_spanned_by(lit, msg),
+                None => cx.error_spanned_by(&spec.item.sig.ident, msg),
+            }
+        }
+    } else if name.is_empty() {
+        if let Some(lit) = attrs.name.get() {
+            cx.error_spanned_by(lit, format!("the {} name can't be empty", kind.attr_name()));
+        }
+    }
+    name
+}
+
+fn check_tool_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 128 {
+        return Err("tool names must be 1 to 128 characters long");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return Err("tool names may contain only ASCII letters, digits, `_`, `-` and `.`");
+    }
+    Ok(())
+}
+
+fn servers(cx: &Ctxt, attrs: &ItemAttrs) -> TokenStream {
+    let list = attrs.servers.get().map(Vec::as_slice).unwrap_or_default();
+    for lit in list {
+        if lit.value().is_empty() {
+            cx.error_spanned_by(lit, "server names can't be empty");
+        }
+    }
+    quote!(&[#(#list),*])
+}
+
+fn description(attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
+    match attrs.description.get() {
+        Some(lit) => opt_lit(Some(lit)),
+        None => opt_str(spec.doc.clone()),
+    }
+}
+
+/// The hidden static's name, visibility and attributes, plus its registration.
+fn emit_static(spec: &FnSpec, krate: &TokenStream, body: TokenStream) -> TokenStream {
+    let vis = &spec.item.vis;
+    let fn_ident = &spec.item.sig.ident;
+    let static_ident = format_ident!("__mcp_item_{}", fn_ident);
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #static_ident: #krate::__private::Item = { #body };
+        const _: () = {
+            #krate::__private::inventory::submit! {
+                #krate::__private::Registration(&#static_ident)
+            }
+        };
+    }
+}
+
+/// Statements that compute each injected parameter, and the call's argument list.
+struct Call {
+    injections: TokenStream,
+    args: Vec<TokenStream>,
+    requires: Vec<TokenStream>,
+    uses_context: bool,
+}
+
+fn call_parts(spec: &FnSpec, krate: &TokenStream, on_err: &TokenStream) -> Call {
+    let mut injections = TokenStream::new();
+    let mut args = Vec::new();
+    let mut requires = Vec::new();
+    let mut uses_context = false;
+    for (i, p) in spec.params.iter().enumerate() {
+        match p.kind {
+            ParamKind::Injected => {
+                let var = format_ident!("__mcp_inject_{}", i);
+                let ty = &p.ty;
+                let span = ty.span();
+                injections.extend(quote_spanned! {span=>
+                    let #var = match <#ty as #krate::__private::Inject>::inject(__mcp_scope) {
+                        ::core::result::Result::Ok(v) => v,
+                        ::core::result::Result::Err(e) => #on_err,
+                    };
+                });
+                requires.push(quote_spanned!(span=> <#ty as #krate::__private::Inject>::REQUIRES));
+                if quote!(#ty).to_string().ends_with("Context") {
+                    uses_context = true;
+                }
+                args.push(quote!(#var));
+            }
+            ParamKind::Arg => {
+                let ident = p.ident.as_ref().map(|i| quote!(#i)).unwrap_or_default();
+                args.push(ident);
+            }
+            ParamKind::Json => args.push(quote!(#krate::Json(__mcp_json))),
+        }
+    }
+    Call {
+        injections,
+        args,
+        requires,
+        uses_context,
+    }
+}
+
+/// `return X;` for a synchronous handler, `return ready(X);` for an asynchronous one.
+fn early_return(is_async: bool, krate: &TokenStream, value: TokenStream) -> TokenStream {
+    if is_async {
+        quote!(return #krate::__private::ready(#value))
+    } else {
+        quote!(return #value)
+    }
+}
+
+fn return_type(spec: &FnSpec) -> TokenStream {
+    match &spec.item.sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => quote!(#ty),
+    }
+}
+
+fn reject_complete(cx: &Ctxt, p: &Param, what: &str) {
+    if let Some((attr, _)) = &p.complete {
+        cx.error_spanned_by(attr, what);
+    }
+}
+
+fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
+    let krate = krate(attrs);
+    let name = item_name(cx, Kind::Tool, attrs, spec);
+    let servers = servers(cx, attrs);
+    let title = opt_lit(attrs.title.get());
+    let description = description(attrs, spec);
+    let fn_ident = &spec.item.sig.ident;
+
+    let json_params: Vec<&Param> = spec
+        .params
+        .iter()
+        .filter(|p| p.kind == ParamKind::Json)
+        .collect();
+    let arg_params: Vec<&Param> = spec.args().collect();
+    for p in &spec.params {
+        reject_complete(
+            cx,
+            p,
+            "`#[complete]` applies to prompt arguments and resource template variables, not tool arguments",
+        );
+    }
+    if json_params.len() > 1 {
+        cx.error_spanned_by(
+            &json_params[1].ty,
+            "a tool takes at most one `Json<T>` arguments parameter",
+        );
+    }
+    if let (Some(json), Some(arg)) = (json_params.first(), arg_params.first()) {
+        let arg_name = arg.name();
+        cx.error_spanned_by(
+            &json.ty,
+            format!(
+                "a `Json<T>` parameter receives the whole arguments object, so it can't be combined \
+                 with plain argument parameters such as `{arg_name}`; move `{arg_name}` into `T`"
+            ),
+        );
+    }
+
+    let serde_path = format!("{}::__private::serde", krate.to_string().replace(' ', ""));
+    let schemars_path = format!(
+        "{}::__private::schemars",
+        krate.to_string().replace(' ', "")
+    );
+    let is_async = spec.item.sig.asyncness.is_some();
+    let on_err = early_return(
+        is_async,
+        &krate,
+        quote!(#krate::__private::injection_failed(e)),
+    );
+    let call = call_parts(spec, &krate, &on_err);
+    let ret = return_type(spec);
+    let ret_span = match &spec.item.sig.output {
+        ReturnType::Default => spec.item.sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+
+    let (args_struct, args_ty, destructure) = if let Some(json) = json_params.first() {
+        let inner = json_inner(&json.ty).unwrap_or_else(|| {
+            cx.error_spanned_by(&json.ty, "expected `Json<T>` with the arguments type `T`");
+            quote!(())
+        });
+        (TokenStream::new(), inner, quote!(__mcp_json))
+    } else {
+        let fields = arg_params.iter().map(|p| {
+            let ident = &p.ident;
+            let ty = &p.ty;
+            let docs = &p.docs;
+            let pass = &p.passthrough;
+            quote! { #(#docs)* #(#pass)* #ident: #ty, }
+        });
+        let idents = arg_params.iter().map(|p| &p.ident);
+        (
+            quote! {
+                #[derive(#krate::__private::serde::Deserialize, #krate::__private::schemars::JsonSchema)]
+                #[serde(crate = #serde_path, deny_unknown_fields)]
+                #[schemars(crate = #schemars_path)]
+                #[allow(non_camel_case_types, dead_code)]
+                struct __McpArgs { #(#fields)* }
+            },
+            quote!(__McpArgs),
+            quote!(__McpArgs { #(#idents),* }),
+        )
+    };
+
+    let injections = &call.injections;
+    let args = &call.args;
+    let requires = &call.requires;
+    let streaming = call.uses_context;
+    let handler = if is_async {
+        let boxed = quote_spanned! {ret_span=>
+            #krate::__private::boxed(async move {
+                #krate::__private::IntoToolResult::into_tool_result(#fn_ident(#(#args),*).await)
+            })
+        };
+        quote! {
+            fn __mcp_call<'a>(
+                __mcp_args: #krate::__private::ToolArgs<'a>,
+                __mcp_scope: &'a #krate::__private::RequestScope<'a>,
+            ) -> #krate::__private::BoxFuture<'a, #krate::ToolResult> {
+                let #destructure = match __mcp_args.parse::<#args_ty>() {
+                    ::core::result::Result::Ok(v) => v,
+                    ::core::result::Result::Err(e) => return #krate::__private::ready(e),
+                };
+                #injections
+                #boxed
+            }
+            #krate::__private::ToolHandler::Async(__mcp_call)
+        }
+    } else {
+        let into = quote_spanned! {ret_span=>
+            #krate::__private::IntoToolResult::into_tool_result(#fn_ident(#(#args),*))
+        };
+        quote! {
+            fn __mcp_call(
+                __mcp_args: #krate::__private::ToolArgs<'_>,
+                __mcp_scope: &#krate::__private::RequestScope<'_>,
+            ) -> #krate::ToolResult {
+                let #destructure = match __mcp_args.parse::<#args_ty>() {
+                    ::core::result::Result::Ok(v) => v,
+                    ::core::result::Result::Err(e) => return e,
+                };
+                #injections
+                #into
+            }
+            #krate::__private::ToolHandler::Sync(__mcp_call)
+        }
+    };
+    let output_schema = quote_spanned! {ret_span=>
+        <#ret as #krate::__private::IntoToolResult>::output_schema
+    };
+    let read_only = opt_bool(attrs.read_only.get());
+    let destructive = opt_bool(attrs.destructive.get());
+    let idempotent = opt_bool(attrs.idempotent.get());
+    let open_world = opt_bool(attrs.open_world.get());
+    let body = quote! {
+        #args_struct
+        #krate::__private::Item::Tool(#krate::__private::ToolDef {
+            name: #name,
+            servers: #servers,
+            title: #title,
+            description: #description,
+            annotations: #krate::__private::ToolHints {
+                read_only: #read_only,
+                destructive: #destructive,
+                idempotent: #idempotent,
+                open_world: #open_world,
+            },
+            input_schema: #krate::__private::schema_for::<#args_ty>,
+            output_schema: #output_schema,
+            handler: { #handler },
+            requires: &[#(#requires),*],
+            streaming: #streaming,
+        })
+    };
+    emit_static(spec, &krate, body)
+}
+
+fn json_inner(ty: &syn::Type) -> Option<TokenStream> {
+    let syn::Type::Path(tp) = ty else { return None };
+    let seg = tp.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(quote!(#inner)),
+        _ => None,
+    }
+}
+
+fn completions(cx: &Ctxt, spec: &FnSpec, krate: &TokenStream) -> (TokenStream, TokenStream) {
+    let mut fns = TokenStream::new();
+    let mut entries = Vec::new();
+    for (i, p) in spec.params.iter().enumerate() {
+        let Some((attr, complete)) = &p.complete else {
+            continue;
+        };
+        if p.kind != ParamKind::Arg {
+            cx.error_spanned_by(attr, "`#[complete]` applies only to argument parameters");
+            continue;
+        }
+        let f = format_ident!("__mcp_complete_{}", i);
+        let body = match complete {
+            Complete::Values(values) => quote! {
+                #krate::__private::filter_values(&[#(#values),*], __mcp_value)
+            },
+            Complete::With(path) => quote_spanned! {path.span()=>
+                #krate::__private::IntoCompletions::into_completions(#path(__mcp_value))
+            },
+        };
+        fns.extend(quote! {
+            fn #f(__mcp_value: &str) -> ::std::vec::Vec<::std::string::String> { #body }
+        });
+        let name = p.name();
+        entries.push(quote!(#krate::__private::CompletionDef { argument: #name, complete: #f }));
+    }
+    (fns, quote!(&[#(#entries),*]))
+}
+
+fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
+    let krate = krate(attrs);
+    let name = item_name(cx, Kind::Resource, attrs, spec);
+    let servers = servers(cx, attrs);
+    let title = opt_lit(attrs.title.get());
+    let description = description(attrs, spec);
+    let mime_type = opt_lit(attrs.mime_type.get());
+    let fn_ident = &spec.item.sig.ident;
+
+    let Some(uri_lit) = attrs.uri.get() else {
+        cx.error_spanned_by(
+            &spec.item.sig.ident,
+            "`#[resource]` needs a URI: `#[resource(uri = \"scheme://path\")]`, or a URI template such as `#[resource(uri = \"users://{id}/profile\")]`",
+        );
+        return TokenStream::new();
+    };
+    let uri = uri_lit.value();
+    let vars = match template::variables(&uri) {
+        Ok(v) => v,
+        Err(why) => {
+            cx.error_spanned_by(uri_lit, format!("invalid URI template: {why}"));
+            return TokenStream::new();
+        }
+    };
+    if !uri.contains(':') {
+        cx.error_spanned_by(
+            uri_lit,
+            "a resource URI needs a scheme, such as `config://app` or `file:///path`",
+        );
+    }
+    let is_template = !vars.is_empty();
+    let mut seen = std::collections::HashSet::new();
+    for v in &vars {
+        if !seen.insert(v.clone()) {
+            cx.error_spanned_by(
+                uri_lit,
+                format!("URI template variable `{v}` appears more than once"),
+            );
+        }
+        if !spec.args().any(|p| p.name() == *v) {
+            cx.error_spanned_by(
+                uri_lit,
+                format!("URI template variable `{v}` has no parameter; add a parameter `{v}: String` (or another `FromStr` type) to the function"),
+            );
+        }
+    }
+    for p in spec.args() {
+        let pname = p.name();
+        if !vars.contains(&pname) {
+            let msg = if is_template {
+                format!("parameter `{pname}` is not a variable of the URI template `{uri}`; rename it to one of its variables, or add `{{{pname}}}` to the template")
+            } else {
+                format!("parameter `{pname}` has no value: `{uri}` is a static URI; use a URI template such as `scheme://path/{{{pname}}}` to take it from the URI")
+            };
+            cx.error_spanned_by(
+                p.ident
+                    .as_ref()
+                    .map(|i| i.to_token_stream())
+                    .unwrap_or_default(),
+                msg,
+            );
+        }
+    }
+
+    let is_async = spec.item.sig.asyncness.is_some();
+    let on_err = early_return(
+        is_async,
+        &krate,
+        quote!(#krate::__private::ReadOutcome::from_injection(e)),
+    );
+    let call = call_parts(spec, &krate, &on_err);
+    let no_match = early_return(
+        is_async,
+        &krate,
+        quote!(#krate::__private::ReadOutcome::NoMatch),
+    );
+    let injections = &call.injections;
+    let args = &call.args;
+    let requires = &call.requires;
+    let bind_vars = spec.args().map(|p| {
+        let ident = &p.ident;
+        let name = p.name();
+        let span = p.ty.span();
+        match &p.option_inner {
+            Some(inner) => quote_spanned! {span=>
+                let #ident: ::core::option::Option<#inner> = match __mcp_req.var_opt::<#inner>(#name) {
+                    ::core::result::Result::Ok(v) => v,
+                    ::core::result::Result::Err(()) => #no_match,
+                };
+            },
+            None => {
+                let ty = &p.ty;
+                quote_spanned! {span=>
+                    let #ident: #ty = match __mcp_req.var::<#ty>(#name) {
+                        ::core::option::Option::Some(v) => v,
+                        ::core::option::Option::None => #no_match,
+                    };
+                }
+            }
+        }
+    });
+    let bind_vars: Vec<_> = bind_vars.collect();
+    let ret_span = match &spec.item.sig.output {
+        ReturnType::Default => spec.item.sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    let handler = if is_async {
+        let boxed = quote_spanned! {ret_span=>
+            #krate::__private::boxed(async move {
+                #krate::__private::read_outcome(#fn_ident(#(#args),*).await, __mcp_req)
+            })
+        };
+        quote! {
+            fn __mcp_read<'a>(
+                __mcp_req: &'a #krate::__private::ResourceRequest<'a>,
+                __mcp_scope: &'a #krate::__private::RequestScope<'a>,
+            ) -> #krate::__private::BoxFuture<'a, #krate::__private::ReadOutcome> {
+                #(#bind_vars)*
+                #injections
+                #boxed
+            }
+            #krate::__private::ResourceHandler::Async(__mcp_read)
+        }
+    } else {
+        let into = quote_spanned! {ret_span=>
+            #krate::__private::read_outcome(#fn_ident(#(#args),*), __mcp_req)
+        };
+        quote! {
+            fn __mcp_read(
+                __mcp_req: &#krate::__private::ResourceRequest<'_>,
+                __mcp_scope: &#krate::__private::RequestScope<'_>,
+            ) -> #krate::__private::ReadOutcome {
+                #(#bind_vars)*
+                #injections
+                #into
+            }
+            #krate::__private::ResourceHandler::Sync(__mcp_read)
+        }
+    };
+    let (completion_fns, completion_list) = completions(cx, spec, &krate);
+    let body = quote! {
+        #completion_fns
+        #krate::__private::Item::Resource(#krate::__private::ResourceDef {
+            uri: #uri,
+            is_template: #is_template,
+            name: #name,
+            servers: #servers,
+            title: #title,
+            description: #description,
+            mime_type: #mime_type,
+            handler: { #handler },
+            completions: #completion_list,
+            requires: &[#(#requires),*],
+        })
+    };
+    emit_static(spec, &krate, body)
+}
+
+fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
+    let krate = krate(attrs);
+    let name = item_name(cx, Kind::Prompt, attrs, spec);
+    let servers = servers(cx, attrs);
+    let title = opt_lit(attrs.title.get());
+    let description = description(attrs, spec);
+    let fn_ident = &spec.item.sig.ident;
+
+    let is_async = spec.item.sig.asyncness.is_some();
+    let on_err = early_return(
+        is_async,
+        &krate,
+        quote!(#krate::__private::PromptOutcome::from_injection(e)),
+    );
+    let call = call_parts(spec, &krate, &on_err);
+    let bad_arg = early_return(is_async, &krate, quote!(e));
+    let injections = &call.injections;
+    let args = &call.args;
+    let requires = &call.requires;
+    let bind_args: Vec<TokenStream> = spec
+        .args()
+        .map(|p| {
+            let ident = &p.ident;
+            let name = p.name();
+            let span = p.ty.span();
+            match &p.option_inner {
+                Some(inner) => quote_spanned! {span=>
+                    let #ident: ::core::option::Option<#inner> = match __mcp_args.optional::<#inner>(#name) {
+                        ::core::result::Result::Ok(v) => v,
+                        ::core::result::Result::Err(e) => #bad_arg,
+                    };
+                },
+                None => {
+                    let ty = &p.ty;
+                    quote_spanned! {span=>
+                        let #ident: #ty = match __mcp_args.required::<#ty>(#name) {
+                            ::core::result::Result::Ok(v) => v,
+                            ::core::result::Result::Err(e) => #bad_arg,
+                        };
+                    }
+                }
+            }
+        })
+        .collect();
+    let arg_defs = spec.args().map(|p| {
+        let name = p.name();
+        let desc = opt_str(p.doc());
+        let required = p.option_inner.is_none();
+        quote!(#krate::__private::PromptArgDef { name: #name, description: #desc, required: #required })
+    });
+    let ret_span = match &spec.item.sig.output {
+        ReturnType::Default => spec.item.sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    let handler = if is_async {
+        let boxed = quote_spanned! {ret_span=>
+            #krate::__private::boxed(async move {
+                #krate::__private::prompt_outcome(#fn_ident(#(#args),*).await)
+            })
+        };
+        quote! {
+            fn __mcp_get<'a>(
+                __mcp_args: &'a #krate::__private::PromptArgs<'a>,
+                __mcp_scope: &'a #krate::__private::RequestScope<'a>,
+            ) -> #krate::__private::BoxFuture<'a, #krate::__private::PromptOutcome> {
+                #(#bind_args)*
+                #injections
+                #boxed
+            }
+            #krate::__private::PromptHandler::Async(__mcp_get)
+        }
+    } else {
+        let into = quote_spanned! {ret_span=>
+            #krate::__private::prompt_outcome(#fn_ident(#(#args),*))
+        };
+        quote! {
+            fn __mcp_get(
+                __mcp_args: &#krate::__private::PromptArgs<'_>,
+                __mcp_scope: &#krate::__private::RequestScope<'_>,
+            ) -> #krate::__private::PromptOutcome {
+                #(#bind_args)*
+                #injections
+                #into
+            }
+            #krate::__private::PromptHandler::Sync(__mcp_get)
+        }
+    };
+    let (completion_fns, completion_list) = completions(cx, spec, &krate);
+    let body = quote! {
+        #completion_fns
+        #krate::__private::Item::Prompt(#krate::__private::PromptDef {
+            name: #name,
+            servers: #servers,
+            title: #title,
+            description: #description,
+            arguments: &[#(#arg_defs),*],
+            handler: { #handler },
+            completions: #completion_list,
+            requires: &[#(#requires),*],
+        })
+    };
+    emit_static(spec, &krate, body)
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End-to-end tests: the official Python (mcp==2.3.0) and TypeScript (@modelcontextprotocol/sdk v1, client v2)
+# MCP clients against the quickstart server, in every protocol era each client can speak.
+#
+# Usage: tests/e2e/run.sh            (from any directory)
+# Env:   E2E_VENV        Python venv for the client (default: <repo>/target/e2e-venv)
+#        E2E_SERVER_BIN  run this prebuilt server instead of `cargo build -p quickstart` + target/debug/quickstart
+# Last line: `N passed, M failed`; exit status is non-zero when M > 0 or a client crashed or timed out.
+set -euo pipefail
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$E2E_DIR/../.." && pwd)"
+cd "$ROOT"
+
+MCP_PY_VERSION=2.3.0
+VENV="${E2E_VENV:-$ROOT/target/e2e-venv}"
+CLIENT_TIMEOUT=120 # seconds, per client script
+LOG_DIR="$ROOT/target/e2e-logs"
+mkdir -p "$LOG_DIR"
+
+# --- clients --------------------------------------------------------------------------------------------------
+if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('mcp') != '$MCP_PY_VERSION')" 2>/dev/null; then
+    echo "e2e: installing mcp==$MCP_PY_VERSION into $VENV"
+    python3 -m venv "$VENV"
+    timeout 600 "$VENV/bin/pip" install --quiet --disable-pip-version-check --timeout 60 "mcp==$MCP_PY_VERSION"
+fi
+# npm ci writes node_modules/.package-lock.json; an older copy (or none) means node_modules is missing or stale.
+if [[ ! "$E2E_DIR/node_modules/.package-lock.json" -nt "$E2E_DIR/package-lock.json" ]]; then
+    echo "e2e: npm ci in tests/e2e"
+    (cd "$E2E_DIR" && timeout 600 npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- server ---------------------------------------------------------------------------------------------------
+if [[ -n "${E2E_SERVER_BIN:-}" ]]; then
+    SERVER_BIN="$E2E_SERVER_BIN"
+else
+    cargo build -p quickstart
+    SERVER_BIN="$ROOT/target/debug/quickstart"
+fi
+
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+SERVER_LOG="$LOG_DIR/server.log"
+PORT="$PORT" "$SERVER_BIN" >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+
+stop_server() {
+    kill "$SERVER_PID" 2>/dev/null || return 0
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+for _ in $(seq 150); do # up to 30 s
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "e2e: server exited during startup:"; cat "$SERVER_LOG"; echo "0 passed, 1 failed"; exit 1; }
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+    sleep 0.2
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || { echo "e2e: server not listening on port $PORT after 30 s"; cat "$SERVER_LOG"; echo "0 passed, 1 failed"; exit 1; }
+BASE="http://127.0.0.1:$PORT"
+echo "e2e: server $SERVER_BIN (pid $SERVER_PID) on $BASE, log $SERVER_LOG"
+
+# --- run ------------------------------------------------------------------------------------------------------
+OUT="$LOG_DIR/clients.out"
+: >"$OUT"
+crashed=0
+run_client() { # name command...: a client exits 0 (all passed) or 1 (some FAIL lines); anything else is a crash
+    local name=$1 log="$LOG_DIR/$1.out" rc
+    shift
+    set +e
+    timeout "$CLIENT_TIMEOUT" "$@" "$BASE" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    cat "$log" >>"$OUT"
+    if [[ $rc -ne 0 && ($rc -ne 1 || $(grep -c "^FAIL " "$log") -eq 0) ]]; then
+        crashed=1
+        echo "FAIL e2e $name: exited with status $rc$([[ $rc -eq 124 ]] && echo " (timed out after ${CLIENT_TIMEOUT}s)")" | tee -a "$OUT"
+    fi
+}
+run_client python_client "$VENV/bin/python" "$E2E_DIR/python_client.py"
+run_client ts_client node "$E2E_DIR/ts_client.mjs"
+
+passed=$(grep -c "^PASS " "$OUT" || true)
+failed=$(grep -c "^FAIL " "$OUT" || true)
+if [[ $failed -gt 0 ]]; then
+    echo "e2e: last 40 lines of $SERVER_LOG:"
+    tail -n 40 "$SERVER_LOG"
+fi
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 && $crashed -eq 0 ]]
