@@ -33,6 +33,12 @@ pub(crate) fn normalize(schema: Schema) -> Value {
         map.remove("$schema");
         map.remove("title");
         map.remove("description");
+        // Some clients require `properties` on object schemas, even when empty.
+        if map.get("type").and_then(Value::as_str) == Some("object")
+            && !map.contains_key("properties")
+        {
+            map.insert("properties".into(), Value::Object(Map::new()));
+        }
     }
     clean(&mut value);
     value

@@ -1,1 +1,146 @@
-//! Shared helpers for the integration tests.
+//! Shared helpers for the integration tests: JSON-RPC request builders and an in-process
+//! actix-web client.
+
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::HeaderMap;
+use actix_web::test::{self, TestRequest};
+use serde_json::{json, Value};
+
+/// The protocol revision without sessions.
+pub const MODERN: &str = "2026-07-28";
+
+/// The `_meta` envelope of a stateless request.
+pub fn envelope() -> Value {
+    json!({
+        "io.modelcontextprotocol/protocolVersion": MODERN,
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "tests", "version": "1.0.0"},
+    })
+}
+
+/// A JSON-RPC request.
+pub fn request(id: i64, method: &str, params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+}
+
+/// One HTTP answer.
+pub struct Answer {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body as JSON (`Value::Null` when empty).
+    pub body: Value,
+}
+
+impl Answer {
+    /// The JSON-RPC `result`.
+    pub fn result(&self) -> &Value {
+        &self.body["result"]
+    }
+
+    /// The JSON-RPC `error`.
+    pub fn error(&self) -> &Value {
+        &self.body["error"]
+    }
+}
+
+/// Sends `body` with `headers` (plus `Content-Type: application/json`) to `path`.
+pub async fn post<S>(app: &S, path: &str, headers: &[(&str, &str)], body: &Value) -> Answer
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    send(
+        app,
+        TestRequest::post().uri(path),
+        headers,
+        body.to_string(),
+    )
+    .await
+}
+
+/// Sends a raw request.
+pub async fn send<S>(app: &S, req: TestRequest, headers: &[(&str, &str)], body: String) -> Answer
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let mut req = req;
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+    {
+        req = req.insert_header(("content-type", "application/json"));
+    }
+    for (name, value) in headers {
+        req = req.insert_header((*name, *value));
+    }
+    let resp = test::call_service(app, req.set_payload(body).to_request()).await;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = test::read_body(resp).await;
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("body is not JSON: {}", String::from_utf8_lossy(&bytes)))
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A stateless (2026-07-28) request with its headers; `name` is the `Mcp-Name` value.
+pub async fn modern<S>(
+    app: &S,
+    path: &str,
+    method: &str,
+    name: Option<&str>,
+    mut params: Value,
+) -> Answer
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    params["_meta"] = envelope();
+    let mut headers = vec![("mcp-protocol-version", MODERN), ("mcp-method", method)];
+    if let Some(name) = name {
+        headers.push(("mcp-name", name));
+    }
+    post(app, path, &headers, &request(1, method, params)).await
+}
+
+/// Runs `initialize` at `version` and returns the session id.
+pub async fn initialize<S>(app: &S, path: &str, version: &str) -> (Answer, String)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let body = request(
+        0,
+        "initialize",
+        json!({"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "tests", "version": "1.0.0"}}),
+    );
+    let answer = post(app, path, &[], &body).await;
+    let session = answer
+        .headers
+        .get("mcp-session-id")
+        .expect("initialize issues a session id")
+        .to_str()
+        .unwrap()
+        .to_string();
+    (answer, session)
+}
+
+/// A request inside a legacy session.
+pub async fn legacy<S>(app: &S, path: &str, session: &str, method: &str, params: Value) -> Answer
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    post(
+        app,
+        path,
+        &[("mcp-session-id", session)],
+        &request(1, method, params),
+    )
+    .await
+}
