@@ -140,16 +140,14 @@ async fn handle(
     let response = match body {
         None => endpoint.payload_too_large(),
         Some(body) => {
-            let info = req.connection_info();
-            let host = req
-                .headers()
-                .get(actix_web::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or_else(|| info.host());
+            let host = match req.headers().get(actix_web::http::header::HOST) {
+                Some(h) => String::from_utf8_lossy(h.as_bytes()).into_owned(),
+                None => req.connection_info().host().to_string(),
+            };
             endpoint
                 .handle(mcp_core::http::HttpRequest {
                     method: req.method().as_str(),
-                    host: Some(host),
+                    host: Some(&host),
                     headers: &ActixHeaders(req.headers()),
                     body: &body,
                 })

@@ -688,7 +688,7 @@ fn per_version(
         }
         let text = serde_json::to_string(&Value::Object(m)).expect("serializes");
         // Strip the braces: these are fields spliced into another object.
-        text[1..text.len() - 1].as_bytes().into()
+        text.as_bytes()[1..text.len() - 1].into()
     };
     let mut read = cacheable.clone();
     if modern {

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every test: unit, integration, UI (trybuild) and doc tests through cargo, then the
+# end-to-end tests with the official Python and TypeScript MCP clients over real sockets.
+# Installs what the end-to-end tests need (a Python venv under target/, npm packages under
+# tests/e2e/node_modules). The last line is `N passed, M failed` from the end-to-end run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+cargo test --workspace --all-targets
+cargo test --workspace --doc
+bash tests/e2e/run.sh

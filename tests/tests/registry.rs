@@ -1,0 +1,177 @@
+//! Building servers: explicit registration, start-up validation, pagination.
+
+use actix_web::{test as actix_test, App};
+use mcp_core::{items, prompt, resource, tool, Server, State};
+use mcp_tests::{initialize, legacy, modern};
+use serde_json::json;
+
+/// One.
+#[tool(server = "reg")]
+fn one() -> u8 {
+    1
+}
+
+/// Two.
+#[tool(server = "reg")]
+fn two() -> u8 {
+    2
+}
+
+/// Three, shared by every server that collects.
+#[tool]
+fn three() -> u8 {
+    3
+}
+
+/// Same name as `one`.
+#[tool(server = "dup", name = "one")]
+fn one_again() -> u8 {
+    1
+}
+
+/// Also called `one`.
+#[tool(server = "dup", name = "one")]
+fn one_more() -> u8 {
+    1
+}
+
+struct Missing;
+
+/// Needs state that is never registered.
+#[tool(server = "needs-state")]
+fn needs(_s: State<Missing>) -> u8 {
+    0
+}
+
+/// A template that is invalid at run time (level-4 modifier).
+#[resource(server = "bad-template", uri = "files://{path*}")]
+fn bad(path: String) -> String {
+    path
+}
+
+/// A prompt.
+#[prompt(server = "reg")]
+fn hello() -> &'static str {
+    "hello"
+}
+
+mod nested {
+    use mcp_core::tool;
+
+    /// Nested.
+    #[tool(server = "nowhere")]
+    pub(crate) fn nested_tool() -> u8 {
+        9
+    }
+}
+
+#[test]
+fn collect_takes_tagged_and_untagged_items_in_name_order() {
+    let server = Server::builder("reg").collect().build().unwrap();
+    assert_eq!(
+        server.tool_names().collect::<Vec<_>>(),
+        ["one", "three", "two"]
+    );
+    let other = Server::builder("elsewhere")
+        .collect()
+        .allow_empty()
+        .build()
+        .unwrap();
+    assert_eq!(other.tool_names().collect::<Vec<_>>(), ["three"]);
+}
+
+#[test]
+fn explicit_registration_needs_no_inventory() {
+    let server = Server::builder("explicit")
+        .items(items![one, nested::nested_tool, hello])
+        .build()
+        .unwrap();
+    assert_eq!(
+        server.tool_names().collect::<Vec<_>>(),
+        ["nested_tool", "one"]
+    );
+}
+
+#[test]
+fn duplicate_names_fail_at_start_up() {
+    let err = Server::builder("dup").collect().build().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "MCP server `dup` is invalid:\n  - two tools are named `one`; tool names must be unique within a server"
+    );
+}
+
+#[test]
+fn missing_state_fails_at_start_up() {
+    let err = Server::builder("needs-state")
+        .collect()
+        .build()
+        .unwrap_err();
+    assert_eq!(err.problems().len(), 1);
+    assert!(
+        err.problems()[0].contains("`needs` takes `State<registry::Missing>`"),
+        "{err}"
+    );
+    Server::builder("needs-state")
+        .state(Missing)
+        .collect()
+        .build()
+        .unwrap();
+}
+
+#[test]
+fn invalid_templates_fail_at_start_up() {
+    let err = Server::builder("bad-template")
+        .collect()
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("invalid URI template `files://{path*}`"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("level-4 modifier"), "{err}");
+}
+
+#[test]
+fn empty_servers_fail_unless_allowed() {
+    let err = Server::builder("nothing-here").build().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no tools, resources or prompts were registered"),
+        "{err}"
+    );
+    Server::builder("nothing-here")
+        .allow_empty()
+        .build()
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn lists_are_paginated_with_opaque_cursors() {
+    let server = Server::builder("reg")
+        .page_size(2)
+        .collect()
+        .build()
+        .unwrap();
+    let app = actix_test::init_service(App::new().service(mcp_actix::scope("/mcp", server))).await;
+    let first = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(first.result()), ["one", "three"]);
+    let cursor = first.result()["nextCursor"].as_str().unwrap().to_string();
+    let second = modern(&app, "/mcp", "tools/list", None, json!({"cursor": cursor})).await;
+    assert_eq!(names(second.result()), ["two"]);
+    assert!(second.result().get("nextCursor").is_none());
+    assert_eq!(second.result()["cacheScope"], first.result()["cacheScope"]);
+    // The same cursors work in a session.
+    let (_, s) = initialize(&app, "/mcp", "2025-06-18").await;
+    let page = legacy(&app, "/mcp", &s, "tools/list", json!({"cursor": cursor})).await;
+    assert_eq!(names(page.result()), ["two"]);
+}

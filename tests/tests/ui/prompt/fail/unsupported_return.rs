@@ -1,0 +1,9 @@
+use mcp_core::prompt;
+
+/// Count.
+#[prompt]
+fn count(text: String) -> usize {
+    text.len()
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use mcp_core::tool;
+
+/// Shout.
+#[tool]
+fn shout(text: &str) -> String {
+    text.to_uppercase()
+}
+
+fn main() {}
