@@ -59,4 +59,17 @@ pub use response::{IntoCompletions, IntoPromptMessages, IntoResourceContents, In
 pub use server::{Server, ServerBuilder};
 
 #[cfg(feature = "macros")]
-pub use mcp_macros::{items, prompt, resource, tool};
+#[doc = include_str!("docs/tool.md")]
+pub use mcp_macros::tool;
+
+#[cfg(feature = "macros")]
+#[doc = include_str!("docs/resource.md")]
+pub use mcp_macros::resource;
+
+#[cfg(feature = "macros")]
+#[doc = include_str!("docs/prompt.md")]
+pub use mcp_macros::prompt;
+
+#[cfg(feature = "macros")]
+#[doc = include_str!("docs/items.md")]
+pub use mcp_macros::items;

@@ -110,3 +110,55 @@ impl Sessions {
         self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_tables_end_the_least_recently_used_session() {
+        let sessions = Sessions::new(2, Duration::from_secs(60));
+        let a = sessions.create(Version::V2025_11_25, None, None);
+        std::thread::sleep(Duration::from_millis(5));
+        let b = sessions.create(Version::V2025_11_25, None, None);
+        std::thread::sleep(Duration::from_millis(5));
+        // Using `a` makes `b` the least recently used.
+        assert!(sessions.get(&a.id).is_some());
+        let c = sessions.create(Version::V2025_06_18, None, None);
+        assert_eq!(sessions.len(), 2);
+        assert!(sessions.get(&b.id).is_none());
+        assert!(sessions.get(&a.id).is_some());
+        assert_eq!(
+            sessions.get(&c.id).map(|s| s.version),
+            Some(Version::V2025_06_18)
+        );
+    }
+
+    #[test]
+    fn idle_sessions_expire() {
+        let sessions = Sessions::new(10, Duration::from_millis(20));
+        let a = sessions.create(Version::V2025_11_25, None, None);
+        assert!(sessions.get(&a.id).is_some());
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(sessions.get(&a.id).is_none());
+        assert_eq!(sessions.len(), 0);
+    }
+
+    #[test]
+    fn ids_are_unique_and_visible_ascii() {
+        let sessions = Sessions::new(100, Duration::from_secs(60));
+        let ids: std::collections::HashSet<String> = (0..50)
+            .map(|_| {
+                sessions
+                    .create(Version::V2025_11_25, None, None)
+                    .id
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(ids.len(), 50);
+        assert!(ids
+            .iter()
+            .all(|id| id.len() == 32 && id.bytes().all(|b| (0x21..=0x7e).contains(&b))));
+        assert!(sessions.remove(ids.iter().next().unwrap()));
+    }
+}

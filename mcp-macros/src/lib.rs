@@ -13,25 +13,25 @@ mod template;
 
 use proc_macro::TokenStream;
 
-/// Turns a free function into an MCP tool. See `mcp_core::tool` for the documentation.
+/// Turns a free function into an MCP tool.
 #[proc_macro_attribute]
 pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::item(attr::Kind::Tool, args.into(), input.into()).into()
 }
 
-/// Turns a free function into an MCP resource or resource template. See `mcp_core::resource`.
+/// Turns a free function into an MCP resource or resource template.
 #[proc_macro_attribute]
 pub fn resource(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::item(attr::Kind::Resource, args.into(), input.into()).into()
 }
 
-/// Turns a free function into an MCP prompt. See `mcp_core::prompt`.
+/// Turns a free function into an MCP prompt.
 #[proc_macro_attribute]
 pub fn prompt(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::item(attr::Kind::Prompt, args.into(), input.into()).into()
 }
 
-/// Names annotated functions for explicit registration. See `mcp_core::items`.
+/// Names annotated functions for explicit registration.
 #[proc_macro]
 pub fn items(input: TokenStream) -> TokenStream {
     expand::items(input.into()).into()
