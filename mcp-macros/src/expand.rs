@@ -215,6 +215,107 @@ fn call_parts(spec: &FnSpec, krate: &TokenStream, on_err: &TokenStream) -> Call 
     }
 }
 
+/// How one kind of handler receives its input and produces its outcome.
+struct Shape {
+    /// `ToolHandler`, `ResourceHandler` or `PromptHandler`.
+    kind: &'static str,
+    /// The input type in `__private` (`ToolArgs`, ...), and whether it is passed by reference.
+    input: &'static str,
+    by_ref: bool,
+    /// What the handler returns, as a path under the crate root.
+    outcome: &'static str,
+    /// Turns the user's return value into the outcome; spanned on the return type, so an
+    /// unsupported type is reported there.
+    convert: fn(&TokenStream, TokenStream, Span) -> TokenStream,
+}
+
+const TOOL: Shape = Shape {
+    kind: "ToolHandler",
+    input: "ToolArgs",
+    by_ref: false,
+    outcome: "ToolResult",
+    convert: |krate, value, span| quote_spanned!(span=> #krate::__private::IntoToolResult::into_tool_result(#value)),
+};
+
+const RESOURCE: Shape = Shape {
+    kind: "ResourceHandler",
+    input: "ResourceRequest",
+    by_ref: true,
+    outcome: "__private::ReadOutcome",
+    convert: |krate, value, span| quote_spanned!(span=> #krate::__private::read_outcome(#value, __mcp_input)),
+};
+
+const PROMPT: Shape = Shape {
+    kind: "PromptHandler",
+    input: "PromptArgs",
+    by_ref: true,
+    outcome: "__private::PromptOutcome",
+    convert: |krate, value, span| quote_spanned!(span=> #krate::__private::prompt_outcome(#value)),
+};
+
+/// The handler function (sync, or returning a boxed future) and the enum variant holding it.
+/// `prelude` binds the arguments and injected values (with early returns); `args` is the call.
+fn handler(
+    spec: &FnSpec,
+    krate: &TokenStream,
+    shape: &Shape,
+    prelude: TokenStream,
+    args: &[TokenStream],
+) -> TokenStream {
+    let fn_ident = &spec.item.sig.ident;
+    let ret_span = match &spec.item.sig.output {
+        ReturnType::Default => fn_ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    let kind = format_ident!("{}", shape.kind);
+    let input = format_ident!("{}", shape.input);
+    let outcome: Path = syn::parse_str(shape.outcome).expect("valid path");
+    if spec.item.sig.asyncness.is_some() {
+        let converted = (shape.convert)(
+            krate,
+            quote_spanned!(ret_span=> #fn_ident(#(#args),*).await),
+            ret_span,
+        );
+        let boxed = quote_spanned!(ret_span=> #krate::__private::boxed(async move { #converted }));
+        let input_ty = if shape.by_ref {
+            quote!(&'a #krate::__private::#input<'a>)
+        } else {
+            quote!(#krate::__private::#input<'a>)
+        };
+        quote! {
+            fn __mcp_handler<'a>(
+                __mcp_input: #input_ty,
+                __mcp_scope: &'a #krate::__private::RequestScope<'a>,
+            ) -> #krate::__private::BoxFuture<'a, #krate::#outcome> {
+                #prelude
+                #boxed
+            }
+            #krate::__private::#kind::Async(__mcp_handler)
+        }
+    } else {
+        let converted = (shape.convert)(
+            krate,
+            quote_spanned!(ret_span=> #fn_ident(#(#args),*)),
+            ret_span,
+        );
+        let input_ty = if shape.by_ref {
+            quote!(&#krate::__private::#input<'_>)
+        } else {
+            quote!(#krate::__private::#input<'_>)
+        };
+        quote! {
+            fn __mcp_handler(
+                __mcp_input: #input_ty,
+                __mcp_scope: &#krate::__private::RequestScope<'_>,
+            ) -> #krate::#outcome {
+                #prelude
+                #converted
+            }
+            #krate::__private::#kind::Sync(__mcp_handler)
+        }
+    }
+}
+
 /// `return X;` for a synchronous handler, `return ready(X);` for an asynchronous one.
 fn early_return(is_async: bool, krate: &TokenStream, value: TokenStream) -> TokenStream {
     if is_async {
@@ -243,7 +344,6 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let servers = servers(cx, attrs);
     let title = opt_lit(attrs.title.get());
     let description = description(attrs, spec);
-    let fn_ident = &spec.item.sig.ident;
 
     let json_params: Vec<&Param> = spec
         .params
@@ -325,45 +425,17 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let args = &call.args;
     let requires = &call.requires;
     let streaming = call.uses_context;
-    let handler = if is_async {
-        let boxed = quote_spanned! {ret_span=>
-            #krate::__private::boxed(async move {
-                #krate::__private::IntoToolResult::into_tool_result(#fn_ident(#(#args),*).await)
-            })
-        };
+    let prelude = {
+        let bad_args = early_return(is_async, &krate, quote!(e));
         quote! {
-            fn __mcp_call<'a>(
-                __mcp_args: #krate::__private::ToolArgs<'a>,
-                __mcp_scope: &'a #krate::__private::RequestScope<'a>,
-            ) -> #krate::__private::BoxFuture<'a, #krate::ToolResult> {
-                let #destructure = match __mcp_args.parse::<#args_ty>() {
-                    ::core::result::Result::Ok(v) => v,
-                    ::core::result::Result::Err(e) => return #krate::__private::ready(e),
-                };
-                #injections
-                #boxed
-            }
-            #krate::__private::ToolHandler::Async(__mcp_call)
-        }
-    } else {
-        let into = quote_spanned! {ret_span=>
-            #krate::__private::IntoToolResult::into_tool_result(#fn_ident(#(#args),*))
-        };
-        quote! {
-            fn __mcp_call(
-                __mcp_args: #krate::__private::ToolArgs<'_>,
-                __mcp_scope: &#krate::__private::RequestScope<'_>,
-            ) -> #krate::ToolResult {
-                let #destructure = match __mcp_args.parse::<#args_ty>() {
-                    ::core::result::Result::Ok(v) => v,
-                    ::core::result::Result::Err(e) => return e,
-                };
-                #injections
-                #into
-            }
-            #krate::__private::ToolHandler::Sync(__mcp_call)
+            let #destructure = match __mcp_input.parse::<#args_ty>() {
+                ::core::result::Result::Ok(v) => v,
+                ::core::result::Result::Err(e) => #bad_args,
+            };
+            #injections
         }
     };
+    let handler = handler(spec, &krate, &TOOL, prelude, args);
     let output_schema = quote_spanned! {ret_span=>
         <#ret as #krate::__private::IntoToolResult>::output_schema
     };
@@ -442,7 +514,6 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let title = opt_lit(attrs.title.get());
     let description = description(attrs, spec);
     let mime_type = opt_lit(attrs.mime_type.get());
-    let fn_ident = &spec.item.sig.ident;
 
     let Some(uri_lit) = attrs.uri.get() else {
         cx.error_spanned_by(
@@ -520,7 +591,7 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         let span = p.ty.span();
         match &p.option_inner {
             Some(inner) => quote_spanned! {span=>
-                let #ident: ::core::option::Option<#inner> = match __mcp_req.var_opt::<#inner>(#name) {
+                let #ident: ::core::option::Option<#inner> = match __mcp_input.var_opt::<#inner>(#name) {
                     ::core::result::Result::Ok(v) => v,
                     ::core::result::Result::Err(()) => #no_match,
                 };
@@ -528,7 +599,7 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
             None => {
                 let ty = &p.ty;
                 quote_spanned! {span=>
-                    let #ident: #ty = match __mcp_req.var::<#ty>(#name) {
+                    let #ident: #ty = match __mcp_input.var::<#ty>(#name) {
                         ::core::option::Option::Some(v) => v,
                         ::core::option::Option::None => #no_match,
                     };
@@ -537,43 +608,8 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         }
     });
     let bind_vars: Vec<_> = bind_vars.collect();
-    let ret_span = match &spec.item.sig.output {
-        ReturnType::Default => spec.item.sig.ident.span(),
-        ReturnType::Type(_, ty) => ty.span(),
-    };
-    let handler = if is_async {
-        let boxed = quote_spanned! {ret_span=>
-            #krate::__private::boxed(async move {
-                #krate::__private::read_outcome(#fn_ident(#(#args),*).await, __mcp_req)
-            })
-        };
-        quote! {
-            fn __mcp_read<'a>(
-                __mcp_req: &'a #krate::__private::ResourceRequest<'a>,
-                __mcp_scope: &'a #krate::__private::RequestScope<'a>,
-            ) -> #krate::__private::BoxFuture<'a, #krate::__private::ReadOutcome> {
-                #(#bind_vars)*
-                #injections
-                #boxed
-            }
-            #krate::__private::ResourceHandler::Async(__mcp_read)
-        }
-    } else {
-        let into = quote_spanned! {ret_span=>
-            #krate::__private::read_outcome(#fn_ident(#(#args),*), __mcp_req)
-        };
-        quote! {
-            fn __mcp_read(
-                __mcp_req: &#krate::__private::ResourceRequest<'_>,
-                __mcp_scope: &#krate::__private::RequestScope<'_>,
-            ) -> #krate::__private::ReadOutcome {
-                #(#bind_vars)*
-                #injections
-                #into
-            }
-            #krate::__private::ResourceHandler::Sync(__mcp_read)
-        }
-    };
+    let prelude = quote! { #(#bind_vars)* #injections };
+    let handler = handler(spec, &krate, &RESOURCE, prelude, args);
     let (completion_fns, completion_list) = completions(cx, spec, &krate);
     let body = quote! {
         #completion_fns
@@ -599,7 +635,6 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let servers = servers(cx, attrs);
     let title = opt_lit(attrs.title.get());
     let description = description(attrs, spec);
-    let fn_ident = &spec.item.sig.ident;
 
     let is_async = spec.item.sig.asyncness.is_some();
     let on_err = early_return(
@@ -620,7 +655,7 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
             let span = p.ty.span();
             match &p.option_inner {
                 Some(inner) => quote_spanned! {span=>
-                    let #ident: ::core::option::Option<#inner> = match __mcp_args.optional::<#inner>(#name) {
+                    let #ident: ::core::option::Option<#inner> = match __mcp_input.optional::<#inner>(#name) {
                         ::core::result::Result::Ok(v) => v,
                         ::core::result::Result::Err(e) => #bad_arg,
                     };
@@ -628,7 +663,7 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
                 None => {
                     let ty = &p.ty;
                     quote_spanned! {span=>
-                        let #ident: #ty = match __mcp_args.required::<#ty>(#name) {
+                        let #ident: #ty = match __mcp_input.required::<#ty>(#name) {
                             ::core::result::Result::Ok(v) => v,
                             ::core::result::Result::Err(e) => #bad_arg,
                         };
@@ -643,43 +678,8 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         let required = p.option_inner.is_none();
         quote!(#krate::__private::PromptArgDef { name: #name, description: #desc, required: #required })
     });
-    let ret_span = match &spec.item.sig.output {
-        ReturnType::Default => spec.item.sig.ident.span(),
-        ReturnType::Type(_, ty) => ty.span(),
-    };
-    let handler = if is_async {
-        let boxed = quote_spanned! {ret_span=>
-            #krate::__private::boxed(async move {
-                #krate::__private::prompt_outcome(#fn_ident(#(#args),*).await)
-            })
-        };
-        quote! {
-            fn __mcp_get<'a>(
-                __mcp_args: &'a #krate::__private::PromptArgs<'a>,
-                __mcp_scope: &'a #krate::__private::RequestScope<'a>,
-            ) -> #krate::__private::BoxFuture<'a, #krate::__private::PromptOutcome> {
-                #(#bind_args)*
-                #injections
-                #boxed
-            }
-            #krate::__private::PromptHandler::Async(__mcp_get)
-        }
-    } else {
-        let into = quote_spanned! {ret_span=>
-            #krate::__private::prompt_outcome(#fn_ident(#(#args),*))
-        };
-        quote! {
-            fn __mcp_get(
-                __mcp_args: &#krate::__private::PromptArgs<'_>,
-                __mcp_scope: &#krate::__private::RequestScope<'_>,
-            ) -> #krate::__private::PromptOutcome {
-                #(#bind_args)*
-                #injections
-                #into
-            }
-            #krate::__private::PromptHandler::Sync(__mcp_get)
-        }
-    };
+    let prelude = quote! { #(#bind_args)* #injections };
+    let handler = handler(spec, &krate, &PROMPT, prelude, args);
     let (completion_fns, completion_list) = completions(cx, spec, &krate);
     let body = quote! {
         #completion_fns
