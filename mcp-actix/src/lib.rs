@@ -54,6 +54,28 @@ pub fn scope(path: &str, endpoint: impl Into<Mount>) -> actix_web::Scope {
         .route("", web::route().to(handle))
 }
 
+/// Turns off Nagle's algorithm on each accepted TCP connection; pass it to
+/// `HttpServer::on_connect`.
+///
+/// actix-web leaves Nagle on, so an answer written in several parts (such as an event
+/// stream) can wait for the peer's delayed ACK, about 40 ms on Linux.
+///
+/// ```no_run
+/// # use actix_web::{App, HttpServer};
+/// # async fn run() -> std::io::Result<()> {
+/// HttpServer::new(|| App::new())
+///     .on_connect(mcp_actix::nodelay)
+///     .bind(("127.0.0.1", 8000))?
+///     .run()
+///     .await
+/// # }
+/// ```
+pub fn nodelay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
+    if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        let _ = tcp.set_nodelay(true);
+    }
+}
+
 /// What [`scope`] can mount.
 #[derive(Debug)]
 pub struct Mount(Endpoint);

@@ -132,6 +132,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(mcp_actix::scope("/mcp/tools", tools.clone()))
             .service(mcp_actix::scope("/mcp/math", math.clone()))
     })
+    .on_connect(mcp_actix::nodelay)
     .bind(("127.0.0.1", port))?
     .run()
     .await?;
