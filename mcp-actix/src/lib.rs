@@ -34,6 +34,7 @@
 
 #![deny(missing_docs)]
 
+use actix_web::body::SizedStream;
 use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -185,9 +186,23 @@ async fn handle(
         }
     }
     match response.body {
-        HttpBody::Json(bytes) => out
-            .insert_header((CONTENT_TYPE, "application/json"))
-            .body(bytes),
+        HttpBody::Json(chunks) => {
+            out.insert_header((CONTENT_TYPE, "application/json"));
+            let len = chunks.len() as u64;
+            let mut parts = chunks.into_parts();
+            match (parts.next(), parts.next()) {
+                (first, None) => out.body(first.unwrap_or_default()),
+                (Some(first), Some(second)) => {
+                    // A prepared document framed per request: sent without being copied.
+                    let all = [first, second].into_iter().chain(parts);
+                    out.body(SizedStream::new(
+                        len,
+                        futures_util::stream::iter(all.map(Ok::<_, std::io::Error>)),
+                    ))
+                }
+                (None, Some(_)) => unreachable!("parts come in order"),
+            }
+        }
         _ => out.finish(),
     }
 }

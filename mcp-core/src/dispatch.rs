@@ -18,6 +18,7 @@ use serde_json::value::RawValue;
 use crate::content::{PromptMessage, ResourceContents, ToolResult};
 use crate::error::{Error, ErrorKind};
 use crate::extract::InjectError;
+use crate::http::Chunks;
 use crate::protocol::{self, code, RpcError, Version};
 use crate::registry::{PromptHandler, ResourceHandler, ToolHandler};
 use crate::server::{decode_cursor, Inner, Pages, Server, ToolEntry};
@@ -136,15 +137,15 @@ pub(crate) struct Message<'a> {
 /// An answer ready to send: HTTP status (transports without one ignore it) and body.
 pub(crate) struct Reply {
     pub(crate) status: u16,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: Chunks,
     pub(crate) new_session: Option<Arc<Session>>,
 }
 
 impl Reply {
-    pub(crate) fn ok(body: Vec<u8>) -> Reply {
+    pub(crate) fn ok(body: impl Into<Chunks>) -> Reply {
         Reply {
             status: 200,
-            body,
+            body: body.into(),
             new_session: None,
         }
     }
@@ -152,7 +153,7 @@ impl Reply {
     pub(crate) fn accepted() -> Reply {
         Reply {
             status: 202,
-            body: Vec::new(),
+            body: Chunks::default(),
             new_session: None,
         }
     }
@@ -160,7 +161,7 @@ impl Reply {
     pub(crate) fn error(status: u16, id: Option<&RawValue>, err: &RpcError) -> Reply {
         Reply {
             status,
-            body: protocol::error_bytes(id, err),
+            body: protocol::error_bytes(id, err).into(),
             new_session: None,
         }
     }
@@ -448,7 +449,7 @@ impl PromptOutcome {
     }
 }
 
-type MethodResult = Result<Vec<u8>, RpcError>;
+type MethodResult = Result<Chunks, RpcError>;
 
 fn invalid_params(message: impl Into<Cow<'static, str>>) -> RpcError {
     RpcError::new(code::INVALID_PARAMS, message)
@@ -520,8 +521,8 @@ impl Server {
         };
         let result = match method {
             "initialize" => return self.initialize(msg, id),
-            "ping" => Ok(protocol::result_bytes(id, b"{}")),
-            "server/discover" => Ok(protocol::result_bytes(id, &self.inner.v(version).hello)),
+            "ping" => Ok(protocol::result_bytes(id, b"{}").into()),
+            "server/discover" => Ok(protocol::framed_result(id, &self.inner.v(version).hello)),
             "tools/list" => self.page(&self.inner.v(version).tools, msg, id),
             "resources/list" => self.page(&self.inner.v(version).resources, msg, id),
             "resources/templates/list" => self.page(&self.inner.v(version).templates, msg, id),
@@ -555,7 +556,7 @@ impl Server {
             msg.params.client_info.map(ToOwned::to_owned),
         );
         tracing::debug!(server = %self.inner.info.name, session = %session.id, version = version.as_str(), "session started");
-        let mut reply = Reply::ok(protocol::result_bytes(id, &self.inner.v(version).hello));
+        let mut reply = Reply::ok(protocol::framed_result(id, &self.inner.v(version).hello));
         reply.new_session = Some(session);
         reply
     }
@@ -567,7 +568,7 @@ impl Server {
                 .filter(|i| *i < pages.len())
                 .ok_or_else(|| invalid_params("Invalid params: unknown pagination cursor"))?,
         };
-        Ok(protocol::result_bytes(id, &pages[index]))
+        Ok(protocol::framed_result(id, &pages[index]))
     }
 
     async fn call_tool(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
@@ -606,7 +607,7 @@ impl Server {
         write_tool_result(&mut buf, &result, entry, scope.version);
         protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
         buf.push(b'}');
-        Ok(buf)
+        Ok(buf.into())
     }
 
     async fn read_resource(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
@@ -672,7 +673,7 @@ impl Server {
         buf.push(b'}');
         protocol::close_result(&mut buf, &self.inner.v(scope.version).read_suffix);
         buf.push(b'}');
-        Ok(buf)
+        Ok(buf.into())
     }
 
     async fn get_prompt(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
@@ -720,7 +721,7 @@ impl Server {
         buf.push(b'}');
         protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
         buf.push(b'}');
-        Ok(buf)
+        Ok(buf.into())
     }
 
     fn complete(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
@@ -770,7 +771,7 @@ impl Server {
         serde_json::to_writer(&mut buf, &body).map_err(internal)?;
         protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
         buf.push(b'}');
-        Ok(buf)
+        Ok(buf.into())
     }
 }
 

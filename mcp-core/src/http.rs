@@ -19,6 +19,7 @@
 use std::sync::Arc;
 
 use base64::Engine as _;
+use bytes::Bytes;
 use serde_json::json;
 use serde_json::value::RawValue;
 
@@ -122,8 +123,56 @@ pub struct HttpRequest<'a> {
 pub enum HttpBody {
     /// No body.
     Empty,
-    /// One JSON document (`Content-Type: application/json`).
-    Json(Vec<u8>),
+    /// One JSON document (`Content-Type: application/json`), in up to three chunks that are
+    /// sent in order.
+    Json(Chunks),
+}
+
+/// A document in up to three parts, so that prepared responses (such as list pages) are
+/// framed per request without being copied.
+#[derive(Clone, Debug, Default)]
+pub struct Chunks {
+    parts: [Bytes; 3],
+}
+
+impl Chunks {
+    pub(crate) fn framed(head: Vec<u8>, shared: Bytes, tail: &'static [u8]) -> Chunks {
+        Chunks {
+            parts: [Bytes::from(head), shared, Bytes::from_static(tail)],
+        }
+    }
+
+    /// Total length in bytes.
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(Bytes::len).sum()
+    }
+
+    /// Whether there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The non-empty parts, in order.
+    pub fn into_parts(self) -> impl Iterator<Item = Bytes> {
+        self.parts.into_iter().filter(|p| !p.is_empty())
+    }
+
+    /// The whole document in one buffer (copies when there are several parts).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.len());
+        for p in &self.parts {
+            v.extend_from_slice(p);
+        }
+        v
+    }
+}
+
+impl From<Vec<u8>> for Chunks {
+    fn from(body: Vec<u8>) -> Self {
+        Chunks {
+            parts: [Bytes::from(body), Bytes::new(), Bytes::new()],
+        }
+    }
 }
 
 /// The answer to send.
@@ -260,8 +309,8 @@ impl Endpoint {
 
     /// Answers one HTTP request.
     pub async fn handle(&self, req: HttpRequest<'_>) -> HttpResponse {
-        if let Err(resp) = self.check_host_and_origin(&req) {
-            return resp;
+        if let Some(rejection) = self.host_or_origin_rejection(&req) {
+            return rejection;
         }
         match req.method {
             "POST" => self.post(&req).await,
@@ -275,10 +324,11 @@ impl Endpoint {
         }
     }
 
-    fn check_host_and_origin(&self, req: &HttpRequest<'_>) -> Result<(), HttpResponse> {
+    /// The 403 answer when `Host` or `Origin` is not allowed.
+    fn host_or_origin_rejection(&self, req: &HttpRequest<'_>) -> Option<HttpResponse> {
         let forbid = |what: &str, value: &str| {
             tracing::warn!(server = self.server.name(), "{what} rejected: {value}");
-            Err(HttpResponse::error(
+            Some(HttpResponse::error(
                 403,
                 None,
                 &server_error(format!("Invalid {what}: {value}")),
@@ -296,11 +346,9 @@ impl Endpoint {
         if req.headers.count("origin") > 1 {
             return forbid("Origin", "several Origin headers");
         }
-        let Some(origin) = req.headers.get("origin") else {
-            return Ok(());
-        };
+        let origin = req.headers.get("origin")?;
         if self.config.any_origin {
-            return Ok(());
+            return None;
         }
         let origin = String::from_utf8_lossy(origin);
         let Some(normalized) = normalize_origin(&origin) else {
@@ -314,7 +362,7 @@ impl Endpoint {
             || (!origin_host.is_empty() && origin_host == host_name)
             || (LOOPBACK.contains(&origin_host.as_str()) && LOOPBACK.contains(&host_name));
         if allowed {
-            Ok(())
+            None
         } else {
             forbid("Origin", &origin_host_or(&origin, &origin_host))
         }

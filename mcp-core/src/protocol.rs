@@ -3,7 +3,10 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use serde::Serialize;
+
+use crate::http::Chunks;
 use serde_json::value::RawValue;
 
 /// A protocol revision this framework speaks.
@@ -109,6 +112,14 @@ pub(crate) fn result_bytes(id: &RawValue, result: &[u8]) -> Vec<u8> {
     buf.extend_from_slice(result);
     buf.push(b'}');
     buf
+}
+
+/// A complete response whose result is a prepared, shared document: the document is not
+/// copied, only framed.
+pub(crate) fn framed_result(id: &RawValue, result: &Bytes) -> Chunks {
+    let mut head = Vec::with_capacity(32 + id.get().len());
+    begin_result(&mut head, id);
+    Chunks::framed(head, result.clone(), b"}")
 }
 
 /// A complete error response; `id` is `null` when the request's id could not be read.

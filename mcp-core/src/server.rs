@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
+use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
 use crate::error::BuildError;
@@ -76,7 +77,7 @@ pub(crate) struct PromptEntry {
 }
 
 /// One paginated list, pre-serialized per page: each entry is a complete result object.
-pub(crate) type Pages = Vec<Box<[u8]>>;
+pub(crate) type Pages = Vec<Bytes>;
 
 /// Everything that depends only on the protocol revision.
 pub(crate) struct PerVersion {
@@ -85,7 +86,7 @@ pub(crate) struct PerVersion {
     pub(crate) templates: Pages,
     pub(crate) prompts: Pages,
     /// `initialize` (session revisions) or `server/discover` (stateless) result.
-    pub(crate) hello: Box<[u8]>,
+    pub(crate) hello: Bytes,
     /// Fields closing every result: empty, or `"resultType":"complete","_meta":{..}`.
     pub(crate) suffix: Box<[u8]>,
     /// Like `suffix`, plus the cache hints of `resources/read`.
@@ -654,9 +655,7 @@ fn per_version(
                 }
                 m.extend(cacheable.clone());
                 m.extend(common.clone());
-                serde_json::to_vec(&Value::Object(m))
-                    .expect("lists serialize")
-                    .into_boxed_slice()
+                Bytes::from(serde_json::to_vec(&Value::Object(m)).expect("lists serialize"))
             })
             .collect()
     };
@@ -700,9 +699,7 @@ fn per_version(
         resources: pages("resources", &lists.resources),
         templates: pages("resourceTemplates", &lists.templates),
         prompts: pages("prompts", &lists.prompts),
-        hello: serde_json::to_vec(&hello)
-            .expect("serializes")
-            .into_boxed_slice(),
+        hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
         suffix: fields(common),
         read_suffix: fields(read),
     }

@@ -4,7 +4,7 @@
 //! One endpoint serves both eras: requests carrying the 2026-07-28 `_meta`
 //! envelope are answered statelessly as `application/json`; `initialize`
 //! opens a 2025-11-25 session (`Mcp-Session-Id`) whose replies rmcp always
-//! streams as SSE. `RMCP_LEGACY_SESSIONS=0` turns legacy sessions off so the
+//! streams as SSE. `LEGACY_SESSIONS=0` turns legacy sessions off so the
 //! legacy era is also served statelessly as JSON (no `Mcp-Session-Id`).
 
 use std::sync::Arc;
@@ -122,7 +122,7 @@ async fn main() -> std::io::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(8080);
-    let legacy_sessions = std::env::var("RMCP_LEGACY_SESSIONS").map_or(true, |v| v != "0");
+    let legacy_sessions = std::env::var("LEGACY_SESSIONS").as_deref() != Ok("0");
 
     let bench = Bench::new();
     let config = StreamableHttpServerConfig::default()
