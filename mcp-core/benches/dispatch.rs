@@ -48,7 +48,23 @@ struct Order {
 /// Place an order (nested arguments).
 #[tool(server = "bench")]
 fn place_order(Json(order): Json<Order>) -> String {
-    format!("{} lines for {}", order.lines.len(), order.customer)
+    let items: u32 = order.lines.iter().map(|l| l.quantity).sum();
+    let options: usize = order
+        .lines
+        .iter()
+        .map(|l| l.options.len() + l.sku.len())
+        .sum();
+    let billing = order.billing.as_ref().unwrap_or(&order.shipping);
+    format!(
+        "{} lines ({items} items, {options} options) for {}, to {} {} {}, billed in {}{}",
+        order.lines.len(),
+        order.customer,
+        order.shipping.street,
+        order.shipping.city,
+        order.shipping.country,
+        billing.city,
+        order.notes.map(|n| format!(" ({n})")).unwrap_or_default()
+    )
 }
 
 /// The configuration.
@@ -137,7 +153,7 @@ fn nested_arguments_call(bencher: divan::Bencher<'_, '_>) {
     let ep = bench_endpoint();
     let headers = modern_headers("tools/call", Some("place_order"));
     let line = r#"{"sku":"A-1","quantity":2,"options":["gift","express"]}"#;
-    let lines = vec![line; 10].join(",");
+    let lines = [line; 10].join(",");
     let address = r#"{"street":"1 Main St","city":"Lisbon","country":"PT"}"#;
     let body = format!(
         r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"place_order","arguments":{{"customer":"Ada","lines":[{lines}],"shipping":{address},"billing":{address},"notes":"leave at the door"}},{META}}}}}"#
