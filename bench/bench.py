@@ -227,12 +227,32 @@ def instructions(contenders, small, large):
     return rows
 
 
+def build_times():
+    """Cold release builds (fresh target directory, crates already downloaded), in seconds."""
+    rows = {}
+    jobs = {
+        "quickstart (ours)": (ROOT, ["cargo", "build", "--release", "-p", "quickstart"]),
+        "rmcp equivalent": (os.path.join(ROOT, "bench", "rmcp"), ["cargo", "build", "--release"]),
+    }
+    for name, (cwd, cmd) in jobs.items():
+        if not os.path.exists(os.path.join(cwd, "Cargo.toml")):
+            continue
+        with tempfile.TemporaryDirectory() as target:
+            start = time.time()
+            subprocess.run(cmd, cwd=cwd, env=dict(os.environ, CARGO_TARGET_DIR=target), check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            rows[name] = time.time() - start
+        print(f"build {name}: {rows[name]:.0f} s", file=sys.stderr, flush=True)
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--sessions", type=int, default=10_000)
     ap.add_argument("--no-callgrind", action="store_true")
+    ap.add_argument("--build-times", action="store_true", help="also time cold release builds")
     ap.add_argument("--only", help="comma-separated contender names")
     ap.add_argument("--output", help="write the markdown report here as well")
     args = ap.parse_args()
@@ -293,6 +313,10 @@ def main():
                   "| instructions | " + " | ".join(
                       f"{v:,.0f}" + (f" **{v / instr['floor']:.2f}×**" if n != "floor" and "floor" in instr else "")
                       for n, v in instr.items()) + " |"]
+    if args.build_times:
+        times = build_times()
+        lines += ["", "### Cold release build (fresh target directory, 2 cores)", "",
+                  "| | seconds |", "|---|---|"] + [f"| {n} | {t:.0f} |" for n, t in times.items()]
     report = "\n".join(lines)
     print(report)
     if args.output:

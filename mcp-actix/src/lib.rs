@@ -163,10 +163,12 @@ async fn handle(
     let response = match body {
         None => endpoint.payload_too_large(),
         Some(body) => {
-            let host = match req.headers().get(actix_web::http::header::HOST) {
-                Some(h) => String::from_utf8_lossy(h.as_bytes()).into_owned(),
-                None => req.connection_info().host().to_string(),
-            };
+            // Borrowed from the headers; only a missing `Host` (HTTP/1.0) allocates.
+            let host: std::borrow::Cow<'_, str> =
+                match req.headers().get(actix_web::http::header::HOST) {
+                    Some(h) => String::from_utf8_lossy(h.as_bytes()),
+                    None => req.connection_info().host().to_string().into(),
+                };
             endpoint
                 .handle(mcp_core::http::HttpRequest {
                     method: req.method().as_str(),
