@@ -267,7 +267,7 @@ def main():
         contenders.append(Contender("rmcp", [rmcp]))
     py = os.path.join(ROOT, "target", "bench-venv", "bin", "python")
     if os.path.exists(py):
-        contenders.append(Contender("python", [py, os.path.join(ROOT, "bench", "python", "server.py")], sessions=False))
+        contenders.append(Contender("python", [py, os.path.join(ROOT, "bench", "python", "server.py")]))
     if args.only:
         keep = args.only.split(",")
         contenders = [c for c in contenders if c.name in keep]
