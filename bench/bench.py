@@ -157,8 +157,9 @@ def load(contenders, rounds, seconds):
             c.start()
             try:
                 check_surface(c)
-                session = initialize(c) if c.sessions else None
                 for name, script, conns, needs_session in SCENARIOS:
+                    # A fresh session for each session scenario: some servers expire idle ones.
+                    session = initialize(c) if needs_session and c.sessions else None
                     if needs_session and not session:
                         continue
                     env = {"MCP_SESSION": session or ""}

@@ -7,6 +7,7 @@
 //! streams as SSE. `LEGACY_SESSIONS=0` turns legacy sessions off so the
 //! legacy era is also served statelessly as JSON (no `Mcp-Session-Id`).
 
+use axum::serve::ListenerExt;
 use std::sync::Arc;
 
 use rmcp::{
@@ -135,6 +136,11 @@ async fn main() -> std::io::Result<()> {
     );
 
     let app = axum::Router::new().route_service("/mcp", service);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    // TCP_NODELAY, as for every contender: session replies are SSE written in several parts.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await?
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
     axum::serve(listener, app).await
 }
