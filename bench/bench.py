@@ -223,8 +223,12 @@ def callgrind_total(c, calls):
 def instructions(contenders, small, large):
     rows = {}
     for c in contenders:
-        a = callgrind_total(c, small)
-        b = callgrind_total(c, large)
+        try:
+            a = callgrind_total(c, small)
+            b = callgrind_total(c, large)
+        except Exception as err:  # report the others even if one contender cannot be profiled
+            print(f"callgrind {c.name}: {err}", file=sys.stderr, flush=True)
+            continue
         rows[c.name] = (b - a) / (large - small)
         print(f"callgrind {c.name:8} {rows[c.name]:,.0f} instructions per tools/call", file=sys.stderr, flush=True)
     return rows
@@ -258,6 +262,8 @@ def main():
     ap.add_argument("--build-times", action="store_true", help="also time cold release builds")
     ap.add_argument("--only", help="comma-separated contender names")
     ap.add_argument("--output", help="write the markdown report here as well")
+    ap.add_argument("--resume", action="store_true",
+                    help="reuse the load results saved by the last run (target/bench-load.json)")
     args = ap.parse_args()
 
     rel = os.path.join(ROOT, "target", "release")
@@ -276,7 +282,16 @@ def main():
         contenders = [c for c in contenders if c.name in keep]
     names = [c.name for c in contenders]
 
-    results, peak = load(contenders, args.rounds, args.seconds)
+    saved = os.path.join(ROOT, "target", "bench-load.json")
+    if args.resume and os.path.exists(saved):
+        with open(saved) as f:
+            data = json.load(f)
+        results = {tuple(k.split("\t")): [tuple(x) for x in v] for k, v in data["results"].items()}
+        peak = data["peak"]
+    else:
+        results, peak = load(contenders, args.rounds, args.seconds)
+        with open(saved, "w") as f:
+            json.dump({"results": {"\t".join(k): v for k, v in results.items()}, "peak": peak}, f)
     memory = idle_and_sessions(contenders, args.sessions)
     native = [c for c in contenders if c.name != "python"]
     instr = {} if args.no_callgrind else instructions(native, 200, 1200)

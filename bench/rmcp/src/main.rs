@@ -142,5 +142,10 @@ async fn main() -> std::io::Result<()> {
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-    axum::serve(listener, app).await
+    // Exit cleanly on Ctrl-C, so profilers (callgrind) can write their results.
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
 }
