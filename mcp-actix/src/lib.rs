@@ -205,6 +205,11 @@ async fn handle(
                 (None, Some(_)) => unreachable!("parts come in order"),
             }
         }
+        HttpBody::EventStream(events) => out
+            .insert_header((CONTENT_TYPE, "text/event-stream"))
+            .insert_header(("cache-control", "no-cache"))
+            .insert_header(("x-accel-buffering", "no"))
+            .streaming(events.map(Ok::<_, std::convert::Infallible>)),
         _ => out.finish(),
     }
 }

@@ -19,6 +19,7 @@ use crate::content::{PromptMessage, ResourceContents, ToolResult};
 use crate::error::{Error, ErrorKind};
 use crate::extract::InjectError;
 use crate::http::Chunks;
+use crate::notify::{LogLevel, MessageStream, Out, Sink};
 use crate::protocol::{self, code, RpcError, Version};
 use crate::registry::{PromptHandler, ResourceHandler, ToolHandler};
 use crate::server::{decode_cursor, Inner, Pages, Server, ToolEntry};
@@ -59,6 +60,8 @@ pub(crate) struct Meta<'a> {
     pub(crate) client_info: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "io.modelcontextprotocol/logLevel")]
     pub(crate) log_level: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "progressToken")]
+    pub(crate) progress_token: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +110,8 @@ pub(crate) struct Params<'a> {
     pub(crate) capabilities: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "clientInfo")]
     pub(crate) client_info: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub(crate) level: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -139,6 +144,8 @@ pub(crate) struct Reply {
     pub(crate) status: u16,
     pub(crate) body: Chunks,
     pub(crate) new_session: Option<Arc<Session>>,
+    /// Set instead of `body` when the answer is a stream of messages.
+    pub(crate) stream: Option<MessageStream>,
 }
 
 impl Reply {
@@ -147,6 +154,16 @@ impl Reply {
             status: 200,
             body: body.into(),
             new_session: None,
+            stream: None,
+        }
+    }
+
+    pub(crate) fn stream(stream: MessageStream) -> Reply {
+        Reply {
+            status: 200,
+            body: Chunks::default(),
+            new_session: None,
+            stream: Some(stream),
         }
     }
 
@@ -155,6 +172,7 @@ impl Reply {
             status: 202,
             body: Chunks::default(),
             new_session: None,
+            stream: None,
         }
     }
 
@@ -163,6 +181,7 @@ impl Reply {
             status,
             body: protocol::error_bytes(id, err).into(),
             new_session: None,
+            stream: None,
         }
     }
 }
@@ -176,11 +195,16 @@ fn valid_id(id: &RawValue) -> bool {
     }
 }
 
+/// A boxed error reply: parse failures are rare, and a `Reply` is large.
+fn reject(status: u16, id: Option<&RawValue>, err: &RpcError) -> Box<Reply> {
+    Box::new(Reply::error(status, id, err))
+}
+
 /// Parses one message. Failures come back as ready replies (-32700 or -32600, HTTP 400).
-pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Reply> {
+pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Box<Reply>> {
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
     if first == Some(b'[') {
-        return Err(Reply::error(
+        return Err(reject(
             400,
             None,
             &RpcError::new(
@@ -200,7 +224,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Reply> {
             } else {
                 (code::PARSE_ERROR, "Parse error: the body is not valid JSON")
             };
-            return Err(Reply::error(
+            return Err(reject(
                 400,
                 None,
                 &RpcError::new(code, message).with_data(json!({"detail": err.to_string()})),
@@ -209,11 +233,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Reply> {
     };
     let invalid = |id: Option<&RawValue>, why: &'static str| {
         let id = id.filter(|i| valid_id(i));
-        Err(Reply::error(
-            400,
-            id,
-            &RpcError::new(code::INVALID_REQUEST, why),
-        ))
+        Err(reject(400, id, &RpcError::new(code::INVALID_REQUEST, why)))
     };
     if env.jsonrpc.as_deref() != Some("2.0") {
         return invalid(env.id, "Invalid Request: `jsonrpc` must be \"2.0\"");
@@ -278,22 +298,65 @@ pub struct RequestScope<'a> {
     pub(crate) server: &'a Inner,
     pub(crate) version: Version,
     pub(crate) id: &'a RawValue,
-    pub(crate) meta: Option<&'a Meta<'a>>,
+    /// From the session (session revisions) or the request's envelope (2026-07-28).
+    pub(crate) client_info: Option<&'a RawValue>,
+    pub(crate) client_capabilities: Option<&'a RawValue>,
+    pub(crate) progress_token: Option<&'a RawValue>,
+    /// The minimum level of log messages the client wants, if any.
+    pub(crate) log_level: Option<LogLevel>,
     pub(crate) session: Option<&'a Session>,
+    /// Where notifications go while the handler runs, when the answer is a stream.
+    pub(crate) sink: Option<&'a Sink>,
 }
 
 impl RequestScope<'_> {
     pub(crate) fn client_info(&self) -> Option<&RawValue> {
-        match self.session {
-            Some(s) => s.client_info.as_deref(),
-            None => self.meta.and_then(|m| m.client_info),
-        }
+        self.client_info
     }
 
     pub(crate) fn client_capabilities(&self) -> Option<&RawValue> {
-        match self.session {
-            Some(s) => s.client_capabilities.as_deref(),
-            None => self.meta.and_then(|m| m.client_capabilities),
+        self.client_capabilities
+    }
+}
+
+/// A [`RequestScope`] that owns what it refers to, for handlers that outlive the request
+/// body (streamed answers).
+struct OwnedScope {
+    server: Server,
+    version: Version,
+    id: Box<RawValue>,
+    client_info: Option<Box<RawValue>>,
+    client_capabilities: Option<Box<RawValue>>,
+    progress_token: Option<Box<RawValue>>,
+    log_level: Option<LogLevel>,
+    session: Option<Arc<Session>>,
+}
+
+impl OwnedScope {
+    fn new(server: &Server, scope: &RequestScope<'_>, session: Option<&Arc<Session>>) -> Self {
+        OwnedScope {
+            server: server.clone(),
+            version: scope.version,
+            id: scope.id.to_owned(),
+            client_info: scope.client_info.map(ToOwned::to_owned),
+            client_capabilities: scope.client_capabilities.map(ToOwned::to_owned),
+            progress_token: scope.progress_token.map(ToOwned::to_owned),
+            log_level: scope.log_level,
+            session: session.cloned(),
+        }
+    }
+
+    fn scope<'a>(&'a self, sink: &'a Sink) -> RequestScope<'a> {
+        RequestScope {
+            server: &self.server.inner,
+            version: self.version,
+            id: &self.id,
+            client_info: self.client_info.as_deref(),
+            client_capabilities: self.client_capabilities.as_deref(),
+            progress_token: self.progress_token.as_deref(),
+            log_level: self.log_level,
+            session: self.session.as_deref(),
+            sink: Some(sink),
         }
     }
 }
@@ -467,7 +530,7 @@ impl Server {
             "prompts/list" | "prompts/get" => !s.prompts.is_empty(),
             "completion/complete" => s.has_completions,
             "server/discover" => version.is_modern(),
-            "ping" | "initialize" => !version.is_modern(),
+            "ping" | "initialize" | "logging/setLevel" => !version.is_modern(),
             _ => false,
         }
     }
@@ -512,12 +575,29 @@ impl Server {
                 &invalid_params(format!("Invalid params: {why}")),
             );
         }
+        let meta = msg.params.meta.as_ref();
+        let log_level = match session {
+            Some(s) => s.log_level(),
+            None => meta
+                .and_then(|m| m.log_level.as_deref())
+                .and_then(LogLevel::parse),
+        };
         let scope = RequestScope {
             server: &self.inner,
             version,
             id,
-            meta: msg.params.meta.as_ref(),
+            client_info: match session {
+                Some(s) => s.client_info.as_deref(),
+                None => meta.and_then(|m| m.client_info),
+            },
+            client_capabilities: match session {
+                Some(s) => s.client_capabilities.as_deref(),
+                None => meta.and_then(|m| m.client_capabilities),
+            },
+            progress_token: meta.and_then(|m| m.progress_token),
+            log_level,
             session: session.map(|s| &**s),
+            sink: None,
         };
         let result = match method {
             "initialize" => return self.initialize(msg, id),
@@ -527,7 +607,18 @@ impl Server {
             "resources/list" => self.page(&self.inner.v(version).resources, msg, id),
             "resources/templates/list" => self.page(&self.inner.v(version).templates, msg, id),
             "prompts/list" => self.page(&self.inner.v(version).prompts, msg, id),
-            "tools/call" => self.call_tool(msg, &scope).await,
+            "logging/setLevel" => self.set_log_level(msg, &scope),
+            "tools/call" => {
+                let entry = match self.find_tool(msg) {
+                    Ok(entry) => entry,
+                    Err(err) => return Reply::error(200, Some(id), &err),
+                };
+                let can_emit = scope.progress_token.is_some() || scope.log_level.is_some();
+                if entry.def.streaming && can_emit {
+                    return self.call_tool_streaming(entry, msg, &scope, session);
+                }
+                Ok(self.call_tool(entry, msg.params.arguments, &scope).await)
+            }
             "resources/read" => self.read_resource(msg, &scope).await,
             "prompts/get" => self.get_prompt(msg, &scope).await,
             "completion/complete" => self.complete(msg, &scope),
@@ -571,7 +662,22 @@ impl Server {
         Ok(protocol::framed_result(id, &pages[index]))
     }
 
-    async fn call_tool(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
+    fn set_log_level(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
+        let level = msg
+            .params
+            .level
+            .as_deref()
+            .and_then(LogLevel::parse)
+            .ok_or_else(|| {
+                invalid_params("Invalid params: `level` must be one of debug, info, notice, warning, error, critical, alert, emergency")
+            })?;
+        if let Some(session) = scope.session {
+            session.set_log_level(level);
+        }
+        Ok(protocol::result_bytes(scope.id, b"{}").into())
+    }
+
+    fn find_tool(&self, msg: &Message<'_>) -> Result<&ToolEntry, RpcError> {
         let name = msg
             .params
             .name
@@ -590,8 +696,40 @@ impl Server {
                 ));
             }
         }
+        Ok(entry)
+    }
+
+    /// Runs a tool whose answer streams its notifications before the result. Polling the
+    /// stream drives the tool; everything it needs is owned, since it outlives the request.
+    fn call_tool_streaming(
+        &self,
+        entry: &ToolEntry,
+        msg: &Message<'_>,
+        scope: &RequestScope<'_>,
+        session: Option<&Arc<Session>>,
+    ) -> Reply {
+        let owned = OwnedScope::new(self, scope, session);
+        let args: Option<Box<RawValue>> = msg.params.arguments.map(ToOwned::to_owned);
+        let index = self.inner.tool_index[entry.def.name];
+        let (sink, rx) = MessageStream::channel();
+        let run = async move {
+            let scope = owned.scope(&sink);
+            let entry = &owned.server.inner.tools[index];
+            let body = owned.server.call_tool(entry, args.as_deref(), &scope).await;
+            let _ = sink.unbounded_send(Out::Final(body.to_vec().into()));
+        };
+        Reply::stream(MessageStream::new(run, rx))
+    }
+
+    /// Runs a tool and writes the complete response.
+    async fn call_tool(
+        &self,
+        entry: &ToolEntry,
+        arguments: Option<&RawValue>,
+        scope: &RequestScope<'_>,
+    ) -> Chunks {
         let args = ToolArgs {
-            raw: msg.params.arguments,
+            raw: arguments,
             tool: entry.def.name,
         };
         let result = match entry.def.handler {
@@ -607,7 +745,7 @@ impl Server {
         write_tool_result(&mut buf, &result, entry, scope.version);
         protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
         buf.push(b'}');
-        Ok(buf.into())
+        buf.into()
     }
 
     async fn read_resource(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {

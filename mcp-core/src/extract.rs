@@ -6,9 +6,12 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::dispatch::RequestScope;
+use crate::notify::{LogLevel, Out, Sink};
 use crate::registry::StateKey;
 
 /// Shared state registered with [`ServerBuilder::state`](crate::ServerBuilder::state).
@@ -43,9 +46,30 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for State<T> {
     }
 }
 
-/// Information about the request being handled: protocol revision, client, session.
+/// The request being handled: protocol revision, client, session, and a channel back to the
+/// client while a tool runs.
 ///
-/// Add a `Context` parameter to any tool, resource or prompt function to receive it.
+/// Add a `Context` parameter to any tool, resource or prompt function to receive it. A tool
+/// that takes a `Context` can report progress and send log messages; when the request asks
+/// for either (a progress token, a log level), its answer is a stream (`text/event-stream`
+/// over HTTP) carrying those messages before the result. Otherwise it is answered like any
+/// other tool.
+///
+/// ```
+/// use mcp_core::{tool, Context, LogLevel};
+///
+/// /// Index the documents.
+/// #[tool]
+/// async fn reindex(ctx: Context, documents: Vec<String>) -> String {
+///     let total = documents.len() as f64;
+///     for (done, doc) in documents.iter().enumerate() {
+///         ctx.log(LogLevel::Debug, format!("indexing {doc}")).await;
+///         ctx.progress(done as f64, Some(total), None).await;
+///     }
+///     ctx.progress(total, Some(total), Some("done")).await;
+///     format!("indexed {total} documents")
+/// }
+/// ```
 #[derive(Clone)]
 pub struct Context {
     inner: Arc<ContextInner>,
@@ -59,6 +83,34 @@ struct ContextInner {
     session_id: Option<String>,
     client_info: Option<Value>,
     client_capabilities: Value,
+    progress_token: Option<Box<RawValue>>,
+    log_level: Option<LogLevel>,
+    sink: Option<Sink>,
+}
+
+#[derive(Serialize)]
+struct Notification<'a, P> {
+    jsonrpc: &'static str,
+    method: &'a str,
+    params: P,
+}
+
+#[derive(Serialize)]
+struct ProgressParams<'a> {
+    #[serde(rename = "progressToken")]
+    progress_token: &'a RawValue,
+    progress: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LogParams<'a, D> {
+    level: LogLevel,
+    logger: &'a str,
+    data: D,
 }
 
 impl Context {
@@ -76,8 +128,71 @@ impl Context {
                 client_info: parse(scope.client_info()),
                 client_capabilities: parse(scope.client_capabilities())
                     .unwrap_or_else(|| Value::Object(Default::default())),
+                progress_token: scope.progress_token.map(ToOwned::to_owned),
+                log_level: scope.log_level,
+                sink: scope.sink.cloned(),
             }),
         }
+    }
+
+    fn send<P: Serialize>(&self, method: &str, params: P) {
+        let Some(sink) = &self.inner.sink else { return };
+        match serde_json::to_vec(&Notification {
+            jsonrpc: "2.0",
+            method,
+            params,
+        }) {
+            Ok(bytes) => {
+                // The response stream may be gone (the client left): nothing to do then.
+                let _ = sink.unbounded_send(Out::Message(bytes.into()));
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, method, "a notification could not be serialized")
+            }
+        }
+    }
+
+    /// Reports progress (`notifications/progress`) if the client asked for it by sending a
+    /// progress token; otherwise does nothing. `progress` should increase with each call;
+    /// `total` is the value meaning "done", if known.
+    pub async fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        if let Some(token) = &self.inner.progress_token {
+            self.send(
+                "notifications/progress",
+                ProgressParams {
+                    progress_token: token,
+                    progress,
+                    total,
+                    message,
+                },
+            );
+        }
+    }
+
+    /// Whether a progress token came with the request.
+    pub fn wants_progress(&self) -> bool {
+        self.inner.progress_token.is_some() && self.inner.sink.is_some()
+    }
+
+    /// Sends a log message (`notifications/message`) if the client asked for messages at
+    /// `level` or above: with `logging/setLevel` in a session, or with the request's
+    /// `logLevel` in revision 2026-07-28. `data` is any JSON value, usually a string.
+    pub async fn log(&self, level: LogLevel, data: impl Serialize) {
+        if self.log_enabled(level) {
+            self.send(
+                "notifications/message",
+                LogParams {
+                    level,
+                    logger: &self.inner.server,
+                    data,
+                },
+            );
+        }
+    }
+
+    /// Whether a message at `level` would be sent.
+    pub fn log_enabled(&self, level: LogLevel) -> bool {
+        self.inner.sink.is_some() && self.inner.log_level.is_some_and(|min| level >= min)
     }
 
     /// The name of the MCP server handling the request.

@@ -18,12 +18,17 @@
 
 use std::sync::Arc;
 
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+
 use base64::Engine as _;
 use bytes::Bytes;
+use futures_util::{Stream, StreamExt as _};
 use serde_json::json;
 use serde_json::value::RawValue;
 
 use crate::dispatch::{self, Kind, Message, Reply};
+use crate::notify::MessageStream;
 use crate::protocol::{code, RpcError, Version};
 use crate::server::Server;
 
@@ -126,6 +131,37 @@ pub enum HttpBody {
     /// One JSON document (`Content-Type: application/json`), in up to three chunks that are
     /// sent in order.
     Json(Chunks),
+    /// Server-sent events (`Content-Type: text/event-stream`): notifications, then the
+    /// response. Dropping it cancels the handler that produces it.
+    EventStream(EventStream),
+}
+
+/// A `text/event-stream` body: each item is one complete event carrying one JSON-RPC
+/// message. Send the items as they come, without buffering.
+pub struct EventStream {
+    messages: MessageStream,
+}
+
+impl Stream for EventStream {
+    type Item = Bytes;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Bytes>> {
+        self.messages.poll_next_unpin(cx).map(|message| {
+            message.map(|json| {
+                let mut event = Vec::with_capacity(json.len() + 24);
+                event.extend_from_slice(b"event: message\ndata: ");
+                event.extend_from_slice(&json);
+                event.extend_from_slice(b"\n\n");
+                Bytes::from(event)
+            })
+        })
+    }
+}
+
+impl std::fmt::Debug for EventStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream").finish_non_exhaustive()
+    }
 }
 
 /// A document in up to three parts, so that prepared responses (such as list pages) are
@@ -195,10 +231,10 @@ impl HttpResponse {
         HttpResponse {
             status: reply.status,
             headers,
-            body: if reply.body.is_empty() {
-                HttpBody::Empty
-            } else {
-                HttpBody::Json(reply.body)
+            body: match reply.stream {
+                Some(messages) => HttpBody::EventStream(EventStream { messages }),
+                None if reply.body.is_empty() => HttpBody::Empty,
+                None => HttpBody::Json(reply.body),
             },
         }
     }
@@ -404,7 +440,7 @@ impl Endpoint {
         }
         let msg = match dispatch::parse(req.body) {
             Ok(msg) => msg,
-            Err(reply) => return HttpResponse::from_reply(reply),
+            Err(reply) => return HttpResponse::from_reply(*reply),
         };
         let Ok(mpv) = header(req, "mcp-protocol-version") else {
             return HttpResponse::error(
@@ -431,7 +467,8 @@ impl Endpoint {
             }
             return self.legacy(req, &msg, mpv, session_header).await;
         }
-        let modern = meta_version.is_some()
+        // `_meta` alone is no era marker: session-era requests carry it too (progressToken).
+        let modern = meta_version == Some(true)
             || modern_header
             || (session_header.is_none()
                 && matches!(

@@ -39,6 +39,7 @@ mod dispatch;
 mod error;
 mod extract;
 pub mod http;
+mod notify;
 mod protocol;
 mod registry;
 mod response;
@@ -55,6 +56,7 @@ pub use content::{
 };
 pub use error::{BuildError, Error};
 pub use extract::{Context, State};
+pub use notify::LogLevel;
 pub use response::{IntoCompletions, IntoPromptMessages, IntoResourceContents, IntoToolResult};
 pub use server::{Server, ServerBuilder};
 

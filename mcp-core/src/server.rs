@@ -548,6 +548,8 @@ fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
 
 fn capabilities(lists: &Lists, has_completions: bool) -> Map<String, Value> {
     let mut caps = Map::new();
+    // Any tool taking a `Context` may log.
+    caps.insert("logging".into(), json!({}));
     if !lists.tools.is_empty() {
         caps.insert("tools".into(), json!({}));
     }

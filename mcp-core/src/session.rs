@@ -2,12 +2,13 @@
 //! `initialize`, bounded in number, expired when idle.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::value::RawValue;
 
+use crate::notify::LogLevel;
 use crate::protocol::Version;
 
 /// What `initialize` negotiated.
@@ -17,7 +18,20 @@ pub(crate) struct Session {
     pub(crate) client_capabilities: Option<Box<RawValue>>,
     pub(crate) client_info: Option<Box<RawValue>>,
     pub(crate) initialized: AtomicBool,
+    /// The level set by `logging/setLevel`; 0 until then (no log messages).
+    log_level: AtomicU8,
     last_seen_ms: AtomicU64,
+}
+
+impl Session {
+    /// The minimum level of log messages the client asked for, if it asked.
+    pub(crate) fn log_level(&self) -> Option<LogLevel> {
+        LogLevel::from_u8(self.log_level.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_log_level(&self, level: LogLevel) {
+        self.log_level.store(level.to_u8(), Ordering::Relaxed);
+    }
 }
 
 /// The table of live sessions of one server.
@@ -66,6 +80,7 @@ impl Sessions {
             client_capabilities,
             client_info,
             initialized: AtomicBool::new(false),
+            log_level: AtomicU8::new(0),
             last_seen_ms: AtomicU64::new(now),
         });
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());

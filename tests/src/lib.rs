@@ -29,7 +29,8 @@ pub struct Answer {
     pub status: u16,
     /// Headers.
     pub headers: HeaderMap,
-    /// Body as JSON (`Value::Null` when empty).
+    /// Body as JSON (`Value::Null` when empty). For a `text/event-stream` answer, the array
+    /// of the messages its events carry, in order.
     pub body: Value,
 }
 
@@ -78,7 +79,12 @@ where
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let bytes = test::read_body(resp).await;
-    let body = if bytes.is_empty() {
+    let is_stream = headers
+        .get("content-type")
+        .is_some_and(|ct| ct.as_bytes().starts_with(b"text/event-stream"));
+    let body = if is_stream {
+        Value::Array(sse_messages(&String::from_utf8_lossy(&bytes)))
+    } else if bytes.is_empty() {
         Value::Null
     } else {
         serde_json::from_slice(&bytes)
@@ -89,6 +95,21 @@ where
         headers,
         body,
     }
+}
+
+/// The JSON messages of a `text/event-stream` body, checking each event's framing.
+pub fn sse_messages(text: &str) -> Vec<Value> {
+    text.split("\n\n")
+        .filter(|event| !event.trim().is_empty())
+        .map(|event| {
+            let data: Vec<&str> = event
+                .lines()
+                .filter_map(|l| l.strip_prefix("data: "))
+                .collect();
+            assert_eq!(data.len(), 1, "one data line per event: {event:?}");
+            serde_json::from_str(data[0]).expect("each event carries JSON")
+        })
+        .collect()
 }
 
 /// A stateless (2026-07-28) request with its headers; `name` is the `Mcp-Name` value.

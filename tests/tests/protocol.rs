@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::{test, App};
 use mcp_core::{
-    prompt, resource, tool, Content, Context, Error, Json, PromptMessage, ResourceContents, Server,
-    State, ToolResult,
+    prompt, resource, tool, Content, Context, Error, Json, LogLevel, PromptMessage,
+    ResourceContents, Server, State, ToolResult,
 };
 use mcp_tests::{envelope, initialize, legacy, modern, post, request, send, MODERN};
 use schemars::JsonSchema;
@@ -97,6 +97,18 @@ fn whoami(ctx: Context) -> String {
         ctx.protocol_version(),
         ctx.client_name().unwrap_or("?")
     )
+}
+
+/// Reports progress and logs while it works.
+#[tool(server = "fx")]
+async fn slow(ctx: Context) -> String {
+    ctx.log(LogLevel::Debug, "debug detail").await;
+    ctx.log(LogLevel::Info, "started").await;
+    ctx.progress(0.0, Some(100.0), None).await;
+    ctx.progress(100.0, Some(100.0), Some("done")).await;
+    ctx.log(LogLevel::Warning, serde_json::json!({"step": "end"}))
+        .await;
+    "finished".into()
 }
 
 struct Counter(AtomicU64);
@@ -196,7 +208,7 @@ async fn discover_and_lists_in_the_stateless_revision() {
         json!({"jsonrpc": "2.0", "id": 1, "result": {
             "resultType": "complete",
             "supportedVersions": ["2026-07-28"],
-            "capabilities": {"tools": {}, "resources": {}, "prompts": {}, "completions": {}},
+            "capabilities": {"logging": {}, "tools": {}, "resources": {}, "prompts": {}, "completions": {}},
             "instructions": "Test fixture.",
             "ttlMs": 300000,
             "cacheScope": "public",
@@ -220,7 +232,7 @@ async fn discover_and_lists_in_the_stateless_revision() {
         names,
         [
             "add", "answer", "count", "explodes", "fails", "greet", "mixed", "order", "point",
-            "whoami"
+            "slow", "whoami"
         ]
     );
     let greet = &result["tools"][5];
@@ -834,7 +846,7 @@ async fn session_lifecycle() {
         assert_eq!(a.result()["protocolVersion"], version);
         assert_eq!(
             a.result()["capabilities"],
-            json!({"tools": {}, "resources": {}, "prompts": {}, "completions": {}})
+            json!({"logging": {}, "tools": {}, "resources": {}, "prompts": {}, "completions": {}})
         );
         assert_eq!(session.len(), 32);
         assert!(session.bytes().all(|b| (0x21..=0x7e).contains(&b)));
@@ -1044,7 +1056,7 @@ async fn several_servers_in_one_app() {
         "Only on the other server."
     );
     let a = modern(&app, "/mcp/fx", "tools/list", None, json!({})).await;
-    assert_eq!(a.result()["tools"].as_array().unwrap().len(), 10);
+    assert_eq!(a.result()["tools"].as_array().unwrap().len(), 11);
     // Sessions belong to one server.
     let (_, s) = initialize(&app, "/mcp/fx", "2025-11-25").await;
     assert_eq!(
@@ -1065,4 +1077,134 @@ async fn annotated_functions_stay_callable() {
     assert_eq!(add(2, 2), 4);
     assert!(fails().is_err());
     let _: ToolResult = ToolResult::text("x");
+}
+
+#[actix_web::test]
+async fn tools_with_a_context_stream_progress_and_logs_in_the_stateless_revision() {
+    let app = app!();
+    let call = |meta_extra: Value| {
+        let app = &app;
+        async move {
+            let mut meta = envelope();
+            meta.as_object_mut()
+                .unwrap()
+                .extend(meta_extra.as_object().unwrap().clone());
+            let body = request(
+                7,
+                "tools/call",
+                json!({"name": "slow", "arguments": {}, "_meta": meta}),
+            );
+            let headers = [
+                ("mcp-protocol-version", MODERN),
+                ("mcp-method", "tools/call"),
+                ("mcp-name", "slow"),
+            ];
+            post(app, "/mcp", &headers, &body).await
+        }
+    };
+    // Nothing asked for: a plain JSON answer.
+    let a = call(json!({})).await;
+    assert_eq!(a.headers.get("content-type").unwrap(), "application/json");
+    assert_eq!(a.result()["content"][0]["text"], "finished");
+
+    // A progress token and a log level: notifications first, then the result, on one stream.
+    let a =
+        call(json!({"progressToken": "tok-1", "io.modelcontextprotocol/logLevel": "info"})).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.headers.get("content-type").unwrap(), "text/event-stream");
+    assert_eq!(
+        a.body,
+        json!([
+            {"jsonrpc": "2.0", "method": "notifications/message", "params": {"level": "info", "logger": "fx", "data": "started"}},
+            {"jsonrpc": "2.0", "method": "notifications/progress", "params": {"progressToken": "tok-1", "progress": 0.0, "total": 100.0}},
+            {"jsonrpc": "2.0", "method": "notifications/progress", "params": {"progressToken": "tok-1", "progress": 100.0, "total": 100.0, "message": "done"}},
+            {"jsonrpc": "2.0", "method": "notifications/message", "params": {"level": "warning", "logger": "fx", "data": {"step": "end"}}},
+            {"jsonrpc": "2.0", "id": 7, "result": {
+                "content": [{"type": "text", "text": "finished"}],
+                "resultType": "complete", "_meta": server_info_meta()}},
+        ])
+    );
+    // Only progress: numeric tokens are echoed as numbers; no log messages.
+    let a = call(json!({"progressToken": 42})).await;
+    let methods: Vec<&str> = a
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["method"].as_str())
+        .collect();
+    assert_eq!(
+        methods,
+        ["notifications/progress", "notifications/progress"]
+    );
+    assert_eq!(a.body[0]["params"]["progressToken"], 42);
+    // Only warnings and above.
+    let a = call(json!({"io.modelcontextprotocol/logLevel": "warning"})).await;
+    assert_eq!(a.body.as_array().unwrap().len(), 2);
+    assert_eq!(a.body[0]["params"]["level"], "warning");
+}
+
+#[actix_web::test]
+async fn logging_set_level_and_progress_in_a_session() {
+    let app = app!();
+    let (_, s) = initialize(&app, "/mcp", "2025-11-25").await;
+    let call = json!({"name": "slow", "arguments": {}, "_meta": {"progressToken": "p"}});
+    // Before `logging/setLevel`, no log messages: only progress.
+    let a = legacy(&app, "/mcp", &s, "tools/call", call.clone()).await;
+    let methods: Vec<&str> = a
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["method"].as_str())
+        .collect();
+    assert_eq!(
+        methods,
+        ["notifications/progress", "notifications/progress"]
+    );
+    assert_eq!(a.body[2]["result"]["content"][0]["text"], "finished");
+    assert!(a.body[2]["result"].get("resultType").is_none());
+
+    let a = legacy(
+        &app,
+        "/mcp",
+        &s,
+        "logging/setLevel",
+        json!({"level": "debug"}),
+    )
+    .await;
+    assert_eq!(a.body, json!({"jsonrpc": "2.0", "id": 1, "result": {}}));
+    let a = legacy(&app, "/mcp", &s, "tools/call", call).await;
+    let levels: Vec<&str> = a
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["params"]["level"].as_str())
+        .collect();
+    assert_eq!(levels, ["debug", "info", "warning"]);
+
+    let a = legacy(
+        &app,
+        "/mcp",
+        &s,
+        "logging/setLevel",
+        json!({"level": "loud"}),
+    )
+    .await;
+    assert_eq!(a.error()["code"], -32602);
+    // Without a progress token or a level, the same tool answers with plain JSON.
+    let (_, quiet) = initialize(&app, "/mcp", "2025-06-18").await;
+    let a = legacy(&app, "/mcp", &quiet, "tools/call", json!({"name": "slow"})).await;
+    assert_eq!(a.headers.get("content-type").unwrap(), "application/json");
+    // `logging/setLevel` is not a method of the stateless revision.
+    let a = modern(
+        &app,
+        "/mcp",
+        "logging/setLevel",
+        None,
+        json!({"level": "debug"}),
+    )
+    .await;
+    assert_eq!(a.status, 404);
 }

@@ -1,0 +1,153 @@
+//! What a handler sends while it runs (progress, log messages) and the stream that carries
+//! those messages, then the result, to the client.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+
+use bytes::Bytes;
+use futures_channel::mpsc;
+use futures_util::{Stream, StreamExt as _};
+use serde::Serialize;
+
+use crate::dispatch::BoxFuture;
+
+/// Severity of a log message, as in RFC 5424 (`debug` lowest, `emergency` highest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Detailed debugging information.
+    Debug,
+    /// Normal operation.
+    Info,
+    /// Normal but significant events.
+    Notice,
+    /// Warning conditions.
+    Warning,
+    /// Error conditions.
+    Error,
+    /// Critical conditions.
+    Critical,
+    /// Action must be taken immediately.
+    Alert,
+    /// The system is unusable.
+    Emergency,
+}
+
+impl LogLevel {
+    const ALL: [LogLevel; 8] = [
+        LogLevel::Debug,
+        LogLevel::Info,
+        LogLevel::Notice,
+        LogLevel::Warning,
+        LogLevel::Error,
+        LogLevel::Critical,
+        LogLevel::Alert,
+        LogLevel::Emergency,
+    ];
+
+    /// The protocol name, e.g. `"warning"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Notice => "notice",
+            LogLevel::Warning => "warning",
+            LogLevel::Error => "error",
+            LogLevel::Critical => "critical",
+            LogLevel::Alert => "alert",
+            LogLevel::Emergency => "emergency",
+        }
+    }
+
+    pub(crate) fn parse(name: &str) -> Option<LogLevel> {
+        Self::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
+    /// 1 to 8, for storing in an atomic; 0 means "off".
+    pub(crate) fn to_u8(self) -> u8 {
+        self as u8 + 1
+    }
+
+    pub(crate) fn from_u8(value: u8) -> Option<LogLevel> {
+        Self::ALL.get(usize::from(value).checked_sub(1)?).copied()
+    }
+}
+
+/// One message on a response stream.
+pub(crate) enum Out {
+    /// A notification sent while the handler runs.
+    Message(Bytes),
+    /// The response; nothing follows it.
+    Final(Bytes),
+}
+
+/// Where a running handler's messages go.
+pub(crate) type Sink = mpsc::UnboundedSender<Out>;
+
+/// A response given as JSON-RPC messages: notifications first, the response last.
+///
+/// Polling the stream also drives the handler, so dropping the stream (the client went away)
+/// drops the handler: that is cancellation.
+pub(crate) struct MessageStream {
+    run: Option<BoxFuture<'static, ()>>,
+    rx: mpsc::UnboundedReceiver<Out>,
+    done: bool,
+}
+
+impl MessageStream {
+    /// `run` drives the handler and ends by sending [`Out::Final`] through the sink paired
+    /// with `rx`.
+    pub(crate) fn new(
+        run: impl Future<Output = ()> + Send + 'static,
+        rx: mpsc::UnboundedReceiver<Out>,
+    ) -> Self {
+        MessageStream {
+            run: Some(Box::pin(run)),
+            rx,
+            done: false,
+        }
+    }
+
+    pub(crate) fn channel() -> (Sink, mpsc::UnboundedReceiver<Out>) {
+        mpsc::unbounded()
+    }
+}
+
+impl Stream for MessageStream {
+    type Item = Bytes;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Bytes>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if let Some(run) = self.run.as_mut() {
+            if run.as_mut().poll(cx).is_ready() {
+                self.run = None;
+            }
+        }
+        match self.rx.poll_next_unpin(cx) {
+            Poll::Ready(Some(Out::Message(bytes))) => Poll::Ready(Some(bytes)),
+            Poll::Ready(Some(Out::Final(bytes))) => {
+                // Anything a handler sends after its result (e.g. from a task it spawned
+                // with a cloned `Context`) is dropped.
+                self.done = true;
+                Poll::Ready(Some(bytes))
+            }
+            Poll::Ready(None) => {
+                self.done = true;
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl std::fmt::Debug for MessageStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageStream")
+            .field("running", &self.run.is_some())
+            .field("done", &self.done)
+            .finish()
+    }
+}
