@@ -283,6 +283,8 @@ fn handler(
             quote!(#krate::__private::#input<'a>)
         };
         quote! {
+            // Parameter names are wire names (`resourceUri`), bound here as locals.
+            #[allow(non_snake_case)]
             fn __mcp_handler<'a>(
                 __mcp_input: #input_ty,
                 __mcp_scope: &'a #krate::__private::RequestScope<'a>,
@@ -304,6 +306,8 @@ fn handler(
             quote!(#krate::__private::#input<'_>)
         };
         quote! {
+            // Parameter names are wire names (`resourceUri`), bound here as locals.
+            #[allow(non_snake_case)]
             fn __mcp_handler(
                 __mcp_input: #input_ty,
                 __mcp_scope: &#krate::__private::RequestScope<'_>,

@@ -1,0 +1,181 @@
+//! The surface the official MCP conformance suite calls, by its fixed names, at `/mcp` on
+//! 127.0.0.1:`$PORT` (default 8000). Run the suite with `tests/conformance/run.sh`.
+
+use std::time::Duration;
+
+use actix_web::{App, HttpServer};
+use mcp_core::{
+    prompt, resource, tool, Content, Context, LogLevel, PromptMessage, ResourceContents, Server,
+};
+
+/// A 1×1 red PNG.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+/// A tiny WAV file.
+const WAV: &str = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
+
+/// Returns a simple text response.
+#[tool]
+fn test_simple_text() -> &'static str {
+    "This is a simple text response for testing."
+}
+
+/// Returns an image (a 1×1 red PNG).
+#[tool]
+fn test_image_content() -> Content {
+    Content::image_base64(PNG, "image/png")
+}
+
+/// Returns a short WAV audio clip.
+#[tool]
+fn test_audio_content() -> Content {
+    Content::audio_base64(WAV, "audio/wav")
+}
+
+/// Returns an embedded text resource.
+#[tool]
+fn test_embedded_resource() -> Content {
+    Content::resource(
+        ResourceContents::text(
+            "test://embedded-resource",
+            "This is an embedded resource content.",
+        )
+        .mime_type("text/plain"),
+    )
+}
+
+/// Returns text, an image and an embedded resource together.
+#[tool]
+fn test_multiple_content_types() -> Vec<Content> {
+    vec![
+        Content::text("Multiple content types test:"),
+        Content::image_base64(PNG, "image/png"),
+        Content::resource(
+            ResourceContents::text(
+                "test://mixed-content-resource",
+                r#"{"test":"data","value":123}"#,
+            )
+            .mime_type("application/json"),
+        ),
+    ]
+}
+
+/// Sends three log messages while it runs.
+#[tool]
+async fn test_tool_with_logging(ctx: Context) -> &'static str {
+    ctx.log(LogLevel::Info, "Tool execution started").await;
+    actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    ctx.log(LogLevel::Info, "Tool processing data").await;
+    actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    ctx.log(LogLevel::Info, "Tool execution completed").await;
+    "Tool with logging executed successfully"
+}
+
+/// Reports progress 0, 50 and 100 of 100 while it runs.
+#[tool]
+async fn test_tool_with_progress(ctx: Context) -> &'static str {
+    for (i, progress) in [0.0, 50.0, 100.0].into_iter().enumerate() {
+        if i > 0 {
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        ctx.progress(
+            progress,
+            Some(100.0),
+            Some(&format!("Completed step {i} of 2")),
+        )
+        .await;
+    }
+    "Progress test completed"
+}
+
+/// Always fails, as a tool error the model can read.
+#[tool]
+fn test_error_handling() -> Result<String, String> {
+    Err("This tool intentionally returns an error for testing".into())
+}
+
+/// A static text resource.
+#[resource(uri = "test://static-text", mime_type = "text/plain")]
+fn static_text() -> &'static str {
+    "This is the content of the static text resource."
+}
+
+/// A static binary resource (a PNG image).
+#[resource(uri = "test://static-binary", mime_type = "image/png")]
+fn static_binary() -> ResourceContents {
+    ResourceContents::blob_base64("test://static-binary", PNG)
+}
+
+/// Data for one id.
+#[resource(uri = "test://template/{id}/data", mime_type = "application/json")]
+fn template_data(id: String) -> String {
+    serde_json::json!({ "id": id, "templateTest": true, "data": format!("Data for ID: {id}") })
+        .to_string()
+}
+
+/// A resource clients may watch.
+#[resource(uri = "test://watched-resource", mime_type = "text/plain")]
+fn watched_resource() -> &'static str {
+    "Watched resource content"
+}
+
+/// A prompt without arguments.
+#[prompt]
+fn test_simple_prompt() -> &'static str {
+    "This is a simple prompt for testing."
+}
+
+/// A prompt with two required arguments.
+#[prompt]
+fn test_prompt_with_arguments(
+    /// First test argument
+    #[complete(values = ["test1", "test2", "value1"])]
+    arg1: String,
+    /// Second test argument
+    arg2: String,
+) -> String {
+    format!("Prompt with arguments: arg1='{arg1}', arg2='{arg2}'")
+}
+
+/// A prompt that embeds a resource.
+#[prompt]
+fn test_prompt_with_embedded_resource(
+    /// URI of the resource to embed
+    #[allow(non_snake_case)]
+    resourceUri: String,
+) -> Vec<PromptMessage> {
+    vec![
+        PromptMessage::user(Content::resource(
+            ResourceContents::text(resourceUri, "Embedded resource content for testing.")
+                .mime_type("text/plain"),
+        )),
+        PromptMessage::user("Please process the embedded resource above."),
+    ]
+}
+
+/// A prompt with an image.
+#[prompt]
+fn test_prompt_with_image() -> Vec<PromptMessage> {
+    vec![
+        PromptMessage::user(Content::image_base64(PNG, "image/png")),
+        PromptMessage::user("Please analyze the image above."),
+    ]
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let server = Server::builder("mcp-conformance-server")
+        .version(env!("CARGO_PKG_VERSION"))
+        .collect()
+        .build()?;
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8000);
+    println!("MCP conformance server on http://127.0.0.1:{port}/mcp");
+    HttpServer::new(move || App::new().service(mcp_actix::scope("/mcp", server.clone())))
+        .on_connect(mcp_actix::nodelay)
+        .bind(("127.0.0.1", port))?
+        .run()
+        .await?;
+    Ok(())
+}
