@@ -531,6 +531,9 @@ impl Server {
             "completion/complete" => s.has_completions,
             "server/discover" => version.is_modern(),
             "ping" | "initialize" | "logging/setLevel" => !version.is_modern(),
+            "resources/subscribe" | "resources/unsubscribe" => {
+                !version.is_modern() && (!s.resources.is_empty() || !s.templates.is_empty())
+            }
             _ => false,
         }
     }
@@ -608,6 +611,23 @@ impl Server {
             "resources/templates/list" => self.page(&self.inner.v(version).templates, msg, id),
             "prompts/list" => self.page(&self.inner.v(version).prompts, msg, id),
             "logging/setLevel" => self.set_log_level(msg, &scope),
+            "resources/subscribe" | "resources/unsubscribe" => {
+                let Some(uri) = msg.params.uri.as_deref() else {
+                    return Reply::error(
+                        200,
+                        Some(id),
+                        &invalid_params("Invalid params: `uri` is required"),
+                    );
+                };
+                if let Some(session) = session {
+                    if method == "resources/subscribe" {
+                        session.subscribe(uri);
+                    } else {
+                        session.unsubscribe(uri);
+                    }
+                }
+                Ok(protocol::result_bytes(id, b"{}").into())
+            }
             "tools/call" => {
                 let entry = match self.find_tool(msg) {
                     Ok(entry) => entry,

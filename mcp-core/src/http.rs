@@ -351,10 +351,11 @@ impl Endpoint {
         match req.method {
             "POST" => self.post(&req).await,
             "DELETE" => self.delete(&req),
+            "GET" if req.headers.get("mcp-session-id").is_some() => self.listen(&req),
             _ => {
                 let mut resp =
                     HttpResponse::error(405, None, &server_error("Method not allowed.".into()));
-                resp.headers.push(("allow", "POST, DELETE".into()));
+                resp.headers.push(("allow", "GET, POST, DELETE".into()));
                 resp
             }
         }
@@ -401,6 +402,36 @@ impl Endpoint {
             None
         } else {
             forbid("Origin", &origin_host_or(&origin, &origin_host))
+        }
+    }
+
+    /// `GET` with a session id: the session's standalone event stream, which carries what the
+    /// server sends outside any request (resource updates).
+    fn listen(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        let accepts_events = matches!(header(req, "accept"), Ok(Some(accept)) if accept.contains("text/event-stream") || accept.contains("*/*"));
+        if !accepts_events {
+            return HttpResponse::error(
+                406,
+                None,
+                &server_error("Not Acceptable: the standalone stream is text/event-stream".into()),
+            );
+        }
+        let Ok(Some(id)) = header(req, "mcp-session-id") else {
+            return HttpResponse::error(
+                400,
+                None,
+                &server_error("Bad Request: Mcp-Session-Id header is required".into()),
+            );
+        };
+        let Some(session) = self.server.inner.sessions.get(id) else {
+            return HttpResponse::error(404, None, &RpcError::new(-32001, "Session not found"));
+        };
+        HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: HttpBody::EventStream(EventStream {
+                messages: MessageStream::listen(session.open_stream()),
+            }),
         }
     }
 

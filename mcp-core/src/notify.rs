@@ -109,6 +109,16 @@ impl MessageStream {
         }
     }
 
+    /// A stream of whatever arrives on `rx` until the sender goes away (a session's
+    /// standalone stream).
+    pub(crate) fn listen(rx: mpsc::UnboundedReceiver<Out>) -> Self {
+        MessageStream {
+            run: None,
+            rx,
+            done: false,
+        }
+    }
+
     pub(crate) fn channel() -> (Sink, mpsc::UnboundedReceiver<Out>) {
         mpsc::unbounded()
     }

@@ -145,6 +145,29 @@ impl Server {
         self.inner.tools.iter().map(|t| t.def.name)
     }
 
+    /// Tells clients subscribed to `uri` that the resource changed
+    /// (`notifications/resources/updated`).
+    ///
+    /// In the session revisions these are the sessions that called `resources/subscribe`
+    /// with this URI and hold a standalone stream (HTTP `GET`) to receive it. Returns how many
+    /// sessions were told.
+    pub fn notify_resource_updated(&self, uri: &str) -> usize {
+        let message = serde_json::to_vec(&json!({
+            "jsonrpc": "2.0",
+            "method": "notifications/resources/updated",
+            "params": { "uri": uri },
+        }))
+        .expect("serializes");
+        let message = Bytes::from(message);
+        self.inner
+            .sessions
+            .all()
+            .into_iter()
+            .filter(|s| s.is_subscribed(uri))
+            .filter(|s| s.send(message.clone()))
+            .count()
+    }
+
     /// Number of live legacy sessions.
     pub fn session_count(&self) -> usize {
         self.inner.sessions.len()
@@ -661,6 +684,14 @@ fn per_version(
             })
             .collect()
     };
+    let mut caps = caps.clone();
+    if !modern {
+        // Session revisions: `resources/subscribe`, delivered on the standalone stream.
+        if let Some(Value::Object(resources)) = caps.get_mut("resources") {
+            resources.insert("subscribe".into(), true.into());
+        }
+    }
+    let caps = &caps;
     let hello = if modern {
         let mut m = Map::new();
         m.insert(

@@ -1,14 +1,14 @@
 //! Sessions of the session-based revisions (2025-03-26 to 2025-11-25): created by
 //! `initialize`, bounded in number, expired when idle.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::value::RawValue;
 
-use crate::notify::LogLevel;
+use crate::notify::{LogLevel, Out, Sink};
 use crate::protocol::Version;
 
 /// What `initialize` negotiated.
@@ -21,6 +21,10 @@ pub(crate) struct Session {
     /// The level set by `logging/setLevel`; 0 until then (no log messages).
     log_level: AtomicU8,
     last_seen_ms: AtomicU64,
+    /// Resource URIs the client subscribed to.
+    subscriptions: Mutex<HashSet<String>>,
+    /// The session's standalone stream (HTTP GET), while one is open.
+    stream: Mutex<Option<Sink>>,
 }
 
 impl Session {
@@ -32,6 +36,41 @@ impl Session {
     pub(crate) fn set_log_level(&self, level: LogLevel) {
         self.log_level.store(level.to_u8(), Ordering::Relaxed);
     }
+
+    pub(crate) fn subscribe(&self, uri: &str) {
+        lock(&self.subscriptions).insert(uri.to_string());
+    }
+
+    pub(crate) fn unsubscribe(&self, uri: &str) {
+        lock(&self.subscriptions).remove(uri);
+    }
+
+    pub(crate) fn is_subscribed(&self, uri: &str) -> bool {
+        lock(&self.subscriptions).contains(uri)
+    }
+
+    /// Opens the standalone stream; a stream opened before is closed.
+    pub(crate) fn open_stream(&self) -> futures_channel::mpsc::UnboundedReceiver<Out> {
+        let (sink, rx) = futures_channel::mpsc::unbounded();
+        *lock(&self.stream) = Some(sink);
+        rx
+    }
+
+    /// Sends a message on the standalone stream; whether one was open to take it.
+    pub(crate) fn send(&self, message: bytes::Bytes) -> bool {
+        let mut stream = lock(&self.stream);
+        let sent = stream
+            .as_ref()
+            .is_some_and(|s| s.unbounded_send(Out::Message(message)).is_ok());
+        if !sent {
+            *stream = None;
+        }
+        sent
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The table of live sessions of one server.
@@ -81,6 +120,8 @@ impl Sessions {
             client_info,
             initialized: AtomicBool::new(false),
             log_level: AtomicU8::new(0),
+            subscriptions: Mutex::new(HashSet::new()),
+            stream: Mutex::new(None),
             last_seen_ms: AtomicU64::new(now),
         });
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
@@ -118,6 +159,11 @@ impl Sessions {
     pub(crate) fn remove(&self, id: &str) -> bool {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.remove(id).is_some()
+    }
+
+    /// Every live session.
+    pub(crate) fn all(&self) -> Vec<Arc<Session>> {
+        lock(&self.map).values().cloned().collect()
     }
 
     /// Number of sessions held (including any not yet found expired).

@@ -767,7 +767,7 @@ async fn malformed_requests() {
     )
     .await;
     assert_eq!(a.status, 405);
-    assert_eq!(a.headers.get("allow").unwrap(), "POST, DELETE");
+    assert_eq!(a.headers.get("allow").unwrap(), "GET, POST, DELETE");
 }
 
 #[actix_web::test]
@@ -846,7 +846,7 @@ async fn session_lifecycle() {
         assert_eq!(a.result()["protocolVersion"], version);
         assert_eq!(
             a.result()["capabilities"],
-            json!({"logging": {}, "tools": {}, "resources": {}, "prompts": {}, "completions": {}})
+            json!({"logging": {}, "tools": {}, "resources": {"subscribe": true}, "prompts": {}, "completions": {}})
         );
         assert_eq!(session.len(), 32);
         assert!(session.bytes().all(|b| (0x21..=0x7e).contains(&b)));
@@ -1207,4 +1207,116 @@ async fn logging_set_level_and_progress_in_a_session() {
     )
     .await;
     assert_eq!(a.status, 404);
+}
+
+#[actix_web::test]
+async fn resource_subscriptions_in_a_session() {
+    let server = server();
+    let app =
+        test::init_service(App::new().service(mcp_actix::scope("/mcp", server.clone()))).await;
+    let (_, s) = initialize(&app, "/mcp", "2025-11-25").await;
+    let a = legacy(
+        &app,
+        "/mcp",
+        &s,
+        "resources/subscribe",
+        json!({"uri": "text://hello"}),
+    )
+    .await;
+    assert_eq!(a.body, json!({"jsonrpc": "2.0", "id": 1, "result": {}}));
+    let a = legacy(
+        &app,
+        "/mcp",
+        &s,
+        "resources/subscribe",
+        json!({"uri": "bin://bytes"}),
+    )
+    .await;
+    assert_eq!(a.result(), &json!({}));
+    let a = legacy(
+        &app,
+        "/mcp",
+        &s,
+        "resources/unsubscribe",
+        json!({"uri": "bin://bytes"}),
+    )
+    .await;
+    assert_eq!(a.result(), &json!({}));
+    let a = legacy(&app, "/mcp", &s, "resources/subscribe", json!({})).await;
+    assert_eq!(a.error()["code"], -32602);
+
+    // Nothing is delivered until the client opens its standalone stream.
+    assert_eq!(server.notify_resource_updated("text://hello"), 0);
+    let get = test::TestRequest::get()
+        .uri("/mcp")
+        .insert_header(("mcp-session-id", s.as_str()))
+        .insert_header(("accept", "text/event-stream"))
+        .to_request();
+    let stream = test::call_service(&app, get).await;
+    assert_eq!(stream.status(), 200);
+    assert_eq!(
+        stream.headers().get("content-type").unwrap(),
+        "text/event-stream"
+    );
+    assert_eq!(server.notify_resource_updated("text://hello"), 1);
+    assert_eq!(
+        server.notify_resource_updated("bin://bytes"),
+        0,
+        "unsubscribed"
+    );
+    assert_eq!(
+        server.notify_resource_updated("files://a/b"),
+        0,
+        "never subscribed"
+    );
+    // Ending the session ends its stream.
+    let a = send(
+        &app,
+        test::TestRequest::delete().uri("/mcp"),
+        &[("mcp-session-id", &s)],
+        String::new(),
+    )
+    .await;
+    assert_eq!(a.status, 200);
+    let body = test::read_body(stream).await;
+    assert_eq!(
+        mcp_tests::sse_messages(&String::from_utf8_lossy(&body)),
+        vec![
+            json!({"jsonrpc": "2.0", "method": "notifications/resources/updated", "params": {"uri": "text://hello"}})
+        ]
+    );
+
+    // The standalone stream needs a live session and an event-stream `Accept`.
+    let get = |session: &'static str, accept: &'static str| {
+        test::TestRequest::get()
+            .uri("/mcp")
+            .insert_header(("mcp-session-id", session))
+            .insert_header(("accept", accept))
+    };
+    assert_eq!(
+        test::call_service(&app, get("nope", "text/event-stream").to_request())
+            .await
+            .status(),
+        404
+    );
+    let (_, s2) = initialize(&app, "/mcp", "2025-06-18").await;
+    let s2: &'static str = Box::leak(s2.into_boxed_str());
+    assert_eq!(
+        test::call_service(&app, get(s2, "application/json").to_request())
+            .await
+            .status(),
+        406
+    );
+    // The stateless revision has no subscribe methods (it has `subscriptions/listen`).
+    let a = modern(
+        &app,
+        "/mcp",
+        "resources/subscribe",
+        None,
+        json!({"uri": "text://hello"}),
+    )
+    .await;
+    assert_eq!(a.status, 404);
+    let a = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    assert_eq!(a.result()["capabilities"]["resources"], json!({}));
 }
