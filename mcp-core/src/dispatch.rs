@@ -112,6 +112,8 @@ pub(crate) struct Params<'a> {
     pub(crate) client_info: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pub(crate) level: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "requestId")]
+    pub(crate) request_id: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default)]
@@ -547,10 +549,16 @@ impl Server {
     ) -> Reply {
         match msg.kind {
             Kind::Notification => {
-                if msg.method == "notifications/initialized" {
-                    if let Some(s) = session {
+                match (msg.method.as_ref(), session) {
+                    ("notifications/initialized", Some(s)) => {
                         s.initialized.store(true, Ordering::Relaxed);
                     }
+                    ("notifications/cancelled", Some(s)) => {
+                        if let Some(request) = msg.params.request_id {
+                            s.cancel(request.get());
+                        }
+                    }
+                    _ => {}
                 }
                 return Reply::accepted();
             }
@@ -737,6 +745,18 @@ impl Server {
             let entry = &owned.server.inner.tools[index];
             let body = owned.server.call_tool(entry, args.as_deref(), &scope).await;
             let _ = sink.unbounded_send(Out::Final(body.to_vec().into()));
+        };
+        // In a session, `notifications/cancelled` naming this request stops it; the stream
+        // then ends without a response.
+        let Some(session) = session.cloned() else {
+            return Reply::stream(MessageStream::new(run, rx));
+        };
+        let (run, abort) = futures_util::future::abortable(run);
+        let request = scope.id.get().to_string();
+        session.track(&request, abort);
+        let run = async move {
+            let _ = run.await;
+            session.untrack(&request);
         };
         Reply::stream(MessageStream::new(run, rx))
     }

@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures_util::future::AbortHandle;
+
 use serde_json::value::RawValue;
 
 use crate::notify::{LogLevel, Out, Sink};
@@ -25,6 +27,8 @@ pub(crate) struct Session {
     subscriptions: Mutex<HashSet<String>>,
     /// The session's standalone stream (HTTP GET), while one is open.
     stream: Mutex<Option<Sink>>,
+    /// Requests in progress that `notifications/cancelled` can stop, by JSON id text.
+    in_flight: Mutex<HashMap<String, AbortHandle>>,
 }
 
 impl Session {
@@ -35,6 +39,21 @@ impl Session {
 
     pub(crate) fn set_log_level(&self, level: LogLevel) {
         self.log_level.store(level.to_u8(), Ordering::Relaxed);
+    }
+
+    pub(crate) fn track(&self, request: &str, abort: AbortHandle) {
+        lock(&self.in_flight).insert(request.to_string(), abort);
+    }
+
+    pub(crate) fn untrack(&self, request: &str) {
+        lock(&self.in_flight).remove(request);
+    }
+
+    /// Stops the request whose JSON id text is `request`, if it is still running.
+    pub(crate) fn cancel(&self, request: &str) {
+        if let Some(abort) = lock(&self.in_flight).remove(request) {
+            abort.abort();
+        }
     }
 
     pub(crate) fn subscribe(&self, uri: &str) {
@@ -122,6 +141,7 @@ impl Sessions {
             log_level: AtomicU8::new(0),
             subscriptions: Mutex::new(HashSet::new()),
             stream: Mutex::new(None),
+            in_flight: Mutex::new(HashMap::new()),
             last_seen_ms: AtomicU64::new(now),
         });
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());

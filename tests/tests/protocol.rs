@@ -111,6 +111,14 @@ async fn slow(ctx: Context) -> String {
     "finished".into()
 }
 
+/// Waits until cancelled.
+#[tool(server = "fx")]
+async fn forever(ctx: Context) -> String {
+    ctx.progress(1.0, None, Some("waiting")).await;
+    std::future::pending::<()>().await;
+    unreachable!("only cancellation ends this tool")
+}
+
 struct Counter(AtomicU64);
 
 /// Counts calls.
@@ -194,6 +202,16 @@ macro_rules! app {
     };
 }
 
+/// The entry for tool `name` in a `tools/list` result.
+fn tool<'a>(result: &'a Value, name: &str) -> &'a Value {
+    result["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap_or_else(|| panic!("no tool {name}"))
+}
+
 fn server_info_meta() -> Value {
     json!({"io.modelcontextprotocol/serverInfo": {"name": "fx", "version": "1.2.3"}})
 }
@@ -231,11 +249,11 @@ async fn discover_and_lists_in_the_stateless_revision() {
     assert_eq!(
         names,
         [
-            "add", "answer", "count", "explodes", "fails", "greet", "mixed", "order", "point",
-            "slow", "whoami"
+            "add", "answer", "count", "explodes", "fails", "forever", "greet", "mixed", "order",
+            "point", "slow", "whoami"
         ]
     );
-    let greet = &result["tools"][5];
+    let greet = tool(result, "greet");
     assert_eq!(
         greet,
         &json!({
@@ -253,23 +271,23 @@ async fn discover_and_lists_in_the_stateless_revision() {
             },
         })
     );
-    let add = &result["tools"][0];
+    let add = &tool(result, "add");
     assert_eq!(add["annotations"], json!({"readOnlyHint": true}));
     assert_eq!(
-        result["tools"][1]["outputSchema"],
+        tool(result, "answer")["outputSchema"],
         json!({"type": "object", "properties": {"result": {"type": "integer", "minimum": 0}}, "required": ["result"]})
     );
     assert_eq!(
-        result["tools"][8]["outputSchema"],
+        tool(result, "point")["outputSchema"],
         json!({"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}}, "required": ["x", "y"]})
     );
     // A tool without arguments still has an object schema that rejects extra keys.
     assert_eq!(
-        result["tools"][3]["inputSchema"],
+        tool(result, "explodes")["inputSchema"],
         json!({"type": "object", "properties": {}, "additionalProperties": false})
     );
     // A `Json<T>` argument's schema is T's, nested types inlined.
-    let order_schema = &result["tools"][7]["inputSchema"];
+    let order_schema = &tool(result, "order")["inputSchema"];
     assert_eq!(
         order_schema["properties"]["address"]["properties"]["city"],
         json!({"type": "string"})
@@ -950,7 +968,7 @@ async fn every_method_in_the_session_revisions() {
     let a = legacy(&app, "/mcp", &s, "tools/list", json!({})).await;
     assert!(a.result().get("resultType").is_none());
     assert!(a.result().get("ttlMs").is_none());
-    assert_eq!(a.result()["tools"][5]["title"], "Greeter");
+    assert_eq!(tool(a.result(), "greet")["title"], "Greeter");
     let a = legacy(
         &app,
         "/mcp",
@@ -1022,8 +1040,8 @@ async fn every_method_in_the_session_revisions() {
     // 2025-03-26 has no titles or structured content; 2025-06-18 has no icons.
     let (_, old) = initialize(&app, "/mcp", "2025-03-26").await;
     let a = legacy(&app, "/mcp", &old, "tools/list", json!({})).await;
-    assert!(a.result()["tools"][5].get("title").is_none());
-    assert!(a.result()["tools"][8].get("outputSchema").is_none());
+    assert!(tool(a.result(), "greet").get("title").is_none());
+    assert!(tool(a.result(), "point").get("outputSchema").is_none());
     let a = legacy(&app, "/mcp", &old, "tools/call", json!({"name": "point"})).await;
     assert_eq!(
         a.result(),
@@ -1056,7 +1074,7 @@ async fn several_servers_in_one_app() {
         "Only on the other server."
     );
     let a = modern(&app, "/mcp/fx", "tools/list", None, json!({})).await;
-    assert_eq!(a.result()["tools"].as_array().unwrap().len(), 11);
+    assert_eq!(a.result()["tools"].as_array().unwrap().len(), 12);
     // Sessions belong to one server.
     let (_, s) = initialize(&app, "/mcp/fx", "2025-11-25").await;
     assert_eq!(
@@ -1319,4 +1337,51 @@ async fn resource_subscriptions_in_a_session() {
     assert_eq!(a.status, 404);
     let a = modern(&app, "/mcp", "server/discover", None, json!({})).await;
     assert_eq!(a.result()["capabilities"]["resources"], json!({}));
+}
+
+#[actix_web::test]
+async fn notifications_cancelled_stops_a_streamed_tool_in_a_session() {
+    let app = app!();
+    let (_, s) = initialize(&app, "/mcp", "2025-11-25").await;
+    let call = request(
+        5,
+        "tools/call",
+        json!({"name": "forever", "_meta": {"progressToken": "t"}}),
+    );
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("mcp-session-id", s.as_str()))
+        .set_payload(call.to_string())
+        .to_request();
+    let stream = test::call_service(&app, req).await;
+    assert_eq!(
+        stream.headers().get("content-type").unwrap(),
+        "text/event-stream"
+    );
+    // Another request id: ignored.
+    let other =
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 6}});
+    assert_eq!(
+        post(&app, "/mcp", &[("mcp-session-id", &s)], &other)
+            .await
+            .status,
+        202
+    );
+    let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 5, "reason": "user"}});
+    assert_eq!(
+        post(&app, "/mcp", &[("mcp-session-id", &s)], &cancel)
+            .await
+            .status,
+        202
+    );
+    // The stream ends, with no response for the cancelled request.
+    let body = test::read_body(stream).await;
+    let messages = mcp_tests::sse_messages(&String::from_utf8_lossy(&body));
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.get("result").is_none() && m.get("id").is_none()),
+        "{messages:?}"
+    );
 }
