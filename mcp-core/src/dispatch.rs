@@ -139,6 +139,8 @@ pub(crate) struct Message<'a> {
     /// Set when `params` is present but malformed; answered with -32602 once the method is
     /// known to exist.
     pub(crate) params_error: Option<String>,
+    /// For a response: its `result` (`Ok`) or `error` (`Err`).
+    pub(crate) response: Option<Result<&'a RawValue, &'a RawValue>>,
 }
 
 /// An answer ready to send: HTTP status (transports without one ignore it) and body.
@@ -279,12 +281,18 @@ pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Box<Reply>> {
             }
         },
     };
+    let response = match (env.result, env.error) {
+        (Some(result), _) => Some(Ok(result)),
+        (None, Some(error)) => Some(Err(error)),
+        (None, None) => None,
+    };
     Ok(Message {
         kind,
         id: env.id,
         method: env.method.unwrap_or(Cow::Borrowed("")),
         params,
         params_error,
+        response,
     })
 }
 
@@ -306,7 +314,7 @@ pub struct RequestScope<'a> {
     pub(crate) progress_token: Option<&'a RawValue>,
     /// The minimum level of log messages the client wants, if any.
     pub(crate) log_level: Option<LogLevel>,
-    pub(crate) session: Option<&'a Session>,
+    pub(crate) session: Option<&'a Arc<Session>>,
     /// Where notifications go while the handler runs, when the answer is a stream.
     pub(crate) sink: Option<&'a Sink>,
 }
@@ -357,7 +365,7 @@ impl OwnedScope {
             client_capabilities: self.client_capabilities.as_deref(),
             progress_token: self.progress_token.as_deref(),
             log_level: self.log_level,
-            session: self.session.as_deref(),
+            session: self.session.as_ref(),
             sink: Some(sink),
         }
     }
@@ -562,8 +570,13 @@ impl Server {
                 }
                 return Reply::accepted();
             }
-            // Answers to server-to-client requests; none are outstanding in this version.
-            Kind::Response => return Reply::accepted(),
+            // The client's answer to a request the server sent during a tool call.
+            Kind::Response => {
+                if let (Some(session), Some(id), Some(response)) = (session, msg.id, msg.response) {
+                    session.answer(id.get(), response.map(|r| r.get()).map_err(|e| e.get()));
+                }
+                return Reply::accepted();
+            }
             Kind::Request => {}
         }
         let id = msg.id.expect("requests have ids");
@@ -607,7 +620,7 @@ impl Server {
             },
             progress_token: meta.and_then(|m| m.progress_token),
             log_level,
-            session: session.map(|s| &**s),
+            session,
             sink: None,
         };
         let result = match method {
@@ -641,8 +654,9 @@ impl Server {
                     Ok(entry) => entry,
                     Err(err) => return Reply::error(200, Some(id), &err),
                 };
-                let can_emit = scope.progress_token.is_some() || scope.log_level.is_some();
-                if entry.def.streaming && can_emit {
+                // A tool that takes a `Context` may talk to the client while it runs; the
+                // transport answers with plain JSON if it finishes without doing so.
+                if entry.def.streaming {
                     return self.call_tool_streaming(entry, msg, &scope, session);
                 }
                 Ok(self.call_tool(entry, msg.params.arguments, &scope).await)

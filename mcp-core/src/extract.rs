@@ -11,8 +11,10 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::dispatch::RequestScope;
+use crate::error::Error;
 use crate::notify::{LogLevel, Out, Sink};
 use crate::registry::StateKey;
+use crate::session::Session;
 
 /// Shared state registered with [`ServerBuilder::state`](crate::ServerBuilder::state).
 ///
@@ -86,6 +88,47 @@ struct ContextInner {
     progress_token: Option<Box<RawValue>>,
     log_level: Option<LogLevel>,
     sink: Option<Sink>,
+    session: Option<Arc<Session>>,
+}
+
+/// How the user answered an elicitation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ElicitAction {
+    /// The user submitted the form.
+    Accept,
+    /// The user refused.
+    Decline,
+    /// The user dismissed the request without choosing.
+    Cancel,
+}
+
+/// The user's answer to [`Context::elicit`].
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ElicitResult {
+    /// What the user did.
+    pub action: ElicitAction,
+    /// The submitted values, when `action` is `Accept`.
+    #[serde(default)]
+    pub content: Option<serde_json::Map<String, Value>>,
+}
+
+#[derive(Serialize)]
+struct Request<'a> {
+    jsonrpc: &'static str,
+    id: &'a RawValue,
+    method: &'a str,
+    params: &'a Value,
+}
+
+/// Forgets a request to the client if its caller stops waiting (cancellation).
+struct Awaiting<'a>(&'a Session, &'a str);
+
+impl Drop for Awaiting<'_> {
+    fn drop(&mut self) {
+        self.0.forget(self.1);
+    }
 }
 
 #[derive(Serialize)]
@@ -131,6 +174,7 @@ impl Context {
                 progress_token: scope.progress_token.map(ToOwned::to_owned),
                 log_level: scope.log_level,
                 sink: scope.sink.cloned(),
+                session: scope.session.cloned(),
             }),
         }
     }
@@ -187,6 +231,96 @@ impl Context {
                     data,
                 },
             );
+        }
+    }
+
+    /// Asks the user, through the client, to fill in a form (`elicitation/create`).
+    ///
+    /// `requested_schema` is a flat JSON Schema object whose properties are strings, numbers,
+    /// booleans or enums. Never ask for secrets this way. Fails when the client did not
+    /// declare the `elicitation` capability.
+    ///
+    /// Available in the session revisions; in revision 2026-07-28 this returns an error for
+    /// now.
+    pub async fn elicit(
+        &self,
+        message: impl Into<String>,
+        requested_schema: Value,
+    ) -> Result<ElicitResult, Error> {
+        let params =
+            serde_json::json!({ "message": message.into(), "requestedSchema": requested_schema });
+        let result = self
+            .request("elicitation/create", "elicitation", &params)
+            .await?;
+        serde_json::from_value(result)
+            .map_err(|err| Error::new(format!("the client's elicitation result is invalid: {err}")))
+    }
+
+    /// Asks the client's language model for a message (`sampling/createMessage`). `params`
+    /// are the request's parameters (`messages`, `maxTokens`, `systemPrompt`, ...); the result
+    /// is the client's (`role`, `content`, `model`, `stopReason`). Fails when the client did
+    /// not declare the `sampling` capability.
+    pub async fn sample(&self, params: Value) -> Result<Value, Error> {
+        self.request("sampling/createMessage", "sampling", &params)
+            .await
+    }
+
+    /// The client's roots (`roots/list`): `{"roots": [{"uri": "file://..", "name": ..}]}`.
+    /// Fails when the client did not declare the `roots` capability.
+    pub async fn roots(&self) -> Result<Value, Error> {
+        self.request("roots/list", "roots", &serde_json::json!({}))
+            .await
+    }
+
+    /// Sends a request to the client on this call's stream and waits for its answer, which
+    /// arrives as a separate message in the session.
+    async fn request(
+        &self,
+        method: &str,
+        capability: &str,
+        params: &Value,
+    ) -> Result<Value, Error> {
+        if self.inner.stateless {
+            return Err(Error::new(format!(
+                "`{method}` is not available in protocol revision {} yet",
+                self.inner.protocol_version
+            )));
+        }
+        let (Some(session), Some(sink)) = (&self.inner.session, &self.inner.sink) else {
+            return Err(Error::new(format!(
+                "`{method}` needs a session and a response stream"
+            )));
+        };
+        if self.inner.client_capabilities.get(capability).is_none() {
+            return Err(Error::new(format!(
+                "the client does not support {capability}"
+            )));
+        }
+        let (id, answer) = session.expect_answer();
+        let _awaiting = Awaiting(session, &id);
+        let raw_id = RawValue::from_string(id.clone()).map_err(Error::new)?;
+        let request = Request {
+            jsonrpc: "2.0",
+            id: &raw_id,
+            method,
+            params,
+        };
+        let bytes = serde_json::to_vec(&request).map_err(Error::new)?;
+        sink.unbounded_send(Out::Message(bytes.into()))
+            .map_err(|_| Error::new("the client is no longer connected"))?;
+        match answer.await {
+            Ok(Ok(result)) => serde_json::from_str(&result).map_err(Error::new),
+            Ok(Err(error)) => {
+                let error: Value = serde_json::from_str(&error).unwrap_or_default();
+                let message = error
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no message");
+                Err(Error::new(format!(
+                    "the client answered `{method}` with an error: {message}"
+                )))
+            }
+            Err(_) => Err(Error::new("the session ended before the client answered")),
         }
     }
 

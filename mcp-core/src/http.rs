@@ -139,6 +139,8 @@ pub enum HttpBody {
 /// A `text/event-stream` body: each item is one complete event carrying one JSON-RPC
 /// message. Send the items as they come, without buffering.
 pub struct EventStream {
+    /// A message already taken from `messages` (to choose between JSON and a stream).
+    first: Option<Bytes>,
     messages: MessageStream,
 }
 
@@ -146,7 +148,11 @@ impl Stream for EventStream {
     type Item = Bytes;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Bytes>> {
-        self.messages.poll_next_unpin(cx).map(|message| {
+        let next = match self.first.take() {
+            Some(first) => Poll::Ready(Some(first)),
+            None => self.messages.poll_next_unpin(cx),
+        };
+        next.map(|message| {
             message.map(|json| {
                 let mut event = Vec::with_capacity(json.len() + 24);
                 event.extend_from_slice(b"event: message\ndata: ");
@@ -232,7 +238,10 @@ impl HttpResponse {
             status: reply.status,
             headers,
             body: match reply.stream {
-                Some(messages) => HttpBody::EventStream(EventStream { messages }),
+                Some(messages) => HttpBody::EventStream(EventStream {
+                    first: None,
+                    messages,
+                }),
                 None if reply.body.is_empty() => HttpBody::Empty,
                 None => HttpBody::Json(reply.body),
             },
@@ -430,6 +439,7 @@ impl Endpoint {
             status: 200,
             headers: Vec::new(),
             body: HttpBody::EventStream(EventStream {
+                first: None,
                 messages: MessageStream::listen(session.open_stream()),
             }),
         }
@@ -636,7 +646,7 @@ impl Endpoint {
             }
         }
         // 5. Method lookup and dispatch.
-        HttpResponse::from_reply(self.server.dispatch(msg, version, None).await)
+        respond(self.server.dispatch(msg, version, None).await).await
     }
 
     async fn legacy(
@@ -688,11 +698,32 @@ impl Endpoint {
         let Some(session) = sessions.get(session_id) else {
             return HttpResponse::error(404, id, &RpcError::new(-32001, "Session not found"));
         };
-        HttpResponse::from_reply(
+        respond(
             self.server
                 .dispatch(msg, session.version, Some(&session))
                 .await,
         )
+        .await
+    }
+}
+
+/// Answers with plain JSON when a streamed reply turns out to be just the response (the
+/// handler sent nothing before finishing); otherwise with an event stream.
+async fn respond(mut reply: Reply) -> HttpResponse {
+    let Some(mut messages) = reply.stream.take() else {
+        return HttpResponse::from_reply(reply);
+    };
+    let first = messages.next().await;
+    match first {
+        Some(only) if messages.finished() => {
+            reply.body = only.to_vec().into();
+            HttpResponse::from_reply(reply)
+        }
+        first => HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: HttpBody::EventStream(EventStream { first, messages }),
+        },
     }
 }
 

@@ -119,6 +119,11 @@ impl MessageStream {
         }
     }
 
+    /// Whether the response has been yielded (nothing more will come).
+    pub(crate) fn finished(&self) -> bool {
+        self.done
+    }
+
     pub(crate) fn channel() -> (Sink, mpsc::UnboundedReceiver<Out>) {
         mpsc::unbounded()
     }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures_channel::oneshot;
 use futures_util::future::AbortHandle;
 
 use serde_json::value::RawValue;
@@ -29,7 +30,13 @@ pub(crate) struct Session {
     stream: Mutex<Option<Sink>>,
     /// Requests in progress that `notifications/cancelled` can stop, by JSON id text.
     in_flight: Mutex<HashMap<String, AbortHandle>>,
+    /// Requests sent to the client and not answered yet, by JSON id text.
+    pending: Mutex<HashMap<String, oneshot::Sender<Answer>>>,
+    next_request: AtomicU64,
 }
+
+/// The client's answer to a server-to-client request: its `result`, or its `error`, as JSON.
+pub(crate) type Answer = Result<String, String>;
 
 impl Session {
     /// The minimum level of log messages the client asked for, if it asked.
@@ -39,6 +46,27 @@ impl Session {
 
     pub(crate) fn set_log_level(&self, level: LogLevel) {
         self.log_level.store(level.to_u8(), Ordering::Relaxed);
+    }
+
+    /// A new id (JSON text) for a request to the client, and where its answer will arrive.
+    pub(crate) fn expect_answer(&self) -> (String, oneshot::Receiver<Answer>) {
+        let n = self.next_request.fetch_add(1, Ordering::Relaxed);
+        let id = format!("\"s-{n}\"");
+        let (tx, rx) = oneshot::channel();
+        lock(&self.pending).insert(id.clone(), tx);
+        (id, rx)
+    }
+
+    /// Forgets a request whose answer is no longer awaited.
+    pub(crate) fn forget(&self, id: &str) {
+        lock(&self.pending).remove(id);
+    }
+
+    /// Delivers the client's answer to the request with JSON id text `id`.
+    pub(crate) fn answer(&self, id: &str, answer: Result<&str, &str>) {
+        if let Some(tx) = lock(&self.pending).remove(id) {
+            let _ = tx.send(answer.map(str::to_string).map_err(str::to_string));
+        }
     }
 
     pub(crate) fn track(&self, request: &str, abort: AbortHandle) {
@@ -142,6 +170,8 @@ impl Sessions {
             subscriptions: Mutex::new(HashSet::new()),
             stream: Mutex::new(None),
             in_flight: Mutex::new(HashMap::new()),
+            pending: Mutex::new(HashMap::new()),
+            next_request: AtomicU64::new(1),
             last_seen_ms: AtomicU64::new(now),
         });
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
