@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use actix_web::{App, HttpServer};
 use mcp_core::{
-    prompt, resource, tool, Content, Context, LogLevel, PromptMessage, ResourceContents, Server,
+    prompt, resource, tool, Content, Context, Error, LogLevel, PromptMessage, ResourceContents,
+    Server,
 };
+use serde_json::json;
 
 /// A 1×1 red PNG.
 const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
@@ -91,6 +93,85 @@ async fn test_tool_with_progress(ctx: Context) -> &'static str {
 #[tool]
 fn test_error_handling() -> Result<String, String> {
     Err("This tool intentionally returns an error for testing".into())
+}
+
+/// Asks the client's model to answer a prompt.
+#[tool]
+async fn test_sampling(
+    ctx: Context,
+    /// The prompt to send to the model
+    prompt: String,
+) -> Result<String, Error> {
+    let reply = ctx
+        .sample(json!({
+            "messages": [{"role": "user", "content": {"type": "text", "text": prompt}}],
+            "maxTokens": 100,
+        }))
+        .await?;
+    let text = reply["content"]["text"].as_str().unwrap_or_default();
+    Ok(format!("LLM response: {text}"))
+}
+
+/// Asks the user for input.
+#[tool]
+async fn test_elicitation(
+    ctx: Context,
+    /// The message to show the user
+    message: String,
+) -> Result<String, Error> {
+    let schema = json!({
+        "type": "object",
+        "properties": {"response": {"type": "string", "description": "User's response"}},
+        "required": ["response"],
+    });
+    let answer = ctx.elicit(message, schema).await?;
+    Ok(format!(
+        "User response: action={:?}, content={}",
+        answer.action,
+        serde_json::to_string(&answer.content).unwrap_or_default()
+    ))
+}
+
+/// Asks for input with a default for every kind of field (SEP-1034).
+#[tool]
+async fn test_elicitation_sep1034_defaults(ctx: Context) -> Result<String, Error> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "description": "User name", "default": "John Doe"},
+            "age": {"type": "integer", "description": "User age", "default": 30},
+            "score": {"type": "number", "description": "User score", "default": 95.5},
+            "status": {"type": "string", "description": "User status", "enum": ["active", "inactive", "pending"], "default": "active"},
+            "verified": {"type": "boolean", "description": "Verification status", "default": true},
+        },
+    });
+    let answer = ctx.elicit("Please review and update the form fields with defaults", schema).await?;
+    Ok(format!("Elicitation completed: action={:?}", answer.action))
+}
+
+/// Asks for input with each enum shape (SEP-1330).
+#[tool]
+async fn test_elicitation_sep1330_enums(ctx: Context) -> Result<String, Error> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "untitledSingle": {"type": "string", "description": "Choose an option", "enum": ["option1", "option2", "option3"]},
+            "titledSingle": {"type": "string", "description": "Choose a titled option", "oneOf": [
+                {"const": "value1", "title": "First Option"},
+                {"const": "value2", "title": "Second Option"},
+                {"const": "value3", "title": "Third Option"},
+            ]},
+            "legacyEnum": {"type": "string", "description": "Choose a legacy option", "enum": ["opt1", "opt2", "opt3"], "enumNames": ["Option One", "Option Two", "Option Three"]},
+            "untitledMulti": {"type": "array", "description": "Choose multiple options", "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
+            "titledMulti": {"type": "array", "description": "Choose multiple titled options", "items": {"anyOf": [
+                {"const": "value1", "title": "First Choice"},
+                {"const": "value2", "title": "Second Choice"},
+                {"const": "value3", "title": "Third Choice"},
+            ]}},
+        },
+    });
+    let answer = ctx.elicit("Please select options from the enum fields", schema).await?;
+    Ok(format!("Elicitation completed: action={:?}", answer.action))
 }
 
 /// A static text resource.
