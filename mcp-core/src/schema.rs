@@ -10,27 +10,34 @@ pub fn schema_for<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.root_schema_for::<T>()
 }
 
+// No `meta_schema`: schemars then adds no `$schema`, so one that is present was written by
+// the user (a hand-written `JsonSchema` impl) and is kept. Without it, 2020-12 is implied.
 pub(crate) fn input_generator() -> SchemaGenerator {
     SchemaSettings::draft2020_12()
-        .with(|s| s.inline_subschemas = true)
+        .with(|s| {
+            s.inline_subschemas = true;
+            s.meta_schema = None;
+        })
         .for_deserialize()
         .into_generator()
 }
 
 pub(crate) fn output_generator() -> SchemaGenerator {
     SchemaSettings::draft2020_12()
-        .with(|s| s.inline_subschemas = true)
+        .with(|s| {
+            s.inline_subschemas = true;
+            s.meta_schema = None;
+        })
         .for_serialize()
         .into_generator()
 }
 
-/// Normalizes a generated schema: no `$schema` or root `title`/`description`, no `null` in
+/// Normalizes a generated schema: no root `title`/`description`, no `null` in
 /// `type` arrays or `anyOf`/`oneOf` (an `Option` is expressed by leaving the property out of
 /// `required`), no Rust-specific numeric `format`s.
 pub(crate) fn normalize(schema: Schema) -> Value {
     let mut value = schema.to_value();
     if let Value::Object(map) = &mut value {
-        map.remove("$schema");
         map.remove("title");
         map.remove("description");
         // Some clients require `properties` on object schemas, even when empty.

@@ -175,3 +175,50 @@ async fn lists_are_paginated_with_opaque_cursors() {
     let page = legacy(&app, "/mcp", &s, "tools/list", json!({"cursor": cursor})).await;
     assert_eq!(names(page.result()), ["two"]);
 }
+
+/// Arguments whose schema is written by hand, kept verbatim (JSON Schema 2020-12).
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Shipment {
+    name: String,
+    address: Option<serde_json::Value>,
+}
+
+impl schemars::JsonSchema for Shipment {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Shipment".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "$defs": {"address": {"type": "object", "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+            "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
+            "additionalProperties": false,
+        })
+    }
+}
+
+/// Ship something.
+#[tool(server = "hand-written")]
+fn ship(mcp_core::Json(s): mcp_core::Json<Shipment>) -> String {
+    s.name
+}
+
+#[actix_web::test]
+async fn hand_written_schemas_are_listed_verbatim() {
+    let server = Server::builder("hand-written").collect().build().unwrap();
+    let app = actix_test::init_service(App::new().service(mcp_actix::scope("/mcp", server))).await;
+    let a = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    assert_eq!(
+        a.result()["tools"][0]["inputSchema"],
+        json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "$defs": {"address": {"type": "object", "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+            "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
+            "additionalProperties": false,
+        })
+    );
+}

@@ -145,7 +145,12 @@ async fn test_elicitation_sep1034_defaults(ctx: Context) -> Result<String, Error
             "verified": {"type": "boolean", "description": "Verification status", "default": true},
         },
     });
-    let answer = ctx.elicit("Please review and update the form fields with defaults", schema).await?;
+    let answer = ctx
+        .elicit(
+            "Please review and update the form fields with defaults",
+            schema,
+        )
+        .await?;
     Ok(format!("Elicitation completed: action={:?}", answer.action))
 }
 
@@ -170,8 +175,52 @@ async fn test_elicitation_sep1330_enums(ctx: Context) -> Result<String, Error> {
             ]}},
         },
     });
-    let answer = ctx.elicit("Please select options from the enum fields", schema).await?;
+    let answer = ctx
+        .elicit("Please select options from the enum fields", schema)
+        .await?;
     Ok(format!("Elicitation completed: action={:?}", answer.action))
+}
+
+/// Arguments of `json_schema_2020_12_tool`, whose schema is written out in JSON Schema
+/// 2020-12 (with `$schema`, `$defs` and `$ref`) and listed exactly so.
+#[derive(serde::Deserialize)]
+struct SchemaArgs {
+    name: Option<String>,
+    address: Option<serde_json::Value>,
+}
+
+impl schemars::JsonSchema for SchemaArgs {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SchemaArgs".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "$defs": {
+                "address": {
+                    "type": "object",
+                    "properties": {"street": {"type": "string"}, "city": {"type": "string"}},
+                },
+            },
+            "properties": {
+                "name": {"type": "string"},
+                "address": {"$ref": "#/$defs/address"},
+            },
+            "additionalProperties": false,
+        })
+    }
+}
+
+/// Takes arguments described by a JSON Schema 2020-12 document.
+#[tool]
+fn json_schema_2020_12_tool(mcp_core::Json(args): mcp_core::Json<SchemaArgs>) -> String {
+    format!(
+        "name={}, address={}",
+        args.name.unwrap_or_default(),
+        args.address.unwrap_or_default()
+    )
 }
 
 /// A static text resource.
