@@ -604,9 +604,9 @@ impl Endpoint {
         }
         // 3. The version must be one of ours.
         let Some(version) = Version::parse(body_version).filter(|v| v.is_modern()) else {
-            // Every revision this endpoint serves: a dual-era client that finds no stateless
-            // revision in common falls back to the `initialize` handshake.
-            let supported: Vec<&str> = Version::ALL.iter().map(|v| v.as_str()).collect();
+            // The stateless revisions, as `server/discover` lists them; the session revisions
+            // are reached through `initialize`, not through this envelope.
+            let supported: Vec<&str> = Version::MODERN.iter().map(|v| v.as_str()).collect();
             return HttpResponse::error(
                 400,
                 id,

@@ -72,6 +72,13 @@ async fn test_tool_with_logging(ctx: Context) -> &'static str {
     "Tool with logging executed successfully"
 }
 
+/// Sends a log message; only requests that ask for log messages receive it.
+#[tool]
+async fn test_logging_tool(ctx: Context) -> &'static str {
+    ctx.log(LogLevel::Info, "Logging tool called").await;
+    "Logging tool executed"
+}
+
 /// Reports progress 0, 50 and 100 of 100 while it runs.
 #[tool]
 async fn test_tool_with_progress(ctx: Context) -> &'static str {
