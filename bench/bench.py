@@ -131,20 +131,17 @@ def check_surface(c):
         raise RuntimeError(f"{c.name}: modern tools/call answered {status} {data[:200]!r}")
 
 
-def fmt(values, floor=None):
+def fmt(values, floor=None, digits=0):
+    """Median (min–max), and the median as a ratio to `floor` when given."""
     med = statistics.median(values)
-    text = f"{med:,.0f} ({min(values):,.0f}–{max(values):,.0f})"
+    text = f"{med:,.{digits}f} ({min(values):,.{digits}f}–{max(values):,.{digits}f})"
     if floor:
         text += f" **{med / floor:.2f}×**"
     return text
 
 
 def fmt_ms(values, floor=None):
-    med = statistics.median(values)
-    text = f"{med:.2f} ({min(values):.2f}–{max(values):.2f})"
-    if floor:
-        text += f" **{med / floor:.2f}×**"
-    return text
+    return fmt(values, floor, digits=2)
 
 
 def load(contenders, rounds, seconds):

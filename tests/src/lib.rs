@@ -131,6 +131,21 @@ where
     post(app, path, &headers, &request(1, method, params)).await
 }
 
+/// A stateless `tools/call` of tool `name` with `arguments`.
+pub async fn call_tool<S>(app: &S, path: &str, name: &str, arguments: Value) -> Answer
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    modern(
+        app,
+        path,
+        "tools/call",
+        Some(name),
+        json!({"name": name, "arguments": arguments}),
+    )
+    .await
+}
+
 /// Runs `initialize` at `version` and returns the session id.
 pub async fn initialize<S>(app: &S, path: &str, version: &str) -> (Answer, String)
 where

@@ -8,7 +8,7 @@ use mcp_core::{
     prompt, resource, tool, Content, Context, Error, Json, LogLevel, PromptMessage,
     ResourceContents, Server, State, ToolResult,
 };
-use mcp_tests::{envelope, initialize, legacy, modern, post, request, send, MODERN};
+use mcp_tests::{call_tool, envelope, initialize, legacy, modern, post, request, send, MODERN};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -329,20 +329,7 @@ async fn discover_and_lists_in_the_stateless_revision() {
 #[actix_web::test]
 async fn tool_calls_in_the_stateless_revision() {
     let app = app!();
-    let call = |name: &'static str, args: Value| {
-        let app = &app;
-        async move {
-            modern(
-                app,
-                "/mcp",
-                "tools/call",
-                Some(name),
-                json!({"name": name, "arguments": args}),
-            )
-            .await
-        }
-    };
-    let a = call("add", json!({"a": 2, "b": 3})).await;
+    let a = call_tool(&app, "/mcp", "add", json!({"a": 2, "b": 3})).await;
     assert_eq!(a.status, 200);
     assert_eq!(
         a.body,
@@ -352,32 +339,34 @@ async fn tool_calls_in_the_stateless_revision() {
             "_meta": server_info_meta(),
         }})
     );
-    let a = call("greet", json!({"name": "Ada"})).await;
+    let a = call_tool(&app, "/mcp", "greet", json!({"name": "Ada"})).await;
     assert_eq!(
         a.result()["content"],
         json!([{"type": "text", "text": "Hello, Ada!"}])
     );
-    let a = call("point", json!({})).await;
+    let a = call_tool(&app, "/mcp", "point", json!({})).await;
     assert_eq!(a.result()["structuredContent"], json!({"x": 1, "y": 2}));
     assert_eq!(
         a.result()["content"],
         json!([{"type": "text", "text": "{\"x\":1,\"y\":2}"}])
     );
-    let a = call("answer", json!({})).await;
+    let a = call_tool(&app, "/mcp", "answer", json!({})).await;
     assert_eq!(a.result()["structuredContent"], json!({"result": 42}));
-    let a = call(
+    let a = call_tool(
+        &app,
+        "/mcp",
         "order",
         json!({"items": ["a", "b"], "address": {"city": "Lisbon"}}),
     )
     .await;
     assert_eq!(a.result()["content"][0]["text"], "2 items to Lisbon");
-    let a = call("fails", json!({})).await;
+    let a = call_tool(&app, "/mcp", "fails", json!({})).await;
     assert_eq!(a.result()["isError"], true);
     assert_eq!(
         a.result()["content"],
         json!([{"type": "text", "text": "it went wrong"}])
     );
-    let a = call("mixed", json!({})).await;
+    let a = call_tool(&app, "/mcp", "mixed", json!({})).await;
     assert_eq!(
         a.result()["content"],
         json!([
@@ -386,10 +375,12 @@ async fn tool_calls_in_the_stateless_revision() {
             {"type": "resource", "resource": {"uri": "test://x", "mimeType": "text/plain", "text": "embedded"}},
         ])
     );
-    let a = call("whoami", json!({})).await;
+    let a = call_tool(&app, "/mcp", "whoami", json!({})).await;
     assert_eq!(a.result()["content"][0]["text"], "2026-07-28 tests");
-    let first = call("count", json!({})).await.result()["content"][0]["text"].clone();
-    let second = call("count", json!({})).await.result()["content"][0]["text"].clone();
+    let first =
+        call_tool(&app, "/mcp", "count", json!({})).await.result()["content"][0]["text"].clone();
+    let second =
+        call_tool(&app, "/mcp", "count", json!({})).await.result()["content"][0]["text"].clone();
     assert_eq!(
         first.as_str().unwrap().parse::<u64>().unwrap() + 1,
         second.as_str().unwrap().parse::<u64>().unwrap()
@@ -399,43 +390,36 @@ async fn tool_calls_in_the_stateless_revision() {
 #[actix_web::test]
 async fn bad_arguments_and_panics_are_tool_errors() {
     let app = app!();
-    let call = |name: &'static str, args: Value| {
-        let app = &app;
-        async move {
-            modern(
-                app,
-                "/mcp",
-                "tools/call",
-                Some(name),
-                json!({"name": name, "arguments": args}),
-            )
-            .await
-        }
-    };
-    let a = call("add", json!({"a": "two", "b": 3})).await;
+    let a = call_tool(&app, "/mcp", "add", json!({"a": "two", "b": 3})).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.result()["isError"], true);
     assert_eq!(
         a.result()["content"][0]["text"],
         "Invalid arguments for tool `add`: `a`: invalid type: string \"two\", expected i64"
     );
-    let a = call("add", json!({"a": 1})).await;
+    let a = call_tool(&app, "/mcp", "add", json!({"a": 1})).await;
     assert_eq!(
         a.result()["content"][0]["text"],
         "Invalid arguments for tool `add`: missing field `b`"
     );
-    let a = call("add", json!({"a": 1, "b": 2, "c": 3})).await;
+    let a = call_tool(&app, "/mcp", "add", json!({"a": 1, "b": 2, "c": 3})).await;
     assert_eq!(a.result()["isError"], true);
     assert!(a.result()["content"][0]["text"]
         .as_str()
         .unwrap()
         .contains("unknown field `c`"));
-    let a = call("order", json!({"items": [], "address": {"city": 5}})).await;
+    let a = call_tool(
+        &app,
+        "/mcp",
+        "order",
+        json!({"items": [], "address": {"city": 5}}),
+    )
+    .await;
     assert_eq!(
         a.result()["content"][0]["text"],
         "Invalid arguments for tool `order`: `address.city`: invalid type: integer `5`, expected a string"
     );
-    let a = call("explodes", json!({})).await;
+    let a = call_tool(&app, "/mcp", "explodes", json!({})).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.result()["isError"], true);
     assert_eq!(
@@ -444,11 +428,13 @@ async fn bad_arguments_and_panics_are_tool_errors() {
     );
     // The server is still up.
     assert_eq!(
-        call("add", json!({"a": 1, "b": 1})).await.result()["content"][0]["text"],
+        call_tool(&app, "/mcp", "add", json!({"a": 1, "b": 1}))
+            .await
+            .result()["content"][0]["text"],
         "2"
     );
     // Unknown tools and malformed params are protocol errors.
-    let a = call("nope", json!({})).await;
+    let a = call_tool(&app, "/mcp", "nope", json!({})).await;
     assert_eq!(a.status, 200);
     assert_eq!(
         a.error(),
