@@ -191,9 +191,13 @@ async fn test_elicitation_sep1330_enums(ctx: Context) -> Result<String, Error> {
 /// Arguments of `json_schema_2020_12_tool`, whose schema is written out in JSON Schema
 /// 2020-12 (with `$schema`, `$defs` and `$ref`) and listed exactly so.
 #[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct SchemaArgs {
     name: Option<String>,
     address: Option<serde_json::Value>,
+    contact_method: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
 }
 
 impl schemars::JsonSchema for SchemaArgs {
@@ -207,6 +211,7 @@ impl schemars::JsonSchema for SchemaArgs {
             "type": "object",
             "$defs": {
                 "address": {
+                    "$anchor": "addressDef",
                     "type": "object",
                     "properties": {"street": {"type": "string"}, "city": {"type": "string"}},
                 },
@@ -214,7 +219,14 @@ impl schemars::JsonSchema for SchemaArgs {
             "properties": {
                 "name": {"type": "string"},
                 "address": {"$ref": "#/$defs/address"},
+                "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+                "phone": {"type": "string"},
+                "email": {"type": "string"},
             },
+            "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+            "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+            "then": {"required": ["phone"]},
+            "else": {"required": ["email"]},
             "additionalProperties": false,
         })
     }
@@ -223,8 +235,12 @@ impl schemars::JsonSchema for SchemaArgs {
 /// Takes arguments described by a JSON Schema 2020-12 document.
 #[tool]
 fn json_schema_2020_12_tool(mcp_core::Json(args): mcp_core::Json<SchemaArgs>) -> String {
+    let contact = match args.contact_method.as_deref() {
+        Some("phone") => args.phone.unwrap_or_default(),
+        _ => args.email.unwrap_or_default(),
+    };
     format!(
-        "name={}, address={}",
+        "name={}, address={}, contact={contact}",
         args.name.unwrap_or_default(),
         args.address.unwrap_or_default()
     )
