@@ -281,6 +281,9 @@ impl Context {
         params: &Value,
     ) -> Result<Value, Error> {
         if self.inner.stateless {
+            if self.inner.client_capabilities.get(capability).is_none() {
+                self.reject_missing_capability(capability).await;
+            }
             return Err(Error::new(format!(
                 "`{method}` is not available in protocol revision {} yet",
                 self.inner.protocol_version
@@ -322,6 +325,25 @@ impl Context {
             }
             Err(_) => Err(Error::new("the session ended before the client answered")),
         }
+    }
+
+    /// Ends the whole request with `MissingRequiredClientCapability` (-32021, HTTP 400): in
+    /// revision 2026-07-28 a server must not rely on a capability the request did not
+    /// declare. Never returns; the handler is stopped.
+    async fn reject_missing_capability(&self, capability: &str) {
+        let error = serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": RawValue::from_string(self.inner.request_id.clone()).ok(),
+            "error": {
+                "code": -32021,
+                "message": format!("Missing required client capability: {capability}"),
+                "data": {"requiredCapabilities": {capability: {}}},
+            },
+        });
+        if let (Some(sink), Ok(bytes)) = (&self.inner.sink, serde_json::to_vec(&error)) {
+            let _ = sink.unbounded_send(Out::Reject(bytes.into()));
+        }
+        std::future::pending::<()>().await;
     }
 
     /// Whether a message at `level` would be sent.

@@ -716,6 +716,9 @@ async fn respond(mut reply: Reply) -> HttpResponse {
     let first = messages.next().await;
     match first {
         Some(only) if messages.finished() => {
+            if messages.rejected() {
+                reply.status = 400;
+            }
             reply.body = only.to_vec().into();
             HttpResponse::from_reply(reply)
         }

@@ -80,6 +80,9 @@ pub(crate) enum Out {
     Message(Bytes),
     /// The response; nothing follows it.
     Final(Bytes),
+    /// A JSON-RPC error that ends the whole request, answered with HTTP 400 (a missing
+    /// client capability); nothing follows it, and the handler is stopped.
+    Reject(Bytes),
 }
 
 /// Where a running handler's messages go.
@@ -93,6 +96,7 @@ pub(crate) struct MessageStream {
     run: Option<BoxFuture<'static, ()>>,
     rx: mpsc::UnboundedReceiver<Out>,
     done: bool,
+    rejected: bool,
 }
 
 impl MessageStream {
@@ -106,6 +110,7 @@ impl MessageStream {
             run: Some(Box::pin(run)),
             rx,
             done: false,
+            rejected: false,
         }
     }
 
@@ -116,12 +121,18 @@ impl MessageStream {
             run: None,
             rx,
             done: false,
+            rejected: false,
         }
     }
 
     /// Whether the response has been yielded (nothing more will come).
     pub(crate) fn finished(&self) -> bool {
         self.done
+    }
+
+    /// Whether the request ended with an [`Out::Reject`] error.
+    pub(crate) fn rejected(&self) -> bool {
+        self.rejected
     }
 
     pub(crate) fn channel() -> (Sink, mpsc::UnboundedReceiver<Out>) {
@@ -147,6 +158,12 @@ impl Stream for MessageStream {
                 // Anything a handler sends after its result (e.g. from a task it spawned
                 // with a cloned `Context`) is dropped.
                 self.done = true;
+                Poll::Ready(Some(bytes))
+            }
+            Poll::Ready(Some(Out::Reject(bytes))) => {
+                self.done = true;
+                self.rejected = true;
+                self.run = None;
                 Poll::Ready(Some(bytes))
             }
             Poll::Ready(None) => {

@@ -188,19 +188,36 @@ async fn without_the_capability_the_tool_gets_an_error() {
         "the client does not support elicitation"
     );
 
-    // In the stateless revision, for now, an error too.
-    let mut meta = envelope();
-    meta["io.modelcontextprotocol/clientCapabilities"] = json!({"elicitation": {}});
-    let body = request(
-        2,
-        "tools/call",
-        json!({"name": "confirm", "arguments": {"action": "x"}, "_meta": meta}),
-    );
+    // In the stateless revision, a capability the request did not declare ends the whole
+    // request: -32021, HTTP 400.
     let headers = [
         ("mcp-protocol-version", MODERN),
         ("mcp-method", "tools/call"),
         ("mcp-name", "confirm"),
     ];
+    let body = request(
+        2,
+        "tools/call",
+        json!({"name": "confirm", "arguments": {"action": "x"}, "_meta": envelope()}),
+    );
     let a = post(&app, "/mcp", &headers, &body).await;
+    assert_eq!(a.status, 400);
+    assert_eq!(
+        a.body,
+        json!({"jsonrpc": "2.0", "id": 2, "error": {
+            "code": -32021,
+            "message": "Missing required client capability: elicitation",
+            "data": {"requiredCapabilities": {"elicitation": {}}}}})
+    );
+    // With the capability declared: not available in that revision yet, a tool error.
+    let mut meta = envelope();
+    meta["io.modelcontextprotocol/clientCapabilities"] = json!({"elicitation": {}});
+    let body = request(
+        3,
+        "tools/call",
+        json!({"name": "confirm", "arguments": {"action": "x"}, "_meta": meta}),
+    );
+    let a = post(&app, "/mcp", &headers, &body).await;
+    assert_eq!(a.status, 200);
     assert_eq!(a.body["result"]["isError"], true);
 }

@@ -119,6 +119,19 @@ async fn test_sampling(
     Ok(format!("LLM response: {text}"))
 }
 
+/// Needs the client's `sampling` capability: a request that does not declare it is
+/// rejected with `MissingRequiredClientCapability` (2026-07-28).
+#[tool]
+async fn test_missing_capability(ctx: Context) -> Result<String, Error> {
+    let reply = ctx
+        .sample(json!({
+            "messages": [{"role": "user", "content": {"type": "text", "text": "Say hello"}}],
+            "maxTokens": 10,
+        }))
+        .await?;
+    Ok(format!("Model said: {}", reply["content"]["text"]))
+}
+
 /// Asks the user for input.
 #[tool]
 async fn test_elicitation(
