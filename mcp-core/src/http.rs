@@ -645,8 +645,62 @@ impl Endpoint {
                 },
             }
         }
-        // 5. Method lookup and dispatch.
+        // 5. `Mcp-Param-*` headers of `x-mcp-header` arguments.
+        if method == "tools/call" {
+            if let Some(rejection) = self.check_param_headers(req, msg) {
+                return rejection;
+            }
+        }
+        // 6. Method lookup and dispatch.
         respond(self.server.dispatch(msg, version, None).await).await
+    }
+
+    /// Each `x-mcp-header` argument present in the body must be repeated, equal, in its
+    /// `Mcp-Param-*` header, and a header needs its argument (SEP-2243).
+    fn check_param_headers(
+        &self,
+        req: &HttpRequest<'_>,
+        msg: &Message<'_>,
+    ) -> Option<HttpResponse> {
+        let name = msg.params.name.as_deref()?;
+        let inner = &self.server.inner;
+        let entry = &inner.tools[*inner.tool_index.get(name)?];
+        if entry.headers.is_empty() {
+            return None;
+        }
+        let args: serde_json::Map<String, serde_json::Value> = msg
+            .params
+            .arguments
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or_default();
+        for param in &entry.headers {
+            let value = args.get(&param.property).filter(|v| !v.is_null());
+            let sent = match header(req, &param.header) {
+                Ok(sent) => sent,
+                Err(()) => {
+                    return Some(HttpResponse::error(
+                        400,
+                        msg.id,
+                        &mismatch(
+                            None,
+                            format!("the {} header is not valid text", param.header),
+                        ),
+                    ))
+                }
+            };
+            let problem = match (value, sent) {
+                (None, None) => continue,
+                (Some(_), None) => format!("the body carries argument `{}` but the required {} header is absent", param.property, param.header),
+                (None, Some(_)) => format!("the {} header is present but the body has no argument `{}`", param.header, param.property),
+                (Some(value), Some(sent)) => match decode_header_value(sent) {
+                    None => format!("the {} header carries an invalid Base64 sentinel value", param.header),
+                    Some(decoded) if header_matches(param.kind, value, &decoded) => continue,
+                    Some(decoded) => format!("the body carries argument `{}`={value} but the {} header names {decoded:?}", param.property, param.header),
+                },
+            };
+            return Some(HttpResponse::error(400, msg.id, &mismatch(sent, problem)));
+        }
+        None
     }
 
     async fn legacy(
@@ -727,6 +781,21 @@ async fn respond(mut reply: Reply) -> HttpResponse {
             headers: Vec::new(),
             body: HttpBody::EventStream(EventStream { first, messages }),
         },
+    }
+}
+
+/// Whether a header value equals an argument: strings exactly, integers numerically
+/// (`42` and `42.0`), booleans as `true`/`false`.
+fn header_matches(kind: &str, value: &serde_json::Value, header: &str) -> bool {
+    match kind {
+        "integer" => header
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .zip(value.as_f64())
+            .is_some_and(|(h, v)| h == v),
+        "boolean" => value.as_bool().map(|b| b.to_string()).as_deref() == Some(header),
+        _ => value.as_str() == Some(header),
     }
 }
 

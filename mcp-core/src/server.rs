@@ -61,6 +61,61 @@ pub(crate) struct Info {
 pub(crate) struct ToolEntry {
     pub(crate) def: &'static ToolDef,
     pub(crate) wrap_output: bool,
+    /// Arguments the client repeats in `Mcp-Param-*` headers (`x-mcp-header`).
+    pub(crate) headers: Vec<HeaderParam>,
+}
+
+/// An argument mirrored in an HTTP header.
+pub(crate) struct HeaderParam {
+    /// The argument (property) name.
+    pub(crate) property: String,
+    /// The full header name, lowercase: `mcp-param-<name>`.
+    pub(crate) header: String,
+    /// `string`, `integer` or `boolean`.
+    pub(crate) kind: &'static str,
+}
+
+/// The `x-mcp-header` declarations of an input schema, checked.
+fn header_params(tool: &str, schema: &Value, problems: &mut Vec<String>) -> Vec<HeaderParam> {
+    let mut params: Vec<HeaderParam> = Vec::new();
+    let Some(Value::Object(properties)) = schema.get("properties") else {
+        return params;
+    };
+    for (property, prop) in properties {
+        let Some(name) = prop.get("x-mcp-header") else {
+            continue;
+        };
+        let Some(name) = name.as_str().filter(|n| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        }) else {
+            problems.push(format!("tool `{tool}`: argument `{property}` has an invalid `x-mcp-header` name {name}; use an HTTP token such as \"Region\""));
+            continue;
+        };
+        let kind = match prop.get("type").and_then(Value::as_str) {
+            Some("string") => "string",
+            Some("integer") => "integer",
+            Some("boolean") => "boolean",
+            _ => {
+                problems.push(format!("tool `{tool}`: argument `{property}` has `x-mcp-header` but is not a string, integer or boolean"));
+                continue;
+            }
+        };
+        let header = format!("mcp-param-{}", name.to_ascii_lowercase());
+        if params.iter().any(|p| p.header == header) {
+            problems.push(format!(
+                "tool `{tool}`: two arguments use the `x-mcp-header` name {name}"
+            ));
+            continue;
+        }
+        params.push(HeaderParam {
+            property: property.clone(),
+            header,
+            kind,
+        });
+    }
+    params
 }
 
 pub(crate) struct ResourceEntry {
@@ -367,8 +422,13 @@ impl ServerBuilder {
                     o
                 }
             });
+            let headers = header_params(def.name, &input, &mut problems);
             tool_json.push(tool_to_json(def, input, output));
-            tool_entries.push(ToolEntry { def, wrap_output });
+            tool_entries.push(ToolEntry {
+                def,
+                wrap_output,
+                headers,
+            });
         }
 
         let mut resource_index = HashMap::new();

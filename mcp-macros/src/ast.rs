@@ -101,6 +101,16 @@ impl FnSpec {
                             docs.push(a);
                         } else if a.path().is_ident("serde") || a.path().is_ident("schemars") {
                             passthrough.push(a);
+                        } else if a.path().is_ident("header") {
+                            // #[header("Region")]: the client repeats this argument in the
+                            // `Mcp-Param-Region` HTTP header (`x-mcp-header` in the schema).
+                            match (kind, a.parse_args::<syn::LitStr>()) {
+                                (Kind::Tool, Ok(name)) => {
+                                    passthrough.push(syn::parse_quote!(#[schemars(extend("x-mcp-header" = #name))]));
+                                }
+                                (Kind::Tool, Err(_)) => cx.error_spanned_by(&a, "expected `#[header(\"Header-Name\")]`"),
+                                _ => cx.error_spanned_by(&a, "`#[header]` applies to tool arguments"),
+                            }
                         } else if a.path().is_ident("complete") {
                             if let Some(c) = attr::parse_complete(cx, &a) {
                                 if complete.is_some() {

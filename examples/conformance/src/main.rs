@@ -259,6 +259,16 @@ fn json_schema_2020_12_tool(mcp_core::Json(args): mcp_core::Json<SchemaArgs>) ->
     )
 }
 
+/// Echoes a region that clients also send in the `Mcp-Param-Region` header.
+#[tool]
+fn test_custom_header(
+    /// A region name, mirrored in the `Mcp-Param-Region` header
+    #[header("Region")]
+    region: String,
+) -> String {
+    format!("Region: {region}")
+}
+
 /// A static text resource.
 #[resource(uri = "test://static-text", mime_type = "text/plain")]
 fn static_text() -> &'static str {
