@@ -19,6 +19,7 @@ use crate::content::{PromptMessage, ResourceContents, ToolResult};
 use crate::error::{Error, ErrorKind};
 use crate::extract::InjectError;
 use crate::http::Chunks;
+use crate::mrtr::{self, Halted, Inputs};
 use crate::notify::{LogLevel, MessageStream, Out, Sink};
 use crate::protocol::{self, code, RpcError, Version};
 use crate::registry::{PromptHandler, ResourceHandler, ToolHandler};
@@ -114,6 +115,10 @@ pub(crate) struct Params<'a> {
     pub(crate) level: Option<Cow<'a, str>>,
     #[serde(borrow, default, rename = "requestId")]
     pub(crate) request_id: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "inputResponses")]
+    pub(crate) input_responses: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "requestState")]
+    pub(crate) request_state: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -317,6 +322,9 @@ pub struct RequestScope<'a> {
     pub(crate) session: Option<&'a Arc<Session>>,
     /// Where notifications go while the handler runs, when the answer is a stream.
     pub(crate) sink: Option<&'a Sink>,
+    /// Answers to the handler's questions (2026-07-28 `tools/call`, `prompts/get` and
+    /// `resources/read`).
+    pub(crate) inputs: Option<&'a Arc<Inputs>>,
 }
 
 impl RequestScope<'_> {
@@ -340,6 +348,7 @@ struct OwnedScope {
     progress_token: Option<Box<RawValue>>,
     log_level: Option<LogLevel>,
     session: Option<Arc<Session>>,
+    inputs: Option<Arc<Inputs>>,
 }
 
 impl OwnedScope {
@@ -353,6 +362,7 @@ impl OwnedScope {
             progress_token: scope.progress_token.map(ToOwned::to_owned),
             log_level: scope.log_level,
             session: session.cloned(),
+            inputs: scope.inputs.cloned(),
         }
     }
 
@@ -367,6 +377,7 @@ impl OwnedScope {
             log_level: self.log_level,
             session: self.session.as_ref(),
             sink: Some(sink),
+            inputs: self.inputs.as_ref(),
         }
     }
 }
@@ -522,7 +533,21 @@ impl PromptOutcome {
     }
 }
 
-type MethodResult = Result<Chunks, RpcError>;
+type MethodResult = Result<Chunks, Failure>;
+
+/// Why a method produced no result.
+pub(crate) enum Failure {
+    /// A JSON-RPC error, sent with HTTP 200.
+    Rpc(RpcError),
+    /// The handler stopped early; this is the whole answer.
+    Halted(Halted),
+}
+
+impl From<RpcError> for Failure {
+    fn from(err: RpcError) -> Self {
+        Failure::Rpc(err)
+    }
+}
 
 fn invalid_params(message: impl Into<Cow<'static, str>>) -> RpcError {
     RpcError::new(code::INVALID_PARAMS, message)
@@ -600,6 +625,10 @@ impl Server {
             );
         }
         let meta = msg.params.meta.as_ref();
+        let inputs = match self.inputs(msg, version) {
+            Ok(inputs) => inputs.map(Arc::new),
+            Err(err) => return Reply::error(200, Some(id), &err),
+        };
         let log_level = match session {
             Some(s) => s.log_level(),
             None => meta
@@ -622,6 +651,7 @@ impl Server {
             log_level,
             session,
             sink: None,
+            inputs: inputs.as_ref(),
         };
         let result = match method {
             "initialize" => return self.initialize(msg, id),
@@ -659,7 +689,9 @@ impl Server {
                 if entry.def.streaming {
                     return self.call_tool_streaming(entry, msg, &scope, session);
                 }
-                Ok(self.call_tool(entry, msg.params.arguments, &scope).await)
+                self.call_tool(entry, msg.params.arguments, &scope)
+                    .await
+                    .map_err(Failure::Halted)
             }
             "resources/read" => self.read_resource(msg, &scope).await,
             "prompts/get" => self.get_prompt(msg, &scope).await,
@@ -668,8 +700,37 @@ impl Server {
         };
         match result {
             Ok(body) => Reply::ok(body),
-            Err(err) => Reply::error(200, Some(id), &err),
+            Err(Failure::Rpc(err)) => Reply::error(200, Some(id), &err),
+            Err(Failure::Halted(halted)) => {
+                let mut reply = Reply::ok(halted.body);
+                reply.status = halted.status;
+                reply
+            }
         }
+    }
+
+    /// The answers a 2026-07-28 request brings to its handler's questions (MRTR), for the
+    /// methods that may ask them.
+    fn inputs(&self, msg: &Message<'_>, version: Version) -> Result<Option<Inputs>, RpcError> {
+        let method = msg.method.as_ref();
+        if !version.is_modern()
+            || !matches!(method, "tools/call" | "prompts/get" | "resources/read")
+        {
+            return Ok(None);
+        }
+        let target = match method {
+            "resources/read" => msg.params.uri.as_deref(),
+            _ => msg.params.name.as_deref(),
+        }
+        .unwrap_or_default();
+        let binding = mrtr::binding(method, target, msg.params.arguments);
+        Inputs::from_request(
+            &self.inner.sealer,
+            binding,
+            msg.params.input_responses,
+            msg.params.request_state.as_deref(),
+        )
+        .map(Some)
     }
 
     fn initialize(&self, msg: &Message<'_>, id: &RawValue) -> Reply {
@@ -757,8 +818,12 @@ impl Server {
         let run = async move {
             let scope = owned.scope(&sink);
             let entry = &owned.server.inner.tools[index];
-            let body = owned.server.call_tool(entry, args.as_deref(), &scope).await;
-            let _ = sink.unbounded_send(Out::Final(body.to_vec().into()));
+            let out = match owned.server.call_tool(entry, args.as_deref(), &scope).await {
+                Ok(body) => Out::Final(body.to_vec().into()),
+                Err(halted) if halted.status == 200 => Out::Final(halted.body.into()),
+                Err(halted) => Out::Reject(halted.body.into()),
+            };
+            let _ = sink.unbounded_send(out);
         };
         // In a session, `notifications/cancelled` naming this request stops it; the stream
         // then ends without a response.
@@ -781,7 +846,7 @@ impl Server {
         entry: &ToolEntry,
         arguments: Option<&RawValue>,
         scope: &RequestScope<'_>,
-    ) -> Chunks {
+    ) -> Result<Chunks, Halted> {
         let args = ToolArgs {
             raw: arguments,
             tool: entry.def.name,
@@ -789,17 +854,32 @@ impl Server {
         let result = match entry.def.handler {
             ToolHandler::Sync(f) => std::panic::catch_unwind(AssertUnwindSafe(|| f(args, scope)))
                 .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic)),
-            ToolHandler::Async(f) => AssertUnwindSafe(async move { f(args, scope).await })
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic)),
+            ToolHandler::Async(f) => {
+                let run = AssertUnwindSafe(async move { f(args, scope).await }).catch_unwind();
+                self.until_input(scope, run)
+                    .await?
+                    .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic))
+            }
         };
         let mut buf = Vec::with_capacity(128);
         protocol::begin_result(&mut buf, scope.id);
         write_tool_result(&mut buf, &result, entry, scope.version);
         protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
         buf.push(b'}');
-        buf.into()
+        Ok(buf.into())
+    }
+
+    /// Runs an asynchronous handler; in a 2026-07-28 request it may stop early by asking the
+    /// client for input (or by failing the request), and that answer is returned instead.
+    async fn until_input<F: Future>(
+        &self,
+        scope: &RequestScope<'_>,
+        handler: F,
+    ) -> Result<F::Output, Halted> {
+        match scope.inputs {
+            Some(inputs) => inputs.run(&self.inner.sealer, scope.id, handler).await,
+            None => Ok(handler.await),
+        }
     }
 
     async fn read_resource(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
@@ -816,7 +896,7 @@ impl Server {
                 vars: Vec::new(),
                 mime_type: def.mime_type,
             };
-            outcome = run_resource(def.handler, &req, scope).await;
+            outcome = self.run_resource(def.handler, &req, scope).await?;
         } else {
             for t in &self.inner.templates {
                 let Some(vars) = t.template.matches(uri) else {
@@ -827,7 +907,7 @@ impl Server {
                     vars,
                     mime_type: t.def.mime_type,
                 };
-                outcome = run_resource(t.def.handler, &req, scope).await;
+                outcome = self.run_resource(t.def.handler, &req, scope).await?;
                 if !matches!(outcome, ReadOutcome::NoMatch) {
                     break;
                 }
@@ -846,16 +926,20 @@ impl Server {
                 return Err(RpcError::new(
                     code::INTERNAL_ERROR,
                     "The resource returned no contents",
-                ))
+                )
+                .into())
             }
             ReadOutcome::Contents(c) => c,
-            ReadOutcome::NoMatch => return Err(not_found(format!("Resource not found: {uri}"))),
+            ReadOutcome::NoMatch => {
+                return Err(not_found(format!("Resource not found: {uri}")).into())
+            }
             ReadOutcome::Failed(err) => {
                 return Err(match err.kind {
                     ErrorKind::NotFound => not_found(err.message),
                     ErrorKind::InvalidParams => invalid_params(err.message),
                     ErrorKind::Failed => RpcError::new(code::INTERNAL_ERROR, err.message),
-                })
+                }
+                .into())
             }
         };
         let mut buf = Vec::with_capacity(128);
@@ -886,10 +970,13 @@ impl Server {
                 std::panic::catch_unwind(AssertUnwindSafe(|| f(&args, scope)))
                     .unwrap_or_else(|p| PromptOutcome::Failed(panicked("prompt", def.name, &p)))
             }
-            PromptHandler::Async(f) => AssertUnwindSafe(async { f(&args, scope).await })
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|p| PromptOutcome::Failed(panicked("prompt", def.name, &p))),
+            PromptHandler::Async(f) => {
+                let run = AssertUnwindSafe(async { f(&args, scope).await }).catch_unwind();
+                self.until_input(scope, run)
+                    .await
+                    .map_err(Failure::Halted)?
+                    .unwrap_or_else(|p| PromptOutcome::Failed(panicked("prompt", def.name, &p)))
+            }
         };
         let messages = match outcome {
             PromptOutcome::Messages(m) => m,
@@ -897,7 +984,8 @@ impl Server {
                 return Err(match err.kind {
                     ErrorKind::InvalidParams | ErrorKind::NotFound => invalid_params(err.message),
                     ErrorKind::Failed => RpcError::new(code::INTERNAL_ERROR, err.message),
-                })
+                }
+                .into())
             }
         };
         let mut buf = Vec::with_capacity(128);
@@ -914,6 +1002,27 @@ impl Server {
         protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
         buf.push(b'}');
         Ok(buf.into())
+    }
+
+    async fn run_resource(
+        &self,
+        handler: ResourceHandler,
+        req: &ResourceRequest<'_>,
+        scope: &RequestScope<'_>,
+    ) -> Result<ReadOutcome, Failure> {
+        Ok(match handler {
+            ResourceHandler::Sync(f) => {
+                std::panic::catch_unwind(AssertUnwindSafe(|| f(req, scope)))
+                    .unwrap_or_else(|p| ReadOutcome::Failed(panicked("resource", req.uri, &p)))
+            }
+            ResourceHandler::Async(f) => {
+                let run = AssertUnwindSafe(async { f(req, scope).await }).catch_unwind();
+                self.until_input(scope, run)
+                    .await
+                    .map_err(Failure::Halted)?
+                    .unwrap_or_else(|p| ReadOutcome::Failed(panicked("resource", req.uri, &p)))
+            }
+        })
     }
 
     fn complete(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
@@ -964,21 +1073,6 @@ impl Server {
         protocol::close_result(&mut buf, &self.inner.v(scope.version).suffix);
         buf.push(b'}');
         Ok(buf.into())
-    }
-}
-
-async fn run_resource(
-    handler: ResourceHandler,
-    req: &ResourceRequest<'_>,
-    scope: &RequestScope<'_>,
-) -> ReadOutcome {
-    match handler {
-        ResourceHandler::Sync(f) => std::panic::catch_unwind(AssertUnwindSafe(|| f(req, scope)))
-            .unwrap_or_else(|p| ReadOutcome::Failed(panicked("resource", req.uri, &p))),
-        ResourceHandler::Async(f) => AssertUnwindSafe(async { f(req, scope).await })
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|p| ReadOutcome::Failed(panicked("resource", req.uri, &p))),
     }
 }
 

@@ -6,13 +6,19 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use serde::Serialize;
+use std::future::IntoFuture;
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::dispatch::RequestScope;
+use crate::dispatch::{BoxFuture, RequestScope};
 use crate::error::Error;
+use crate::mrtr::Inputs;
 use crate::notify::{LogLevel, Out, Sink};
+use crate::protocol::{code, RpcError};
 use crate::registry::StateKey;
 use crate::session::Session;
 
@@ -89,6 +95,7 @@ struct ContextInner {
     log_level: Option<LogLevel>,
     sink: Option<Sink>,
     session: Option<Arc<Session>>,
+    inputs: Option<Arc<Inputs>>,
 }
 
 /// How the user answered an elicitation.
@@ -175,6 +182,7 @@ impl Context {
                 log_level: scope.log_level,
                 sink: scope.sink.cloned(),
                 session: scope.session.cloned(),
+                inputs: scope.inputs.cloned(),
             }),
         }
     }
@@ -237,66 +245,145 @@ impl Context {
     /// Asks the user, through the client, to fill in a form (`elicitation/create`).
     ///
     /// `requested_schema` is a flat JSON Schema object whose properties are strings, numbers,
-    /// booleans or enums. Never ask for secrets this way. Fails when the client did not
-    /// declare the `elicitation` capability.
+    /// booleans or enums. Never ask for secrets this way.
     ///
-    /// Available in the session revisions; in revision 2026-07-28 this returns an error for
-    /// now.
-    pub async fn elicit(
+    /// Works the same in both protocol eras; see [`Input`] for how. Fails when the client did
+    /// not declare the `elicitation` capability (check [`can_elicit`](Self::can_elicit)
+    /// first to offer a fallback).
+    ///
+    /// ```
+    /// use mcp_core::{tool, Context, ElicitAction};
+    /// use serde_json::json;
+    ///
+    /// /// Delete a file, after asking.
+    /// #[tool(destructive)]
+    /// async fn delete(ctx: Context, path: String) -> Result<String, mcp_core::Error> {
+    ///     let schema = json!({
+    ///         "type": "object",
+    ///         "properties": {"confirm": {"type": "boolean"}},
+    ///         "required": ["confirm"],
+    ///     });
+    ///     let answer = ctx.elicit(format!("Delete {path}?"), schema).key("confirm").await?;
+    ///     let confirmed = answer.action == ElicitAction::Accept
+    ///         && answer.content.as_ref().and_then(|c| c.get("confirm")) == Some(&json!(true));
+    ///     Ok(if confirmed { format!("deleted {path}") } else { "kept".into() })
+    /// }
+    /// ```
+    pub fn elicit(
         &self,
         message: impl Into<String>,
         requested_schema: Value,
-    ) -> Result<ElicitResult, Error> {
+    ) -> Input<'_, ElicitResult> {
         let params =
             serde_json::json!({ "message": message.into(), "requestedSchema": requested_schema });
-        let result = self
-            .request("elicitation/create", "elicitation", &params)
-            .await?;
-        serde_json::from_value(result)
-            .map_err(|err| Error::new(format!("the client's elicitation result is invalid: {err}")))
+        Input::new(self, &Ask::ELICIT, params)
     }
 
     /// Asks the client's language model for a message (`sampling/createMessage`). `params`
     /// are the request's parameters (`messages`, `maxTokens`, `systemPrompt`, ...); the result
-    /// is the client's (`role`, `content`, `model`, `stopReason`). Fails when the client did
-    /// not declare the `sampling` capability.
-    pub async fn sample(&self, params: Value) -> Result<Value, Error> {
-        self.request("sampling/createMessage", "sampling", &params)
-            .await
+    /// is the client's (`role`, `content`, `model`, `stopReason`).
+    ///
+    /// Works the same in both protocol eras; see [`Input`]. Fails when the client did not
+    /// declare the `sampling` capability (see [`can_sample`](Self::can_sample)).
+    pub fn sample(&self, params: Value) -> Input<'_, Value> {
+        Input::new(self, &Ask::SAMPLE, params)
     }
 
     /// The client's roots (`roots/list`): `{"roots": [{"uri": "file://..", "name": ..}]}`.
-    /// Fails when the client did not declare the `roots` capability.
-    pub async fn roots(&self) -> Result<Value, Error> {
-        self.request("roots/list", "roots", &serde_json::json!({}))
-            .await
+    ///
+    /// Works the same in both protocol eras; see [`Input`]. Fails when the client did not
+    /// declare the `roots` capability (see [`can_list_roots`](Self::can_list_roots)).
+    pub fn roots(&self) -> Input<'_, Value> {
+        Input::new(self, &Ask::ROOTS, serde_json::json!({}))
+    }
+
+    /// Whether the client declared the `elicitation` capability (for this request, or at
+    /// `initialize`).
+    pub fn can_elicit(&self) -> bool {
+        self.has_capability("elicitation")
+    }
+
+    /// Whether the client declared the `sampling` capability.
+    pub fn can_sample(&self) -> bool {
+        self.has_capability("sampling")
+    }
+
+    /// Whether the client declared the `roots` capability.
+    pub fn can_list_roots(&self) -> bool {
+        self.has_capability("roots")
+    }
+
+    fn has_capability(&self, name: &str) -> bool {
+        self.inner
+            .client_capabilities
+            .get(name)
+            .is_some_and(|c| !c.is_null())
+    }
+
+    async fn ask(&self, ask: &Ask, key: Option<String>, params: Value) -> Result<Value, Error> {
+        if !self.inner.stateless {
+            return self.request(ask, &params).await;
+        }
+        let Some(inputs) = &self.inner.inputs else {
+            return Err(Error::new(format!(
+                "`{}` is only available while handling tools/call, prompts/get or resources/read",
+                ask.method
+            )));
+        };
+        if !self.has_capability(ask.capability) {
+            // A server must not ask for what the request's capabilities lack: the request
+            // ends with MissingRequiredClientCapability (HTTP 400).
+            let capability = ask.capability;
+            inputs.halt(
+                400,
+                RpcError::new(
+                    code::MISSING_REQUIRED_CLIENT_CAPABILITY,
+                    format!("Missing required client capability: {capability}"),
+                )
+                .with_data(serde_json::json!({ "requiredCapabilities": { capability: {} } })),
+            );
+            return std::future::pending().await;
+        }
+        let key = key.unwrap_or_else(|| inputs.auto_key(ask.kind));
+        match inputs.answer(&key) {
+            Some(answer) => match (ask.check)(&answer) {
+                Ok(()) => Ok(answer),
+                Err(why) => {
+                    inputs.halt(
+                        200,
+                        RpcError::new(
+                            code::INVALID_PARAMS,
+                            format!(
+                                "Invalid params: `inputResponses.{key}` is not a valid `{}` result: {why}",
+                                ask.method
+                            ),
+                        ),
+                    );
+                    std::future::pending().await
+                }
+            },
+            None => {
+                // The request is answered with `input_required`; this handler is dropped and
+                // runs again when the client calls back with the answer.
+                inputs.ask(key, ask.method, params);
+                std::future::pending().await
+            }
+        }
     }
 
     /// Sends a request to the client on this call's stream and waits for its answer, which
     /// arrives as a separate message in the session.
-    async fn request(
-        &self,
-        method: &str,
-        capability: &str,
-        params: &Value,
-    ) -> Result<Value, Error> {
-        if self.inner.stateless {
-            if self.inner.client_capabilities.get(capability).is_none() {
-                self.reject_missing_capability(capability).await;
-            }
-            return Err(Error::new(format!(
-                "`{method}` is not available in protocol revision {} yet",
-                self.inner.protocol_version
-            )));
-        }
+    async fn request(&self, ask: &Ask, params: &Value) -> Result<Value, Error> {
+        let method = ask.method;
         let (Some(session), Some(sink)) = (&self.inner.session, &self.inner.sink) else {
             return Err(Error::new(format!(
                 "`{method}` needs a session and a response stream"
             )));
         };
-        if self.inner.client_capabilities.get(capability).is_none() {
+        if !self.has_capability(ask.capability) {
             return Err(Error::new(format!(
-                "the client does not support {capability}"
+                "the client does not support {}",
+                ask.capability
             )));
         }
         let (id, answer) = session.expect_answer();
@@ -311,39 +398,24 @@ impl Context {
         let bytes = serde_json::to_vec(&request).map_err(Error::new)?;
         sink.unbounded_send(Out::Message(bytes.into()))
             .map_err(|_| Error::new("the client is no longer connected"))?;
-        match answer.await {
-            Ok(Ok(result)) => serde_json::from_str(&result).map_err(Error::new),
+        let result: Value = match answer.await {
+            Ok(Ok(result)) => serde_json::from_str(&result).map_err(Error::new)?,
             Ok(Err(error)) => {
                 let error: Value = serde_json::from_str(&error).unwrap_or_default();
                 let message = error
                     .get("message")
                     .and_then(Value::as_str)
                     .unwrap_or("no message");
-                Err(Error::new(format!(
+                return Err(Error::new(format!(
                     "the client answered `{method}` with an error: {message}"
-                )))
+                )));
             }
-            Err(_) => Err(Error::new("the session ended before the client answered")),
-        }
-    }
-
-    /// Ends the whole request with `MissingRequiredClientCapability` (-32021, HTTP 400): in
-    /// revision 2026-07-28 a server must not rely on a capability the request did not
-    /// declare. Never returns; the handler is stopped.
-    async fn reject_missing_capability(&self, capability: &str) {
-        let error = serde_json::json!({
-            "jsonrpc": "2.0",
-            "id": RawValue::from_string(self.inner.request_id.clone()).ok(),
-            "error": {
-                "code": -32021,
-                "message": format!("Missing required client capability: {capability}"),
-                "data": {"requiredCapabilities": {capability: {}}},
-            },
-        });
-        if let (Some(sink), Ok(bytes)) = (&self.inner.sink, serde_json::to_vec(&error)) {
-            let _ = sink.unbounded_send(Out::Reject(bytes.into()));
-        }
-        std::future::pending::<()>().await;
+            Err(_) => return Err(Error::new("the session ended before the client answered")),
+        };
+        (ask.check)(&result).map_err(|why| {
+            Error::new(format!("the client's `{method}` result is invalid: {why}"))
+        })?;
+        Ok(result)
     }
 
     /// Whether a message at `level` would be sent.
@@ -399,6 +471,119 @@ impl fmt::Debug for Context {
             .field("protocol_version", &self.inner.protocol_version)
             .field("request_id", &self.inner.request_id)
             .field("session_id", &self.inner.session_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One kind of question for the client.
+struct Ask {
+    method: &'static str,
+    capability: &'static str,
+    /// The prefix of generated `inputRequests` keys.
+    kind: &'static str,
+    /// Checks the shape of the client's answer.
+    check: fn(&Value) -> Result<(), String>,
+}
+
+impl Ask {
+    const ELICIT: Ask = Ask {
+        method: "elicitation/create",
+        capability: "elicitation",
+        kind: "elicitation",
+        check: |v| {
+            ElicitResult::deserialize(v)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        },
+    };
+    const SAMPLE: Ask = Ask {
+        method: "sampling/createMessage",
+        capability: "sampling",
+        kind: "sampling",
+        check: |v| match v {
+            Value::Object(m) if m.contains_key("role") && m.contains_key("content") => Ok(()),
+            _ => Err("expected an object with `role` and `content`".into()),
+        },
+    };
+    const ROOTS: Ask = Ask {
+        method: "roots/list",
+        capability: "roots",
+        kind: "roots",
+        check: |v| match v.get("roots") {
+            Some(Value::Array(_)) => Ok(()),
+            _ => Err("expected an object with a `roots` array".into()),
+        },
+    };
+}
+
+/// A question for the client, from [`Context::elicit`], [`Context::sample`] or
+/// [`Context::roots`]; `.await` it for the answer.
+///
+/// The same handler code works in both protocol eras:
+/// - in a session (revisions up to 2025-11-25) the question is sent to the client as a
+///   request on the call's stream, and the handler waits for the answer;
+/// - in revision 2026-07-28 there is no stream back to the client. If the request already
+///   carries the answer (`inputResponses`), `.await` returns it at once. If not, the handler is
+///   stopped and the request is answered with `resultType: "input_required"` listing every
+///   question asked so far, plus a sealed `requestState`. The client calls again with the
+///   answers, and the handler runs again from the start, this time finding them.
+///
+/// So in revision 2026-07-28 everything before the last question may run more than once:
+/// keep side effects after the questions, and ask questions in the same order each time.
+/// Questions asked together (`futures::join!`) go to the client in one round.
+///
+/// Each question has a key in `inputRequests`: by default its kind and position
+/// (`elicitation-0`, `sampling-1`, ...); [`key`](Self::key) names it.
+#[must_use = "a question does nothing until it is awaited"]
+pub struct Input<'a, T> {
+    ctx: &'a Context,
+    ask: &'static Ask,
+    key: Option<String>,
+    params: Value,
+    _answer: PhantomData<fn() -> T>,
+}
+
+impl<'a, T> Input<'a, T> {
+    fn new(ctx: &'a Context, ask: &'static Ask, params: Value) -> Self {
+        Input {
+            ctx,
+            ask,
+            key: None,
+            params,
+            _answer: PhantomData,
+        }
+    }
+
+    /// Names the question's key in `inputRequests` (revision 2026-07-28), e.g. `"confirm"`.
+    /// Keys must be unique within one request.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+}
+
+impl<'a, T: DeserializeOwned + 'a> IntoFuture for Input<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = BoxFuture<'a, Result<T, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let answer = self.ctx.ask(self.ask, self.key, self.params).await?;
+            serde_json::from_value(answer).map_err(|err| {
+                Error::new(format!(
+                    "the client's `{}` result is invalid: {err}",
+                    self.ask.method
+                ))
+            })
+        })
+    }
+}
+
+impl<T> fmt::Debug for Input<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Input")
+            .field("method", &self.ask.method)
+            .field("key", &self.key)
             .finish_non_exhaustive()
     }
 }

@@ -39,6 +39,7 @@ mod dispatch;
 mod error;
 mod extract;
 pub mod http;
+mod mrtr;
 mod notify;
 mod protocol;
 mod registry;
@@ -55,7 +56,7 @@ pub use content::{
     Annotations, Content, Json, PromptMessage, ResourceContents, ResourceLink, Role, ToolResult,
 };
 pub use error::{BuildError, Error};
-pub use extract::{Context, ElicitAction, ElicitResult, State};
+pub use extract::{Context, ElicitAction, ElicitResult, Input, State};
 pub use notify::LogLevel;
 pub use response::{IntoCompletions, IntoPromptMessages, IntoResourceContents, IntoToolResult};
 pub use server::{Server, ServerBuilder};

@@ -71,6 +71,7 @@ pub(crate) mod code {
     /// Legacy "resource not found" (2024-11-05 through 2025-11-25).
     pub(crate) const RESOURCE_NOT_FOUND: i64 = -32002;
     pub(crate) const HEADER_MISMATCH: i64 = -32020;
+    pub(crate) const MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
     pub(crate) const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 }
 

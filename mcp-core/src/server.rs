@@ -11,6 +11,7 @@ use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
 use crate::error::BuildError;
+use crate::mrtr::Sealer;
 use crate::protocol::Version;
 use crate::registry::{Item, PromptDef, Registration, ResourceDef, ToolDef};
 use crate::schema;
@@ -161,6 +162,7 @@ pub(crate) struct Inner {
     pub(crate) per_version: [PerVersion; 4],
     pub(crate) sessions: Sessions,
     pub(crate) has_completions: bool,
+    pub(crate) sealer: Sealer,
 }
 
 impl Inner {
@@ -187,6 +189,8 @@ impl Server {
             max_sessions: 10_000,
             session_idle: Duration::from_secs(30 * 60),
             allow_empty: false,
+            request_state_key: None,
+            request_state_ttl: Duration::from_secs(30 * 60),
         }
     }
 
@@ -245,6 +249,8 @@ pub struct ServerBuilder {
     max_sessions: usize,
     session_idle: Duration,
     allow_empty: bool,
+    request_state_key: Option<Vec<u8>>,
+    request_state_ttl: Duration,
 }
 
 impl ServerBuilder {
@@ -324,6 +330,25 @@ impl ServerBuilder {
     /// How long an unused legacy session lives (default 30 minutes).
     pub fn session_idle_timeout(mut self, idle: Duration) -> Self {
         self.session_idle = idle;
+        self
+    }
+
+    /// The secret that seals `requestState` (revision 2026-07-28): when a handler asks the
+    /// client for input, the answers gathered so far travel to the client and back in that
+    /// state, bound to the request and protected by HMAC-SHA256 under this key.
+    ///
+    /// By default each server makes a random key at start-up, so a retry must reach the same
+    /// process. Behind a load balancer, give every instance the same key (at least 32 random
+    /// bytes, from your secret store).
+    pub fn request_state_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.request_state_key = Some(key.into());
+        self
+    }
+
+    /// How long a `requestState` stays valid (default 30 minutes): the time a client has to
+    /// come back with the answers to a handler's questions.
+    pub fn request_state_ttl(mut self, ttl: Duration) -> Self {
+        self.request_state_ttl = ttl;
         self
     }
 
@@ -531,6 +556,7 @@ impl ServerBuilder {
                 per_version,
                 sessions: Sessions::new(self.max_sessions, self.session_idle),
                 has_completions,
+                sealer: Sealer::new(self.request_state_key, self.request_state_ttl),
             }),
         })
     }

@@ -1,6 +1,8 @@
 //! The surface the official MCP conformance suite calls, by its fixed names, at `/mcp` on
 //! 127.0.0.1:`$PORT` (default 8000). Run the suite with `tests/conformance/run.sh`.
 
+mod mrtr;
+
 use std::time::Duration;
 
 use actix_web::{App, HttpServer};
