@@ -833,11 +833,12 @@ impl Server {
         let (run, abort) = futures_util::future::abortable(run);
         let request = scope.id.get().to_string();
         session.track(&request, abort);
+        let tracked = session.clone();
         let run = async move {
             let _ = run.await;
-            session.untrack(&request);
+            tracked.untrack(&request);
         };
-        Reply::stream(MessageStream::new(run, rx))
+        Reply::stream(MessageStream::new(run, rx).in_session(session))
     }
 
     /// Runs a tool and writes the complete response.

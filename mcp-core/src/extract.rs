@@ -18,7 +18,7 @@ use crate::dispatch::{BoxFuture, RequestScope};
 use crate::error::Error;
 use crate::mrtr::Inputs;
 use crate::notify::{LogLevel, Out, Sink};
-use crate::protocol::{code, RpcError};
+use crate::protocol::{code, RpcError, Version};
 use crate::registry::StateKey;
 use crate::session::Session;
 
@@ -416,6 +416,21 @@ impl Context {
             Error::new(format!("the client's `{method}` result is invalid: {why}"))
         })?;
         Ok(result)
+    }
+
+    /// Ends this call's event stream now, while the handler carries on: the client
+    /// reconnects after the stream's `retry` delay (`GET` with `Last-Event-ID`) and receives
+    /// what it missed, then the rest of the call. Long calls use this to avoid holding a
+    /// connection open (SSE polling).
+    ///
+    /// Only sessions of revision 2025-11-25 support this; elsewhere it does nothing and
+    /// returns `false`. While no client is connected, the handler is paused at its next
+    /// `.await`; it is dropped if the session ends first.
+    pub fn close_stream(&self) -> bool {
+        let (Some(session), Some(sink)) = (&self.inner.session, &self.inner.sink) else {
+            return false;
+        };
+        session.version == Version::V2025_11_25 && sink.unbounded_send(Out::Close).is_ok()
     }
 
     /// Whether a message at `level` would be sent.

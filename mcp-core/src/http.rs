@@ -16,6 +16,7 @@
 //! - session revisions: `Mcp-Session-Id` issued on `initialize`, required afterwards (400
 //!   when missing, 404 when unknown), ended by `DELETE`.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use std::pin::Pin;
@@ -31,6 +32,7 @@ use crate::dispatch::{self, Kind, Message, Reply};
 use crate::notify::MessageStream;
 use crate::protocol::{code, RpcError, Version};
 use crate::server::Server;
+use crate::session::Session;
 
 /// HTTP settings of one mounted server.
 #[derive(Clone, Debug)]
@@ -138,29 +140,128 @@ pub enum HttpBody {
 
 /// A `text/event-stream` body: each item is one complete event carrying one JSON-RPC
 /// message. Send the items as they come, without buffering.
+///
+/// In a session, events carry ids (`id: <stream>-<n>`) and are kept for replay. Revision
+/// 2025-11-25 streams open with a priming event (an id, `retry:` and empty data). If the
+/// connection drops before a call's response, the call waits for the client to reconnect
+/// (`GET` with `Last-Event-ID`), which replays what it missed and carries on.
 pub struct EventStream {
     /// A message already taken from `messages` (to choose between JSON and a stream).
     first: Option<Bytes>,
-    messages: MessageStream,
+    messages: Option<MessageStream>,
+    /// Framed events to send before any message: a priming event, replayed events.
+    queued: VecDeque<Bytes>,
+    ids: Option<EventIds>,
+}
+
+/// How long clients wait before reconnecting to a closed stream (`retry:`).
+const RETRY_MS: u32 = 1000;
+
+struct EventIds {
+    session: Arc<Session>,
+    stream: Arc<str>,
+    next: u64,
+}
+
+impl EventStream {
+    fn new(first: Option<Bytes>, messages: MessageStream) -> EventStream {
+        let mut queued = VecDeque::new();
+        let ids = messages.session().cloned().map(|session| {
+            let stream = session.new_stream(!messages.awaits_response());
+            if session.version == Version::V2025_11_25 {
+                queued.push_back(Bytes::from(format!(
+                    "id: {stream}-0\nretry: {RETRY_MS}\ndata: \n\n"
+                )));
+            }
+            EventIds {
+                session,
+                stream,
+                next: 1,
+            }
+        });
+        EventStream {
+            first,
+            messages: Some(messages),
+            queued,
+            ids,
+        }
+    }
+
+    /// The stream a `Last-Event-ID` names: the events it missed, then the rest of the call
+    /// (or, for the standalone stream, a new standalone stream).
+    fn resume(session: Arc<Session>, stream: &str, after: u64) -> EventStream {
+        let resumed = session.resume(stream, after);
+        let replayed = resumed.events.into_iter();
+        if resumed.standalone {
+            let messages = MessageStream::listen(session.open_stream()).in_session(session);
+            let mut events = EventStream::new(None, messages);
+            let priming = std::mem::take(&mut events.queued);
+            events.queued = replayed.chain(priming).collect();
+            return events;
+        }
+        let (messages, ids) = match resumed.call {
+            Some((mut messages, next)) => {
+                messages.reopen();
+                let ids = EventIds {
+                    session,
+                    stream: stream.into(),
+                    next,
+                };
+                (Some(messages), Some(ids))
+            }
+            None => (None, None),
+        };
+        EventStream {
+            first: None,
+            messages,
+            queued: replayed.collect(),
+            ids,
+        }
+    }
 }
 
 impl Stream for EventStream {
     type Item = Bytes;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Bytes>> {
-        let next = match self.first.take() {
-            Some(first) => Poll::Ready(Some(first)),
-            None => self.messages.poll_next_unpin(cx),
+        let this = &mut *self;
+        if let Some(event) = this.queued.pop_front() {
+            return Poll::Ready(Some(event));
+        }
+        let next = match (this.first.take(), this.messages.as_mut()) {
+            (Some(first), _) => Poll::Ready(Some(first)),
+            (None, Some(messages)) => messages.poll_next_unpin(cx),
+            (None, None) => Poll::Ready(None),
         };
         next.map(|message| {
             message.map(|json| {
-                let mut event = Vec::with_capacity(json.len() + 24);
+                let mut event = Vec::with_capacity(json.len() + 40);
+                if let Some(ids) = &this.ids {
+                    event
+                        .extend_from_slice(format!("id: {}-{}\n", ids.stream, ids.next).as_bytes());
+                }
                 event.extend_from_slice(b"event: message\ndata: ");
                 event.extend_from_slice(&json);
                 event.extend_from_slice(b"\n\n");
-                Bytes::from(event)
+                let event = Bytes::from(event);
+                if let Some(ids) = &mut this.ids {
+                    ids.session.record(&ids.stream, ids.next, event.clone());
+                    ids.next += 1;
+                }
+                event
             })
         })
+    }
+}
+
+impl Drop for EventStream {
+    /// A call whose connection ends before its response waits for the client to reconnect.
+    fn drop(&mut self) {
+        if let (Some(ids), Some(messages)) = (self.ids.take(), self.messages.take()) {
+            if messages.awaits_response() {
+                ids.session.park(ids.stream, messages, ids.next);
+            }
+        }
     }
 }
 
@@ -238,10 +339,7 @@ impl HttpResponse {
             status: reply.status,
             headers,
             body: match reply.stream {
-                Some(messages) => HttpBody::EventStream(EventStream {
-                    first: None,
-                    messages,
-                }),
+                Some(messages) => HttpBody::EventStream(EventStream::new(None, messages)),
                 None if reply.body.is_empty() => HttpBody::Empty,
                 None => HttpBody::Json(reply.body),
             },
@@ -435,13 +533,38 @@ impl Endpoint {
         let Some(session) = self.server.inner.sessions.get(id) else {
             return HttpResponse::error(404, None, &RpcError::new(-32001, "Session not found"));
         };
+        let events = match header(req, "last-event-id") {
+            Ok(None) => EventStream::new(
+                None,
+                MessageStream::listen(session.open_stream()).in_session(session),
+            ),
+            Ok(Some(last)) => {
+                let Some((stream, seq)) = last
+                    .rsplit_once('-')
+                    .and_then(|(stream, seq)| Some((stream, seq.parse::<u64>().ok()?)))
+                else {
+                    return HttpResponse::error(
+                        400,
+                        None,
+                        &server_error(
+                            "Bad Request: Last-Event-ID is not an event of this server".into(),
+                        ),
+                    );
+                };
+                EventStream::resume(session, stream, seq)
+            }
+            Err(()) => {
+                return HttpResponse::error(
+                    400,
+                    None,
+                    &server_error("Bad Request: Last-Event-ID is not valid text".into()),
+                )
+            }
+        };
         HttpResponse {
             status: 200,
             headers: Vec::new(),
-            body: HttpBody::EventStream(EventStream {
-                first: None,
-                messages: MessageStream::listen(session.open_stream()),
-            }),
+            body: HttpBody::EventStream(events),
         }
     }
 
@@ -779,7 +902,7 @@ async fn respond(mut reply: Reply) -> HttpResponse {
         first => HttpResponse {
             status: 200,
             headers: Vec::new(),
-            body: HttpBody::EventStream(EventStream { first, messages }),
+            body: HttpBody::EventStream(EventStream::new(first, messages)),
         },
     }
 }

@@ -10,7 +10,10 @@ use futures_channel::mpsc;
 use futures_util::{Stream, StreamExt as _};
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::dispatch::BoxFuture;
+use crate::session::Session;
 
 /// Severity of a log message, as in RFC 5424 (`debug` lowest, `emergency` highest).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -83,6 +86,9 @@ pub(crate) enum Out {
     /// A JSON-RPC error that ends the whole request, answered with HTTP 400 (a missing
     /// client capability); nothing follows it, and the handler is stopped.
     Reject(Bytes),
+    /// Ends the HTTP response now; the call goes on when the client reconnects with
+    /// `Last-Event-ID` (sessions of revision 2025-11-25).
+    Close,
 }
 
 /// Where a running handler's messages go.
@@ -97,6 +103,12 @@ pub(crate) struct MessageStream {
     rx: mpsc::UnboundedReceiver<Out>,
     done: bool,
     rejected: bool,
+    /// Set by [`Out::Close`]: the stream yields nothing until reopened.
+    closed: bool,
+    /// A call's stream, which ends with its response.
+    call: bool,
+    /// The legacy session the stream belongs to, whose events can be replayed.
+    session: Option<Arc<Session>>,
 }
 
 impl MessageStream {
@@ -111,6 +123,9 @@ impl MessageStream {
             rx,
             done: false,
             rejected: false,
+            closed: false,
+            call: true,
+            session: None,
         }
     }
 
@@ -122,7 +137,32 @@ impl MessageStream {
             rx,
             done: false,
             rejected: false,
+            closed: false,
+            call: false,
+            session: None,
         }
+    }
+
+    /// Ties the stream to a session: its events get ids, are kept for replay, and a call
+    /// whose connection drops waits for the client to reconnect.
+    pub(crate) fn in_session(mut self, session: Arc<Session>) -> Self {
+        self.session = Some(session);
+        self
+    }
+
+    pub(crate) fn session(&self) -> Option<&Arc<Session>> {
+        self.session.as_ref()
+    }
+
+    /// Whether this is a call's stream (not a standalone one) whose response is still to
+    /// come.
+    pub(crate) fn awaits_response(&self) -> bool {
+        self.call && !self.done
+    }
+
+    /// Resumes a stream ended by [`Out::Close`].
+    pub(crate) fn reopen(&mut self) {
+        self.closed = false;
     }
 
     /// Whether the response has been yielded (nothing more will come).
@@ -144,7 +184,7 @@ impl Stream for MessageStream {
     type Item = Bytes;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Bytes>> {
-        if self.done {
+        if self.done || self.closed {
             return Poll::Ready(None);
         }
         if let Some(run) = self.run.as_mut() {
@@ -165,6 +205,10 @@ impl Stream for MessageStream {
                 self.rejected = true;
                 self.run = None;
                 Poll::Ready(Some(bytes))
+            }
+            Poll::Ready(Some(Out::Close)) => {
+                self.closed = true;
+                Poll::Ready(None)
             }
             Poll::Ready(None) => {
                 self.done = true;

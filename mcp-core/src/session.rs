@@ -1,7 +1,7 @@
 //! Sessions of the session-based revisions (2025-03-26 to 2025-11-25): created by
 //! `initialize`, bounded in number, expired when idle.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,7 +11,9 @@ use futures_util::future::AbortHandle;
 
 use serde_json::value::RawValue;
 
-use crate::notify::{LogLevel, Out, Sink};
+use bytes::Bytes;
+
+use crate::notify::{LogLevel, MessageStream, Out, Sink};
 use crate::protocol::Version;
 
 /// What `initialize` negotiated.
@@ -33,6 +35,35 @@ pub(crate) struct Session {
     /// Requests sent to the client and not answered yet, by JSON id text.
     pending: Mutex<HashMap<String, oneshot::Sender<Answer>>>,
     next_request: AtomicU64,
+    /// Events sent on the session's streams, for `Last-Event-ID`, and calls whose stream
+    /// ended before their response.
+    replay: Mutex<Replay>,
+    next_stream: AtomicU64,
+}
+
+/// The most bytes of sent events a session keeps for replay; older events are dropped.
+const REPLAY_BYTES: usize = 1 << 20;
+/// The most calls a session keeps waiting for their client to reconnect; beyond that the
+/// oldest is dropped (cancelled).
+const PARKED_CALLS: usize = 16;
+
+#[derive(Default)]
+struct Replay {
+    /// `(stream, seq, framed event)`, oldest first.
+    events: VecDeque<(Arc<str>, u64, Bytes)>,
+    bytes: usize,
+    /// Calls whose stream was closed before their response: `(stream, messages, next seq)`.
+    parked: VecDeque<(Arc<str>, MessageStream, u64)>,
+}
+
+/// What a `Last-Event-ID` leads back to.
+pub(crate) struct Resumed {
+    /// The stream's events after the given one, framed as they were sent.
+    pub(crate) events: Vec<Bytes>,
+    /// The call still running on that stream, with the next event number.
+    pub(crate) call: Option<(MessageStream, u64)>,
+    /// Whether the stream was the session's standalone stream (which then reopens).
+    pub(crate) standalone: bool,
 }
 
 /// The client's answer to a server-to-client request: its `result`, or its `error`, as JSON.
@@ -82,6 +113,77 @@ impl Session {
         if let Some(abort) = lock(&self.in_flight).remove(request) {
             abort.abort();
         }
+    }
+
+    /// Names a new event stream of this session: `"<n>"` for a call's stream, `"g<n>"` for
+    /// the standalone stream.
+    pub(crate) fn new_stream(&self, standalone: bool) -> Arc<str> {
+        let n = self.next_stream.fetch_add(1, Ordering::Relaxed);
+        if standalone {
+            format!("g{n}")
+        } else {
+            n.to_string()
+        }
+        .into()
+    }
+
+    /// Keeps a sent event for replay.
+    pub(crate) fn record(&self, stream: &Arc<str>, seq: u64, event: Bytes) {
+        let mut replay = lock(&self.replay);
+        replay.bytes += event.len();
+        replay.events.push_back((stream.clone(), seq, event));
+        while replay.bytes > REPLAY_BYTES {
+            match replay.events.pop_front() {
+                Some((_, _, old)) => replay.bytes -= old.len(),
+                None => break,
+            }
+        }
+    }
+
+    /// Keeps a call whose stream closed before its response, until the client reconnects.
+    pub(crate) fn park(&self, stream: Arc<str>, messages: MessageStream, next: u64) {
+        let evicted = {
+            let mut replay = lock(&self.replay);
+            replay.parked.push_back((stream, messages, next));
+            (replay.parked.len() > PARKED_CALLS).then(|| replay.parked.pop_front())
+        };
+        // Dropped outside the lock: dropping a call runs its destructors.
+        drop(evicted);
+    }
+
+    /// The events of `stream` after number `after`, and the call still running on it.
+    pub(crate) fn resume(&self, stream: &str, after: u64) -> Resumed {
+        let mut replay = lock(&self.replay);
+        let events = replay
+            .events
+            .iter()
+            .filter(|(s, seq, _)| &**s == stream && *seq > after)
+            .map(|(_, _, event)| event.clone())
+            .collect();
+        let call = replay
+            .parked
+            .iter()
+            .position(|(s, _, _)| &**s == stream)
+            .and_then(|i| replay.parked.remove(i))
+            .map(|(_, messages, next)| (messages, next));
+        Resumed {
+            events,
+            call,
+            standalone: stream.starts_with('g'),
+        }
+    }
+
+    /// Ends everything the session holds: calls waiting for a reconnection are dropped,
+    /// running calls are stopped, the standalone stream is closed.
+    pub(crate) fn end(&self) {
+        let replay = std::mem::take(&mut *lock(&self.replay));
+        drop(replay);
+        let in_flight = std::mem::take(&mut *lock(&self.in_flight));
+        for abort in in_flight.values() {
+            abort.abort();
+        }
+        lock(&self.pending).clear();
+        *lock(&self.stream) = None;
     }
 
     pub(crate) fn subscribe(&self, uri: &str) {
@@ -173,10 +275,18 @@ impl Sessions {
             pending: Mutex::new(HashMap::new()),
             next_request: AtomicU64::new(1),
             last_seen_ms: AtomicU64::new(now),
+            replay: Mutex::new(Replay::default()),
+            next_stream: AtomicU64::new(1),
         });
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= self.max {
-            map.retain(|_, s| !self.expired(s, now));
+            map.retain(|_, s| {
+                let keep = !self.expired(s, now);
+                if !keep {
+                    s.end();
+                }
+                keep
+            });
         }
         if map.len() >= self.max {
             let oldest = map
@@ -185,7 +295,9 @@ impl Sessions {
                 .map(|(k, _)| k.clone());
             if let Some(k) = oldest {
                 tracing::warn!(session = %k, "session table full: ending the least recently used session");
-                map.remove(&k);
+                if let Some(s) = map.remove(&k) {
+                    s.end();
+                }
             }
         }
         map.insert(id, session.clone());
@@ -199,6 +311,8 @@ impl Sessions {
         let session = map.get(id)?.clone();
         if self.expired(&session, now) {
             map.remove(id);
+            drop(map);
+            session.end();
             return None;
         }
         session.last_seen_ms.store(now, Ordering::Relaxed);
@@ -207,8 +321,8 @@ impl Sessions {
 
     /// Ends a session; whether it existed.
     pub(crate) fn remove(&self, id: &str) -> bool {
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(id).is_some()
+        let removed = lock(&self.map).remove(id);
+        removed.map(|s| s.end()).is_some()
     }
 
     /// Every live session.

@@ -100,14 +100,19 @@ where
 /// The JSON messages of a `text/event-stream` body, checking each event's framing.
 pub fn sse_messages(text: &str) -> Vec<Value> {
     text.split("\n\n")
-        .filter(|event| !event.trim().is_empty())
-        .map(|event| {
+        .filter_map(|event| {
             let data: Vec<&str> = event
                 .lines()
-                .filter_map(|l| l.strip_prefix("data: "))
+                .filter_map(|l| l.strip_prefix("data:"))
+                .map(str::trim_start)
                 .collect();
-            assert_eq!(data.len(), 1, "one data line per event: {event:?}");
-            serde_json::from_str(data[0]).expect("each event carries JSON")
+            assert!(
+                data.len() <= 1,
+                "at most one data line per event: {event:?}"
+            );
+            // Priming events (an id and `retry:`, empty data) carry no message.
+            let data = data.first().filter(|d| !d.is_empty())?;
+            Some(serde_json::from_str(data).expect("each event carries JSON"))
         })
         .collect()
 }

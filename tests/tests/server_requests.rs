@@ -35,12 +35,17 @@ async fn ask_model(ctx: Context, question: String) -> Result<String, Error> {
     ))
 }
 
+/// The next message on an event stream, skipping priming events.
 async fn next_event(body: &mut actix_web::body::BoxBody) -> Value {
-    let chunk = std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx))
-        .await
-        .expect("an event")
-        .expect("no body error");
-    sse_messages(&String::from_utf8_lossy(&chunk)).remove(0)
+    loop {
+        let chunk = std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx))
+            .await
+            .expect("an event")
+            .expect("no body error");
+        if let Some(message) = sse_messages(&String::from_utf8_lossy(&chunk)).pop() {
+            return message;
+        }
+    }
 }
 
 async fn start(

@@ -98,6 +98,15 @@ async fn test_tool_with_progress(ctx: Context) -> &'static str {
     "Progress test completed"
 }
 
+/// Closes its event stream before answering, so the client must reconnect with
+/// `Last-Event-ID` to get the result (SSE polling, revision 2025-11-25).
+#[tool]
+async fn test_reconnection(ctx: Context) -> &'static str {
+    ctx.close_stream();
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    "Reconnection test completed successfully"
+}
+
 /// Always fails, as a tool error the model can read.
 #[tool]
 fn test_error_handling() -> Result<String, String> {

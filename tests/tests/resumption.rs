@@ -1,0 +1,199 @@
+//! Resumable event streams in sessions: event ids, the priming event and `retry:` of
+//! revision 2025-11-25, a call that closes its stream and finishes after the client
+//! reconnects with `Last-Event-ID`, replay of missed events, and the standalone stream.
+
+use std::pin::Pin;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::{test, App};
+use mcp_core::{resource, tool, Context, Server};
+use mcp_tests::{initialize, request};
+use serde_json::{json, Value};
+
+/// Reports progress, closes its stream, reports again and answers.
+#[tool(server = "resume")]
+async fn long_job(ctx: Context) -> String {
+    ctx.progress(1.0, Some(3.0), None).await;
+    let closed = ctx.close_stream();
+    ctx.progress(2.0, Some(3.0), None).await;
+    format!("done (stream closed: {closed})")
+}
+
+/// A watched document.
+#[resource(server = "resume", uri = "doc://watched")]
+fn watched() -> &'static str {
+    "v1"
+}
+
+/// One server-sent event: its id, `retry`, and data.
+#[derive(Debug, PartialEq)]
+struct Event {
+    id: Option<String>,
+    retry: Option<String>,
+    data: String,
+}
+
+fn events(text: &str) -> Vec<Event> {
+    text.split("\n\n")
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| {
+            let field = |name: &str| {
+                e.lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(|v| v.trim_start().to_string())
+            };
+            Event {
+                id: field("id:"),
+                retry: field("retry:"),
+                data: field("data:").unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn message(event: &Event) -> Value {
+    serde_json::from_str(&event.data).expect("a JSON-RPC message")
+}
+
+async fn app() -> impl actix_web::dev::Service<
+    actix_http::Request,
+    Response = actix_web::dev::ServiceResponse,
+    Error = actix_web::Error,
+> {
+    let server = Server::builder("resume").collect().build().unwrap();
+    test::init_service(App::new().service(mcp_actix::scope("/mcp", server))).await
+}
+
+fn call(session: &str) -> actix_http::Request {
+    test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"))
+        .insert_header(("mcp-session-id", session))
+        .set_payload(
+            request(
+                5,
+                "tools/call",
+                json!({"name": "long_job", "arguments": {}, "_meta": {"progressToken": "p"}}),
+            )
+            .to_string(),
+        )
+        .to_request()
+}
+
+fn get(session: &str, last_event_id: Option<&str>) -> actix_http::Request {
+    let mut req = test::TestRequest::get()
+        .uri("/mcp")
+        .insert_header(("accept", "text/event-stream"))
+        .insert_header(("mcp-session-id", session));
+    if let Some(id) = last_event_id {
+        req = req.insert_header(("last-event-id", id));
+    }
+    req.to_request()
+}
+
+/// The next event of a stream that stays open.
+async fn next_event(body: &mut BoxBody) -> Event {
+    let chunk = std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx))
+        .await
+        .expect("an event")
+        .expect("no body error");
+    events(&String::from_utf8_lossy(&chunk)).remove(0)
+}
+
+#[actix_web::test]
+async fn a_closed_call_stream_resumes_with_last_event_id() {
+    let app = app().await;
+    let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
+
+    // The POST stream: priming event, one progress event, then the server closes it.
+    let resp = test::call_service(&app, call(&session)).await;
+    assert_eq!(resp.status(), 200);
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    let first = events(&text);
+    assert_eq!(first.len(), 2, "{text}");
+    let stream = first[0].id.as_deref().unwrap().strip_suffix("-0").unwrap();
+    assert_eq!(first[0].retry.as_deref(), Some("1000"));
+    assert_eq!(first[0].data, "");
+    assert_eq!(first[1].id.as_deref(), Some(&*format!("{stream}-1")));
+    assert_eq!(message(&first[1])["params"]["progress"], 1.0);
+
+    // Reconnecting after the priming event replays the progress event, then the call
+    // carries on to its result on the same stream.
+    let resp = test::call_service(&app, get(&session, Some(&format!("{stream}-0")))).await;
+    assert_eq!(resp.status(), 200);
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    let rest = events(&text);
+    let ids: Vec<_> = rest.iter().map(|e| e.id.clone().unwrap()).collect();
+    assert_eq!(ids, [1, 2, 3].map(|n| format!("{stream}-{n}")), "{text}");
+    assert_eq!(message(&rest[1])["params"]["progress"], 2.0);
+    assert_eq!(
+        message(&rest[2]),
+        json!({"jsonrpc": "2.0", "id": 5, "result": {"content": [{"type": "text", "text": "done (stream closed: true)"}]}})
+    );
+
+    // Once the call is over, a reconnection replays only what followed the given event.
+    let resp = test::call_service(&app, get(&session, Some(&format!("{stream}-2")))).await;
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    let tail = events(&text);
+    assert_eq!(tail.len(), 1, "{text}");
+    assert_eq!(message(&tail[0])["id"], 5);
+
+    // An id this server never issued.
+    let resp = test::call_service(&app, get(&session, Some("nonsense"))).await;
+    assert_eq!(resp.status(), 400);
+}
+
+#[actix_web::test]
+async fn older_revisions_get_ids_but_no_priming_and_keep_their_stream() {
+    let app = app().await;
+    let (_, session) = initialize(&app, "/mcp", "2025-06-18").await;
+    let resp = test::call_service(&app, call(&session)).await;
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    let all = events(&text);
+    assert_eq!(all.len(), 3, "{text}");
+    assert!(all.iter().all(|e| e.id.is_some() && e.retry.is_none()));
+    assert_eq!(
+        message(&all[2])["result"]["content"][0]["text"],
+        "done (stream closed: false)"
+    );
+}
+
+#[actix_web::test]
+async fn the_standalone_stream_replays_what_a_dropped_connection_missed() {
+    let server = Server::builder("resume").collect().build().unwrap();
+    let app =
+        test::init_service(App::new().service(mcp_actix::scope("/mcp", server.clone()))).await;
+    let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
+    let subscribe = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("mcp-session-id", session.as_str()))
+        .set_payload(request(2, "resources/subscribe", json!({"uri": "doc://watched"})).to_string())
+        .to_request();
+    assert_eq!(test::call_service(&app, subscribe).await.status(), 200);
+
+    let resp = test::call_service(&app, get(&session, None)).await;
+    let mut body = resp.into_body();
+    let priming = next_event(&mut body).await;
+    let stream = priming.id.unwrap().strip_suffix("-0").unwrap().to_string();
+    assert_eq!(server.notify_resource_updated("doc://watched"), 1);
+    let update = next_event(&mut body).await;
+    assert_eq!(update.id.as_deref(), Some(&*format!("{stream}-1")));
+    drop(body);
+
+    // The client reconnects from the priming event: the update is replayed, then a new
+    // standalone stream goes on.
+    let resp = test::call_service(&app, get(&session, Some(&format!("{stream}-0")))).await;
+    let mut body = resp.into_body();
+    let replayed = next_event(&mut body).await;
+    assert_eq!(replayed, update);
+    let priming = next_event(&mut body).await;
+    assert!(priming.id.is_some_and(|id| id != format!("{stream}-0")));
+    assert_eq!(server.notify_resource_updated("doc://watched"), 1);
+    let next = next_event(&mut body).await;
+    assert_eq!(
+        message(&next),
+        json!({"jsonrpc": "2.0", "method": "notifications/resources/updated", "params": {"uri": "doc://watched"}})
+    );
+}
