@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """End-to-end scenario for the quickstart server, driven by the official Python SDK client (mcp==2.3.0).
 
-Usage: python_client.py BASE_URL        (e.g. http://127.0.0.1:8000)
+Usage: python_client.py BASE_URL [CONFORMANCE_URL]
+  BASE_URL         the quickstart server (e.g. http://127.0.0.1:8000)
+  CONFORMANCE_URL  the conformance example's endpoint (e.g. http://127.0.0.1:8001/mcp): a tool that
+                   reports progress and one that elicits input, in every era
 
 The SDK's `Client(mode=...)` option selects the protocol era (mcp/client/client.py, `Client.mode`):
   "legacy"      initialize handshake + Mcp-Session-Id; the client always offers 2025-11-25
@@ -19,7 +22,7 @@ import traceback
 
 from mcp import Client
 from mcp.shared.exceptions import MCPError
-from mcp_types import PromptReference, ResourceTemplateReference
+from mcp_types import ElicitResult, PromptReference, ResourceTemplateReference
 
 CHECK_TIMEOUT = 15  # seconds, per check (connect included)
 
@@ -214,6 +217,48 @@ async def math_scenario(era, client, pinned):
         await check(era, name, fn)
 
 
+async def answer_elicitation(context, params):
+    """The user accepts, answering the conformance example's `response` field."""
+    return ElicitResult(action="accept", content={"response": f"yes to {params.message}"})
+
+
+async def conformance_scenario(era, url):
+    """The conformance example: a tool that reports progress and one that elicits input."""
+    mode, version, _ = ERAS[era]
+    client = Client(url, mode=mode, read_timeout_seconds=CHECK_TIMEOUT, elicitation_callback=answer_elicitation)
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT):
+            await client.__aenter__()
+    except Exception as e:  # noqa: BLE001
+        report(era, f"connect {url}", f"{type(e).__name__}: {e}".replace("\n", " | "))
+        return
+
+    async def progress():
+        seen = []
+
+        async def on_progress(value, total, message):
+            seen.append((value, total, message))
+
+        r = await client.call_tool("test_tool_with_progress", {}, progress_callback=on_progress)
+        expect(not r.is_error and only_text(r) == "Progress test completed", f"result={r!r}")
+        expect([p[0] for p in seen] == [0, 50, 100] and all(p[1] == 100 for p in seen), f"progress={seen}")
+
+    async def elicitation():
+        r = await client.call_tool("test_elicitation", {"message": "Proceed?"})
+        text = only_text(r)
+        expect(not r.is_error and "action=Accept" in text and "yes to Proceed?" in text, f"result={r!r}")
+
+    try:
+        for name, fn in [("conformance progress tool", progress), ("conformance elicitation tool", elicitation)]:
+            await check(era, name, fn)
+    finally:
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT):
+                await client.__aexit__(None, None, None)
+        except Exception as e:  # noqa: BLE001
+            report(era, "close conformance", f"{type(e).__name__}: {e}")
+
+
 async def run_era(era, base):
     mode, version, not_found = ERAS[era]
     for path, scenario in [("/mcp/tools", lambda c: tools_scenario(era, c, not_found)),
@@ -231,16 +276,18 @@ async def run_era(era, base):
                 report(era, f"close {path}", f"{type(e).__name__}: {e}")
 
 
-async def main(base):
+async def main(base, conformance):
     for era in ERAS:
         await run_era(era, base.rstrip("/"))
+        if conformance:
+            await conformance_scenario(era, conformance)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     try:
-        asyncio.run(main(sys.argv[1]))
+        asyncio.run(main(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else None))
     except BaseException:
         traceback.print_exc()
         sys.exit(2)

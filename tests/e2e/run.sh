@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end tests: the official Python (mcp==2.3.0) and TypeScript (@modelcontextprotocol/sdk v1, client v2)
-# MCP clients against the quickstart server, in every protocol era each client can speak.
+# MCP clients against the quickstart server, in every protocol era each client can speak, plus a progress
+# tool and an elicitation tool of the conformance example (examples/conformance) in each of those eras.
 #
 # Usage: tests/e2e/run.sh            (from any directory)
 # Env:   E2E_VENV        Python venv for the client (default: <repo>/target/e2e-venv)
 #        E2E_SERVER_BIN  run this prebuilt server instead of `cargo build -p quickstart` + target/debug/quickstart
+#        E2E_CONFORMANCE_BIN  likewise for the conformance example (`cargo build -p conformance`)
 # Last line: `N passed, M failed`; exit status is non-zero when M > 0 or a client crashed or timed out.
 set -euo pipefail
 
@@ -37,29 +39,44 @@ else
     cargo build -p quickstart
     SERVER_BIN="$ROOT/target/debug/quickstart"
 fi
+if [[ -n "${E2E_CONFORMANCE_BIN:-}" ]]; then
+    CONFORMANCE_BIN="$E2E_CONFORMANCE_BIN"
+else
+    cargo build -p conformance
+    CONFORMANCE_BIN="$ROOT/target/debug/conformance"
+fi
 
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-SERVER_LOG="$LOG_DIR/server.log"
-PORT="$PORT" "$SERVER_BIN" >"$SERVER_LOG" 2>&1 &
-SERVER_PID=$!
-
-stop_server() {
-    kill "$SERVER_PID" 2>/dev/null || return 0
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+PIDS=()
+stop_servers() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
 }
-trap stop_server EXIT
+trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
-for _ in $(seq 150); do # up to 30 s
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "e2e: server exited during startup:"; cat "$SERVER_LOG"; echo "0 passed, 1 failed"; exit 1; }
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-    sleep 0.2
-done
-(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || { echo "e2e: server not listening on port $PORT after 30 s"; cat "$SERVER_LOG"; echo "0 passed, 1 failed"; exit 1; }
+start_server() { # name binary: starts it on a free loopback port, waits for it, sets PORT
+    local name=$1 bin=$2 log="$LOG_DIR/$1.log" pid
+    PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    PORT="$PORT" "$bin" >"$log" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    for _ in $(seq 150); do # up to 30 s
+        kill -0 "$pid" 2>/dev/null || { echo "e2e: $name exited during startup:"; cat "$log"; echo "0 passed, 1 failed"; exit 1; }
+        (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+        sleep 0.2
+    done
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || { echo "e2e: $name not listening on port $PORT after 30 s"; cat "$log"; echo "0 passed, 1 failed"; exit 1; }
+    echo "e2e: $name $bin (pid $pid) on 127.0.0.1:$PORT, log $log"
+}
+SERVER_LOG="$LOG_DIR/server.log"
+start_server server "$SERVER_BIN"
 BASE="http://127.0.0.1:$PORT"
-echo "e2e: server $SERVER_BIN (pid $SERVER_PID) on $BASE, log $SERVER_LOG"
+start_server conformance "$CONFORMANCE_BIN"
+CONFORMANCE_URL="http://127.0.0.1:$PORT/mcp"
 
 # --- run ------------------------------------------------------------------------------------------------------
 OUT="$LOG_DIR/clients.out"
@@ -69,7 +86,7 @@ run_client() { # name command...: a client exits 0 (all passed) or 1 (some FAIL 
     local name=$1 log="$LOG_DIR/$1.out" rc
     shift
     set +e
-    timeout "$CLIENT_TIMEOUT" "$@" "$BASE" 2>&1 | tee "$log"
+    timeout "$CLIENT_TIMEOUT" "$@" "$BASE" "$CONFORMANCE_URL" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
     cat "$log" >>"$OUT"
@@ -84,8 +101,10 @@ run_client ts_client node "$E2E_DIR/ts_client.mjs"
 passed=$(grep -c "^PASS " "$OUT" || true)
 failed=$(grep -c "^FAIL " "$OUT" || true)
 if [[ $failed -gt 0 ]]; then
-    echo "e2e: last 40 lines of $SERVER_LOG:"
-    tail -n 40 "$SERVER_LOG"
+    for log in "$SERVER_LOG" "$LOG_DIR/conformance.log"; do
+        echo "e2e: last 40 lines of $log:"
+        tail -n 40 "$log"
+    done
 fi
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 && $crashed -eq 0 ]]

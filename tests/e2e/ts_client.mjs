@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // End-to-end scenario for the quickstart server, driven by the official TypeScript SDK clients.
 //
-// Usage: node ts_client.mjs BASE_URL        (e.g. http://127.0.0.1:8000)
+// Usage: node ts_client.mjs BASE_URL [CONFORMANCE_URL]
+//   BASE_URL         the quickstart server (e.g. http://127.0.0.1:8000)
+//   CONFORMANCE_URL  the conformance example's endpoint: a tool that reports progress and one that elicits
+//                    input, in every era
 //
 // Eras run:
 //   ts-v1/2025-11-25  @modelcontextprotocol/sdk@1.32.2: legacy only; initialize always offers
@@ -14,6 +17,7 @@
 // Every check prints `PASS <era> <name>` or `FAIL <era> <name>: <detail>`; exit 0 only when all passed.
 
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
     Client as ClientV2,
@@ -26,18 +30,27 @@ const OVERALL_TIMEOUT_MS = 115_000;
 const MODERN = '2026-07-28';
 const info = { name: 'quickstart-e2e', version: '0.0.0' };
 
-const legacyV2 = (v) => ({ version: v, make: () => new ClientV2(info, { supportedProtocolVersions: [v] }) });
+const legacyV2 = (v) => ({ version: v, options: { supportedProtocolVersions: [v] } });
 const ERAS = {
-    'ts-v1/2025-11-25': { version: '2025-11-25', v1: true, make: () => new ClientV1(info) },
+    'ts-v1/2025-11-25': { version: '2025-11-25', v1: true, options: {} },
     'ts-v2/2025-11-25': legacyV2('2025-11-25'),
     'ts-v2/2025-06-18': legacyV2('2025-06-18'),
     'ts-v2/2025-03-26': legacyV2('2025-03-26'),
-    'ts-v2/auto': { version: MODERN, make: () => new ClientV2(info, { versionNegotiation: { mode: 'auto' } }) },
-    'ts-v2/2026-07-28': {
-        version: MODERN,
-        make: () => new ClientV2(info, { versionNegotiation: { mode: { pin: MODERN } } })
-    }
+    'ts-v2/auto': { version: MODERN, options: { versionNegotiation: { mode: 'auto' } } },
+    'ts-v2/2026-07-28': { version: MODERN, options: { versionNegotiation: { mode: { pin: MODERN } } } }
 };
+
+// A client for `spec`; with `elicit`, it declares elicitation and answers with `elicit(params)`.
+function makeClient(spec, elicit) {
+    const options = elicit ? { ...spec.options, capabilities: { elicitation: {} } } : spec.options;
+    const client = spec.v1 ? new ClientV1(info, options) : new ClientV2(info, options);
+    if (elicit) {
+        const handler = async (request) => elicit(request.params);
+        if (spec.v1) client.setRequestHandler(ElicitRequestSchema, handler);
+        else client.setRequestHandler('elicitation/create', handler);
+    }
+    return client;
+}
 
 let failures = 0;
 function report(era, name, error) {
@@ -79,8 +92,8 @@ function onlyText(result) {
     return blocks[0].text;
 }
 
-async function connect(era, spec, url) {
-    const client = spec.make();
+async function connect(era, spec, url, elicit) {
+    const client = makeClient(spec, elicit);
     const transport = spec.v1 ? new TransportV1(new URL(url)) : new TransportV2(new URL(url));
     try {
         await withTimeout(client.connect(transport, { timeout: CHECK_TIMEOUT_MS }));
@@ -211,8 +224,40 @@ async function mathScenario(era, client) {
     for (const [name, fn] of Object.entries(checks)) await check(era, name, fn);
 }
 
-async function main(base) {
+// The conformance example: a tool that reports progress and one that elicits input.
+async function conformanceScenario(era, spec, url) {
+    const client = await connect(era, spec, url, (params) => ({
+        action: 'accept',
+        content: { response: `yes to ${params.message}` }
+    }));
+    if (!client) return;
+    const call = (params, options) => (spec.v1 ? client.callTool(params, undefined, options) : client.callTool(params, options));
+    const checks = {
+        'conformance progress tool': async () => {
+            const seen = [];
+            const r = await call(
+                { name: 'test_tool_with_progress', arguments: {} },
+                { onprogress: (p) => seen.push(p), timeout: CHECK_TIMEOUT_MS }
+            );
+            expect(!r.isError && onlyText(r) === 'Progress test completed', `result=${show(r)}`);
+            expect(show(seen.map((p) => p.progress)) === show([0, 50, 100]) && seen.every((p) => p.total === 100), `progress=${show(seen)}`);
+        },
+        'conformance elicitation tool': async () => {
+            const r = await call({ name: 'test_elicitation', arguments: { message: 'Proceed?' } });
+            const text = onlyText(r);
+            expect(!r.isError && text.includes('action=Accept') && text.includes('yes to Proceed?'), `result=${show(r)}`);
+        }
+    };
+    try {
+        for (const [name, fn] of Object.entries(checks)) await check(era, name, fn);
+    } finally {
+        await withTimeout(client.close()).catch((e) => report(era, 'close conformance', describe(e)));
+    }
+}
+
+async function main(base, conformance) {
     for (const [era, spec] of Object.entries(ERAS)) {
+        if (conformance) await conformanceScenario(era, spec, conformance);
         for (const [path, scenario] of [['/mcp/tools', toolsScenario], ['/mcp/math', mathScenario]]) {
             const client = await connect(era, spec, base + path);
             if (!client) continue;
@@ -225,15 +270,15 @@ async function main(base) {
     }
 }
 
-if (process.argv.length !== 3) {
-    console.error('usage: node ts_client.mjs BASE_URL');
+if (process.argv.length !== 3 && process.argv.length !== 4) {
+    console.error('usage: node ts_client.mjs BASE_URL [CONFORMANCE_URL]');
     process.exit(2);
 }
 setTimeout(() => {
     console.log(`FAIL ts overall: timed out after ${OVERALL_TIMEOUT_MS} ms`);
     process.exit(2);
 }, OVERALL_TIMEOUT_MS).unref();
-main(process.argv[2].replace(/\/+$/, '')).then(
+main(process.argv[2].replace(/\/+$/, ''), process.argv[3]).then(
     () => process.exit(failures ? 1 : 0),
     (e) => {
         console.error(e);
