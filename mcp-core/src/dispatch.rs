@@ -19,6 +19,7 @@ use crate::content::{PromptMessage, ResourceContents, ToolResult};
 use crate::error::{Error, ErrorKind};
 use crate::extract::InjectError;
 use crate::http::Chunks;
+use crate::listen::Filter;
 use crate::mrtr::{self, Halted, Inputs};
 use crate::notify::{LogLevel, MessageStream, Out, Sink};
 use crate::protocol::{self, code, RpcError, Version};
@@ -119,6 +120,8 @@ pub(crate) struct Params<'a> {
     pub(crate) input_responses: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "requestState")]
     pub(crate) request_state: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) notifications: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default)]
@@ -564,7 +567,7 @@ impl Server {
             }
             "prompts/list" | "prompts/get" => !s.prompts.is_empty(),
             "completion/complete" => s.has_completions,
-            "server/discover" => version.is_modern(),
+            "server/discover" | "subscriptions/listen" => version.is_modern(),
             "ping" | "initialize" | "logging/setLevel" => !version.is_modern(),
             "resources/subscribe" | "resources/unsubscribe" => {
                 !version.is_modern() && (!s.resources.is_empty() || !s.templates.is_empty())
@@ -696,6 +699,7 @@ impl Server {
             "resources/read" => self.read_resource(msg, &scope).await,
             "prompts/get" => self.get_prompt(msg, &scope).await,
             "completion/complete" => self.complete(msg, &scope),
+            "subscriptions/listen" => return self.listen(msg, id),
             _ => unreachable!("knows() covers every method"),
         };
         match result {
@@ -707,6 +711,37 @@ impl Server {
                 reply
             }
         }
+    }
+
+    /// `subscriptions/listen`: a stream that opens with the acknowledgement of what the server
+    /// grants, then carries those notifications until the client leaves.
+    fn listen(&self, msg: &Message<'_>, id: &RawValue) -> Reply {
+        let filter = msg
+            .params
+            .notifications
+            .map(|raw| serde_json::from_str::<Filter>(raw.get()));
+        let requested = match filter {
+            Some(Ok(filter)) => filter,
+            _ => {
+                return Reply::error(
+                    200,
+                    Some(id),
+                    &invalid_params(
+                        "Invalid params: `notifications` must be a subscription filter object",
+                    ),
+                )
+            }
+        };
+        // Lists are fixed when the server is built, so they never change: only resource
+        // updates can be granted.
+        let has_resources = !self.inner.resources.is_empty() || !self.inner.templates.is_empty();
+        let granted = Filter {
+            resource_subscriptions: requested.resource_subscriptions.filter(|_| has_resources),
+            ..Filter::default()
+        };
+        let (sink, rx) = MessageStream::channel();
+        self.inner.listeners.add(id, &granted, sink);
+        Reply::stream(MessageStream::listen(rx))
     }
 
     /// The answers a 2026-07-28 request brings to its handler's questions (MRTR), for the

@@ -39,6 +39,7 @@ mod dispatch;
 mod error;
 mod extract;
 pub mod http;
+mod listen;
 mod mrtr;
 mod notify;
 mod protocol;

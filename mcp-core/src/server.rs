@@ -11,6 +11,7 @@ use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
 use crate::error::BuildError;
+use crate::listen::Listeners;
 use crate::mrtr::Sealer;
 use crate::protocol::Version;
 use crate::registry::{Item, PromptDef, Registration, ResourceDef, ToolDef};
@@ -163,6 +164,7 @@ pub(crate) struct Inner {
     pub(crate) sessions: Sessions,
     pub(crate) has_completions: bool,
     pub(crate) sealer: Sealer,
+    pub(crate) listeners: Listeners,
 }
 
 impl Inner {
@@ -207,9 +209,10 @@ impl Server {
     /// Tells clients subscribed to `uri` that the resource changed
     /// (`notifications/resources/updated`).
     ///
-    /// In the session revisions these are the sessions that called `resources/subscribe`
-    /// with this URI and hold a standalone stream (HTTP `GET`) to receive it. Returns how many
-    /// sessions were told.
+    /// In revision 2026-07-28 these are the `subscriptions/listen` streams whose
+    /// `resourceSubscriptions` name this URI. In the session revisions they are the sessions
+    /// that called `resources/subscribe` with it and hold a standalone stream (HTTP `GET`).
+    /// Returns how many streams were told.
     pub fn notify_resource_updated(&self, uri: &str) -> usize {
         let message = serde_json::to_vec(&json!({
             "jsonrpc": "2.0",
@@ -218,13 +221,27 @@ impl Server {
         }))
         .expect("serializes");
         let message = Bytes::from(message);
-        self.inner
+        let sessions = self
+            .inner
             .sessions
             .all()
             .into_iter()
             .filter(|s| s.is_subscribed(uri))
             .filter(|s| s.send(message.clone()))
-            .count()
+            .count();
+        sessions + self.inner.listeners.resource_updated(uri)
+    }
+
+    /// Ends every open `subscriptions/listen` stream gracefully (its result, then the end of
+    /// the stream), e.g. before shutting down; clients may listen again elsewhere. Returns
+    /// how many streams were open.
+    pub fn close_subscriptions(&self) -> usize {
+        self.inner.listeners.close_all()
+    }
+
+    /// Number of open `subscriptions/listen` streams (revision 2026-07-28).
+    pub fn subscription_count(&self) -> usize {
+        self.inner.listeners.len()
     }
 
     /// Number of live legacy sessions.
@@ -557,6 +574,7 @@ impl ServerBuilder {
                 sessions: Sessions::new(self.max_sessions, self.session_idle),
                 has_completions,
                 sealer: Sealer::new(self.request_state_key, self.request_state_ttl),
+                listeners: Listeners::default(),
             }),
         })
     }
@@ -771,11 +789,10 @@ fn per_version(
             .collect()
     };
     let mut caps = caps.clone();
-    if !modern {
-        // Session revisions: `resources/subscribe`, delivered on the standalone stream.
-        if let Some(Value::Object(resources)) = caps.get_mut("resources") {
-            resources.insert("subscribe".into(), true.into());
-        }
+    // Session revisions: `resources/subscribe`, delivered on the standalone stream;
+    // 2026-07-28: `resourceSubscriptions` on `subscriptions/listen`.
+    if let Some(Value::Object(resources)) = caps.get_mut("resources") {
+        resources.insert("subscribe".into(), true.into());
     }
     let caps = &caps;
     let hello = if modern {

@@ -181,7 +181,14 @@ async def tools_scenario(era, client, not_found_code):
         r = await client.complete(ref, {"name": "id", "value": ""})
         expect(r.completion.values == ["1", "2", "3"], f"values={r.completion.values!r}")
 
-    for name, fn in [
+    async def listen():
+        # The quickstart's lists are fixed, so only the resource subscription is honoured.
+        async with client.listen(tools_list_changed=True, resource_subscriptions=["config://app"]) as sub:
+            honored = sub.honored
+            expect(honored.resource_subscriptions == ["config://app"] and not honored.tools_list_changed,
+                   f"honored={honored!r}")
+
+    checks = [
         ("tools serverInfo", server_info), ("tools/list", list_tools), ("call add", add), ("call greet", greet),
         ("call divide", divide), ("call divide by zero", divide_by_zero), ("call word_stats", word_stats),
         ("resources/list", list_resources), ("resources/templates/list", list_templates),
@@ -189,7 +196,10 @@ async def tools_scenario(era, client, not_found_code):
         ("read users://99/profile not found", read_not_found), ("prompts/list", list_prompts),
         ("prompts/get summarise", get_prompt), ("complete prompt style", complete_prompt),
         ("complete template id", complete_template),
-    ]:
+    ]
+    if not_found_code == -32602:  # the 2026-07-28 eras
+        checks.append(("subscriptions/listen config://app", listen))
+    for name, fn in checks:
         await check(era, name, fn)
 
 

@@ -226,7 +226,7 @@ async fn discover_and_lists_in_the_stateless_revision() {
         json!({"jsonrpc": "2.0", "id": 1, "result": {
             "resultType": "complete",
             "supportedVersions": ["2026-07-28"],
-            "capabilities": {"logging": {}, "tools": {}, "resources": {}, "prompts": {}, "completions": {}},
+            "capabilities": {"logging": {}, "tools": {}, "resources": {"subscribe": true}, "prompts": {}, "completions": {}},
             "instructions": "Test fixture.",
             "ttlMs": 300000,
             "cacheScope": "public",
@@ -1322,7 +1322,11 @@ async fn resource_subscriptions_in_a_session() {
     .await;
     assert_eq!(a.status, 404);
     let a = modern(&app, "/mcp", "server/discover", None, json!({})).await;
-    assert_eq!(a.result()["capabilities"]["resources"], json!({}));
+    assert_eq!(
+        a.result()["capabilities"]["resources"],
+        json!({"subscribe": true}),
+        "honours `resourceSubscriptions` on subscriptions/listen"
+    );
 }
 
 #[actix_web::test]

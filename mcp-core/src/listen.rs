@@ -1,0 +1,147 @@
+//! `subscriptions/listen` (revision 2026-07-28): long-lived streams on which the server sends
+//! the notifications a client opted in to, each tagged with the subscription's id.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::notify::{Out, Sink};
+
+/// What a client may ask for on a listen stream (`SubscriptionFilter`).
+#[derive(Deserialize, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Filter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tools_list_changed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) prompts_list_changed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) resources_list_changed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) resource_subscriptions: Option<Vec<String>>,
+}
+
+struct Listener {
+    /// The `subscriptions/listen` request's id, as JSON text.
+    id: Box<RawValue>,
+    resources: HashSet<String>,
+    sink: Sink,
+}
+
+/// The open listen streams of one server.
+#[derive(Default)]
+pub(crate) struct Listeners {
+    list: Mutex<Vec<Listener>>,
+}
+
+#[derive(Serialize)]
+struct Tagged<'a, P> {
+    jsonrpc: &'static str,
+    method: &'a str,
+    params: TaggedParams<'a, P>,
+}
+
+#[derive(Serialize)]
+struct TaggedParams<'a, P> {
+    #[serde(rename = "_meta")]
+    meta: SubscriptionMeta<'a>,
+    #[serde(flatten)]
+    params: P,
+}
+
+#[derive(Serialize)]
+struct SubscriptionMeta<'a> {
+    #[serde(rename = "io.modelcontextprotocol/subscriptionId")]
+    id: &'a RawValue,
+}
+
+/// A notification on the listen stream `id`.
+fn tagged<P: Serialize>(id: &RawValue, method: &str, params: P) -> Bytes {
+    let message = Tagged {
+        jsonrpc: "2.0",
+        method,
+        params: TaggedParams {
+            meta: SubscriptionMeta { id },
+            params,
+        },
+    };
+    Bytes::from(serde_json::to_vec(&message).expect("notifications serialize"))
+}
+
+impl Listeners {
+    /// Opens a listen stream: `sink` gets the acknowledgement of `granted` now and the
+    /// notifications it covers later.
+    pub(crate) fn add(&self, id: &RawValue, granted: &Filter, sink: Sink) {
+        #[derive(Serialize)]
+        struct Ack<'a> {
+            notifications: &'a Filter,
+        }
+        let ack = tagged(
+            id,
+            "notifications/subscriptions/acknowledged",
+            Ack {
+                notifications: granted,
+            },
+        );
+        if sink.unbounded_send(Out::Message(ack)).is_err() {
+            return;
+        }
+        let mut list = lock(&self.list);
+        list.retain(|l| !l.sink.is_closed());
+        list.push(Listener {
+            id: id.to_owned(),
+            resources: granted
+                .resource_subscriptions
+                .iter()
+                .flatten()
+                .cloned()
+                .collect(),
+            sink,
+        });
+    }
+
+    /// Sends `notifications/resources/updated` to the streams subscribed to `uri`; how many.
+    pub(crate) fn resource_updated(&self, uri: &str) -> usize {
+        #[derive(Serialize)]
+        struct Updated<'a> {
+            uri: &'a str,
+        }
+        let mut sent = 0;
+        lock(&self.list).retain(|l| {
+            if !l.resources.contains(uri) {
+                return !l.sink.is_closed();
+            }
+            let message = tagged(&l.id, "notifications/resources/updated", Updated { uri });
+            let ok = l.sink.unbounded_send(Out::Message(message)).is_ok();
+            sent += usize::from(ok);
+            ok
+        });
+        sent
+    }
+
+    /// Ends every stream gracefully with its result; how many there were.
+    pub(crate) fn close_all(&self) -> usize {
+        let list = std::mem::take(&mut *lock(&self.list));
+        let mut closed = 0;
+        for l in list {
+            let result = format!(
+                "{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":{{\"resultType\":\"complete\",\"_meta\":{{\"io.modelcontextprotocol/subscriptionId\":{id}}}}}}}",
+                id = l.id.get()
+            );
+            closed += usize::from(l.sink.unbounded_send(Out::Final(result.into())).is_ok());
+        }
+        closed
+    }
+
+    /// Open streams (including any whose client left since the last notification).
+    pub(crate) fn len(&self) -> usize {
+        lock(&self.list).len()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
