@@ -21,7 +21,7 @@ use crate::extract::InjectError;
 use crate::http::Chunks;
 use crate::listen::Filter;
 use crate::mrtr::{self, Halted, Inputs};
-use crate::notify::{LogLevel, MessageStream, Out, Sink};
+use crate::notify::{CancelGuard, Cancellation, LogLevel, MessageStream, Out, Sink};
 use crate::protocol::{self, code, RpcError, Version};
 use crate::registry::{PromptHandler, ResourceHandler, ToolHandler};
 use crate::server::{decode_cursor, Inner, Pages, Server, ToolEntry};
@@ -328,6 +328,8 @@ pub struct RequestScope<'a> {
     /// Answers to the handler's questions (2026-07-28 `tools/call`, `prompts/get` and
     /// `resources/read`).
     pub(crate) inputs: Option<&'a Arc<Inputs>>,
+    /// Fires if the handler is dropped before it finishes.
+    pub(crate) cancel: Option<&'a Cancellation>,
 }
 
 impl RequestScope<'_> {
@@ -352,6 +354,7 @@ struct OwnedScope {
     log_level: Option<LogLevel>,
     session: Option<Arc<Session>>,
     inputs: Option<Arc<Inputs>>,
+    cancel: Option<Cancellation>,
 }
 
 impl OwnedScope {
@@ -366,6 +369,7 @@ impl OwnedScope {
             log_level: scope.log_level,
             session: session.cloned(),
             inputs: scope.inputs.cloned(),
+            cancel: scope.cancel.cloned(),
         }
     }
 
@@ -381,6 +385,7 @@ impl OwnedScope {
             session: self.session.as_ref(),
             sink: Some(sink),
             inputs: self.inputs.as_ref(),
+            cancel: self.cancel.as_ref(),
         }
     }
 }
@@ -638,6 +643,7 @@ impl Server {
                 .and_then(|m| m.log_level.as_deref())
                 .and_then(LogLevel::parse),
         };
+        let (guard, cancel) = CancelGuard::new();
         let scope = RequestScope {
             server: &self.inner,
             version,
@@ -655,6 +661,7 @@ impl Server {
             session,
             sink: None,
             inputs: inputs.as_ref(),
+            cancel: Some(&cancel),
         };
         let result = match method {
             "initialize" => return self.initialize(msg, id),
@@ -690,7 +697,7 @@ impl Server {
                 // A tool that takes a `Context` may talk to the client while it runs; the
                 // transport answers with plain JSON if it finishes without doing so.
                 if entry.def.streaming {
-                    return self.call_tool_streaming(entry, msg, &scope, session);
+                    return self.call_tool_streaming(entry, msg, &scope, session, guard);
                 }
                 self.call_tool(entry, msg.params.arguments, &scope)
                     .await
@@ -702,6 +709,7 @@ impl Server {
             "subscriptions/listen" => return self.listen(msg, id),
             _ => unreachable!("knows() covers every method"),
         };
+        guard.finish();
         match result {
             Ok(body) => Reply::ok(body),
             Err(Failure::Rpc(err)) => Reply::error(200, Some(id), &err),
@@ -845,6 +853,7 @@ impl Server {
         msg: &Message<'_>,
         scope: &RequestScope<'_>,
         session: Option<&Arc<Session>>,
+        guard: CancelGuard,
     ) -> Reply {
         let owned = OwnedScope::new(self, scope, session);
         let args: Option<Box<RawValue>> = msg.params.arguments.map(ToOwned::to_owned);
@@ -858,6 +867,7 @@ impl Server {
                 Err(halted) if halted.status == 200 => Out::Final(halted.body.into()),
                 Err(halted) => Out::Reject(halted.body.into()),
             };
+            guard.finish();
             let _ = sink.unbounded_send(out);
         };
         // In a session, `notifications/cancelled` naming this request stops it; the stream

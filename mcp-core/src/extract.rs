@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::dispatch::{BoxFuture, RequestScope};
 use crate::error::Error;
 use crate::mrtr::Inputs;
-use crate::notify::{LogLevel, Out, Sink};
+use crate::notify::{Cancellation, LogLevel, Out, Sink};
 use crate::protocol::{code, RpcError, Version};
 use crate::registry::StateKey;
 use crate::session::Session;
@@ -96,6 +96,7 @@ struct ContextInner {
     sink: Option<Sink>,
     session: Option<Arc<Session>>,
     inputs: Option<Arc<Inputs>>,
+    cancel: Option<Cancellation>,
 }
 
 /// How the user answered an elicitation.
@@ -183,6 +184,7 @@ impl Context {
                 sink: scope.sink.cloned(),
                 session: scope.session.cloned(),
                 inputs: scope.inputs.cloned(),
+                cancel: scope.cancel.cloned(),
             }),
         }
     }
@@ -431,6 +433,52 @@ impl Context {
             return false;
         };
         session.version == Version::V2025_11_25 && sink.unbounded_send(Out::Close).is_ok()
+    }
+
+    /// Whether the request was cancelled: the client closed the response stream (revision
+    /// 2026-07-28, or a plain HTTP request), sent `notifications/cancelled`, or its session
+    /// ended.
+    ///
+    /// A cancelled handler is simply dropped at its next `.await`, so handlers rarely need
+    /// this; it is for work the handler hands to other tasks or threads (which hold a clone of
+    /// the `Context`), so they can stop too. See also [`cancelled`](Self::cancelled).
+    pub fn is_cancelled(&self) -> bool {
+        self.inner
+            .cancel
+            .as_ref()
+            .is_some_and(Cancellation::is_cancelled)
+    }
+
+    /// Completes when the request is cancelled (see [`is_cancelled`](Self::is_cancelled));
+    /// never, if the handler finishes first.
+    ///
+    /// ```
+    /// use futures_channel::oneshot;
+    /// use mcp_core::{tool, Context};
+    ///
+    /// /// Crunch numbers on a worker thread, which stops if the client gives up.
+    /// #[tool]
+    /// async fn crunch(ctx: Context, n: u64) -> String {
+    ///     let (done, result) = oneshot::channel();
+    ///     let worker_ctx = ctx.clone();
+    ///     std::thread::spawn(move || {
+    ///         let mut sum = 0u64;
+    ///         for i in 0..n {
+    ///             if i % 1_000_000 == 0 && worker_ctx.is_cancelled() {
+    ///                 return;
+    ///             }
+    ///             sum = sum.wrapping_add(i);
+    ///         }
+    ///         let _ = done.send(sum);
+    ///     });
+    ///     result.await.map_or("stopped".into(), |sum| sum.to_string())
+    /// }
+    /// ```
+    pub async fn cancelled(&self) {
+        match &self.inner.cancel {
+            Some(cancel) => cancel.cancelled().await,
+            None => std::future::pending().await,
+        }
     }
 
     /// Whether a message at `level` would be sent.

@@ -6,7 +6,8 @@ use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use bytes::Bytes;
-use futures_channel::mpsc;
+use futures_channel::{mpsc, oneshot};
+use futures_util::future::{FutureExt as _, Shared};
 use futures_util::{Stream, StreamExt as _};
 use serde::Serialize;
 
@@ -214,6 +215,13 @@ impl Stream for MessageStream {
                 self.done = true;
                 Poll::Ready(None)
             }
+            // A call whose handler ended without a response (it was aborted by
+            // `notifications/cancelled`) ends its stream, even if a task it spawned still
+            // holds a `Context`.
+            Poll::Pending if self.call && self.run.is_none() => {
+                self.done = true;
+                Poll::Ready(None)
+            }
             Poll::Pending => Poll::Pending,
         }
     }
@@ -225,5 +233,48 @@ impl std::fmt::Debug for MessageStream {
             .field("running", &self.run.is_some())
             .field("done", &self.done)
             .finish()
+    }
+}
+
+/// Ends a request's cancellation signal: finishing it means the handler completed; dropping
+/// it unfinished (the handler's future was dropped: the client left, or cancelled) means the
+/// request was cancelled.
+pub(crate) struct CancelGuard(Option<oneshot::Sender<()>>);
+
+impl CancelGuard {
+    pub(crate) fn new() -> (CancelGuard, Cancellation) {
+        let (tx, rx) = oneshot::channel();
+        (CancelGuard(Some(tx)), Cancellation(rx.shared()))
+    }
+
+    /// The handler finished: the signal never fires.
+    pub(crate) fn finish(mut self) {
+        if let Some(tx) = self.0.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for CancelGuard {
+    fn drop(&mut self) {
+        // Dropping the sender unsent wakes every waiter with `Canceled`.
+        drop(self.0.take());
+    }
+}
+
+/// A request's cancellation signal, shared by clones of its `Context`.
+#[derive(Clone)]
+pub(crate) struct Cancellation(Shared<oneshot::Receiver<()>>);
+
+impl Cancellation {
+    pub(crate) fn is_cancelled(&self) -> bool {
+        matches!(self.0.clone().now_or_never(), Some(Err(_)))
+    }
+
+    pub(crate) async fn cancelled(&self) {
+        if self.0.clone().await.is_err() {
+            return;
+        }
+        std::future::pending::<()>().await;
     }
 }
