@@ -34,11 +34,17 @@
 
 #![deny(missing_docs)]
 
+use std::future::Future as _;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
 use actix_web::body::SizedStream;
 use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt as _;
+use futures_util::{Stream, StreamExt as _};
 use mcp_core::http::{Endpoint, Headers, HttpBody};
 
 pub use mcp_core::http::HttpConfig;
@@ -142,6 +148,55 @@ async fn read_body(
     }))
 }
 
+/// An event stream that sends a comment line whenever it has been silent for `every`.
+struct KeepAlive<S> {
+    events: S,
+    every: Option<Duration>,
+    timer: Option<Pin<Box<actix_web::rt::time::Sleep>>>,
+}
+
+impl<S> KeepAlive<S> {
+    fn new(events: S, every: Option<Duration>) -> Self {
+        KeepAlive {
+            events,
+            every,
+            timer: every.map(|d| Box::pin(actix_web::rt::time::sleep(d))),
+        }
+    }
+}
+
+impl<S: Stream<Item = Bytes> + Unpin> Stream for KeepAlive<S> {
+    type Item = Bytes;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
+        let this = &mut *self;
+        match this.events.poll_next_unpin(cx) {
+            Poll::Ready(item) => {
+                if let (Some(timer), Some(every)) = (this.timer.as_mut(), this.every) {
+                    timer
+                        .as_mut()
+                        .reset(actix_web::rt::time::Instant::now() + every);
+                }
+                Poll::Ready(item)
+            }
+            Poll::Pending => {
+                let (Some(timer), Some(every)) = (this.timer.as_mut(), this.every) else {
+                    return Poll::Pending;
+                };
+                if timer.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                timer
+                    .as_mut()
+                    .reset(actix_web::rt::time::Instant::now() + every);
+                // Registers the new deadline's waker.
+                let _ = timer.as_mut().poll(cx);
+                Poll::Ready(Some(Bytes::from_static(b": keep-alive\n\n")))
+            }
+        }
+    }
+}
+
 async fn handle(
     req: HttpRequest,
     payload: web::Payload,
@@ -209,7 +264,10 @@ async fn handle(
             .insert_header((CONTENT_TYPE, "text/event-stream"))
             .insert_header(("cache-control", "no-cache"))
             .insert_header(("x-accel-buffering", "no"))
-            .streaming(events.map(Ok::<_, std::convert::Infallible>)),
+            .streaming(
+                KeepAlive::new(events, endpoint.config().keep_alive())
+                    .map(Ok::<_, std::convert::Infallible>),
+            ),
         _ => out.finish(),
     }
 }

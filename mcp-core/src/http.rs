@@ -41,6 +41,7 @@ pub struct HttpConfig {
     allowed_origins: Vec<String>,
     any_origin: bool,
     max_body_bytes: usize,
+    keep_alive: Option<std::time::Duration>,
 }
 
 impl Default for HttpConfig {
@@ -50,6 +51,7 @@ impl Default for HttpConfig {
             allowed_origins: Vec::new(),
             any_origin: false,
             max_body_bytes: 4 * 1024 * 1024,
+            keep_alive: Some(std::time::Duration::from_secs(15)),
         }
     }
 }
@@ -101,6 +103,19 @@ impl HttpConfig {
     /// The body limit, for adapters that read the body.
     pub fn body_limit(&self) -> usize {
         self.max_body_bytes
+    }
+
+    /// How long an event stream may stay silent before a keep-alive comment (`:`) is sent,
+    /// so that proxies do not close long-lived streams (`subscriptions/listen`, a session's
+    /// `GET` stream, slow tools); `None` turns keep-alives off. Default 15 seconds.
+    pub fn sse_keep_alive(mut self, every: Option<std::time::Duration>) -> Self {
+        self.keep_alive = every;
+        self
+    }
+
+    /// The keep-alive period, for adapters that write event streams.
+    pub fn keep_alive(&self) -> Option<std::time::Duration> {
+        self.keep_alive
     }
 }
 

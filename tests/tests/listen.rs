@@ -144,3 +144,33 @@ async fn session_revisions_do_not_have_it() {
     .await;
     assert_eq!(a.error()["code"], -32601);
 }
+
+#[actix_web::test]
+async fn silent_streams_get_keep_alive_comments() {
+    let server = Server::builder("listen").collect().build().unwrap();
+    let config =
+        mcp_actix::HttpConfig::new().sse_keep_alive(Some(std::time::Duration::from_millis(20)));
+    let app =
+        test::init_service(App::new().service(mcp_actix::scope("/mcp", (server.clone(), config))))
+            .await;
+    let resp = test::call_service(
+        &app,
+        listen(json!(1), json!({"resourceSubscriptions": ["doc://a"]})),
+    )
+    .await;
+    let mut body = resp.into_body();
+    assert!(
+        next_message(&mut body).await.is_some(),
+        "the acknowledgement"
+    );
+    let chunk = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await;
+    assert_eq!(&chunk.unwrap().unwrap()[..], b": keep-alive\n\n");
+    // Notifications still flow, and comments carry no message for clients.
+    assert_eq!(server.notify_resource_updated("doc://a"), 1);
+    let mut text = String::new();
+    while !text.contains("resources/updated") {
+        let chunk = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await;
+        text.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
+    }
+    assert_eq!(sse_messages(&text).len(), 1);
+}
