@@ -214,17 +214,6 @@ fn reject(status: u16, id: Option<&RawValue>, err: &RpcError) -> Box<Reply> {
 
 /// Parses one message. Failures come back as ready replies (-32700 or -32600, HTTP 400).
 pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Box<Reply>> {
-    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
-    if first == Some(b'[') {
-        return Err(reject(
-            400,
-            None,
-            &RpcError::new(
-                code::INVALID_REQUEST,
-                "Invalid Request: batches are not supported; send one JSON-RPC message per request",
-            ),
-        ));
-    }
     let env: Envelope<'_> = match serde_json::from_slice(body) {
         Ok(env) => env,
         Err(err) => {

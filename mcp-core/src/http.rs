@@ -29,7 +29,7 @@ use serde_json::json;
 use serde_json::value::RawValue;
 
 use crate::dispatch::{self, Kind, Message, Reply};
-use crate::notify::MessageStream;
+use crate::notify::{MessageStream, Out};
 use crate::protocol::{code, RpcError, Version};
 use crate::server::Server;
 use crate::session::Session;
@@ -617,6 +617,10 @@ impl Endpoint {
         if req.body.len() > self.config.max_body_bytes {
             return self.payload_too_large();
         }
+        let first = req.body.iter().copied().find(|b| !b.is_ascii_whitespace());
+        if first == Some(b'[') {
+            return self.batch(req).await;
+        }
         let msg = match dispatch::parse(req.body) {
             Ok(msg) => msg,
             Err(reply) => return HttpResponse::from_reply(*reply),
@@ -896,6 +900,111 @@ impl Endpoint {
                 .await,
         )
         .await
+    }
+}
+
+impl Endpoint {
+    /// A JSON-RPC batch: only sessions of revision 2025-03-26 accept them (later revisions
+    /// removed batching). The answer is a JSON array of the responses, or an event stream
+    /// when a call streams; only notifications and responses get 202.
+    async fn batch(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        let unsupported = || {
+            HttpResponse::error(
+                400,
+                None,
+                &RpcError::new(
+                    code::INVALID_REQUEST,
+                    "Invalid Request: batches are only accepted in sessions of protocol revision 2025-03-26; send one JSON-RPC message per request",
+                ),
+            )
+        };
+        let Ok(Some(session_id)) = header(req, "mcp-session-id") else {
+            return unsupported();
+        };
+        let Some(session) = self.server.inner.sessions.get(session_id) else {
+            return HttpResponse::error(404, None, &RpcError::new(-32001, "Session not found"));
+        };
+        if session.version != Version::V2025_03_26 {
+            return unsupported();
+        }
+        let items: Vec<&RawValue> = match serde_json::from_slice(req.body) {
+            Ok(items) => items,
+            Err(err) => {
+                let (code, message) = if err.is_data() {
+                    (
+                        code::INVALID_REQUEST,
+                        "Invalid Request: a batch is an array of JSON-RPC messages",
+                    )
+                } else {
+                    (code::PARSE_ERROR, "Parse error: the body is not valid JSON")
+                };
+                return HttpResponse::error(400, None, &RpcError::new(code, message));
+            }
+        };
+        if items.is_empty() {
+            return HttpResponse::error(
+                400,
+                None,
+                &RpcError::new(code::INVALID_REQUEST, "Invalid Request: the batch is empty"),
+            );
+        }
+        let mut bodies: Vec<Bytes> = Vec::new();
+        let mut streams: Vec<MessageStream> = Vec::new();
+        for item in items {
+            let reply = match dispatch::parse(item.get().as_bytes()) {
+                Err(reply) => *reply,
+                Ok(msg) if msg.kind == Kind::Request && msg.method == "initialize" => Reply::error(
+                    400,
+                    msg.id,
+                    &RpcError::new(
+                        code::INVALID_REQUEST,
+                        "Invalid Request: initialize must not be part of a batch",
+                    ),
+                ),
+                Ok(msg) => {
+                    self.server
+                        .dispatch(&msg, session.version, Some(&session))
+                        .await
+                }
+            };
+            match reply.stream {
+                Some(stream) => streams.push(stream),
+                None if reply.body.is_empty() => {}
+                None => bodies.push(reply.body.to_vec().into()),
+            }
+        }
+        if streams.is_empty() {
+            if bodies.is_empty() {
+                return HttpResponse::from_reply(Reply::accepted());
+            }
+            let mut array =
+                Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum::<usize>() + 2);
+            array.push(b'[');
+            for (i, body) in bodies.iter().enumerate() {
+                if i > 0 {
+                    array.push(b',');
+                }
+                array.extend_from_slice(body);
+            }
+            array.push(b']');
+            return HttpResponse::from_reply(Reply::ok(array));
+        }
+        // Some call streams: one event stream carries the ready responses, then each call's
+        // messages in turn.
+        let (sink, rx) = MessageStream::channel();
+        let run = async move {
+            for body in bodies {
+                let _ = sink.unbounded_send(Out::Message(body));
+            }
+            for mut stream in streams {
+                while let Some(message) = stream.next().await {
+                    let _ = sink.unbounded_send(Out::Message(message));
+                }
+            }
+        };
+        HttpResponse::from_reply(Reply::stream(
+            MessageStream::new(run, rx).in_session(session),
+        ))
     }
 }
 
