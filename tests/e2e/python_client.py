@@ -258,8 +258,15 @@ async def conformance_scenario(era, url):
         text = only_text(r)
         expect(not r.is_error and "action=Accept" in text and "yes to Proceed?" in text, f"result={r!r}")
 
+    async def reconnection():
+        # In a 2025-11-25 session the tool closes its stream first: the client reconnects with
+        # Last-Event-ID to get the result. Elsewhere it simply answers.
+        r = await client.call_tool("test_reconnection", {})
+        expect(not r.is_error and only_text(r) == "Reconnection test completed successfully", f"result={r!r}")
+
     try:
-        for name, fn in [("conformance progress tool", progress), ("conformance elicitation tool", elicitation)]:
+        for name, fn in [("conformance progress tool", progress), ("conformance elicitation tool", elicitation),
+                         ("conformance reconnection tool", reconnection)]:
             await check(era, name, fn)
     finally:
         try:

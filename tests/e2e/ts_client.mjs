@@ -242,6 +242,12 @@ async function conformanceScenario(era, spec, url) {
             expect(!r.isError && onlyText(r) === 'Progress test completed', `result=${show(r)}`);
             expect(show(seen.map((p) => p.progress)) === show([0, 50, 100]) && seen.every((p) => p.total === 100), `progress=${show(seen)}`);
         },
+        // In a 2025-11-25 session the tool closes its stream first: the client reconnects with
+        // Last-Event-ID to get the result. Elsewhere it simply answers.
+        'conformance reconnection tool': async () => {
+            const r = await call({ name: 'test_reconnection', arguments: {} });
+            expect(!r.isError && onlyText(r) === 'Reconnection test completed successfully', `result=${show(r)}`);
+        },
         'conformance elicitation tool': async () => {
             const r = await call({ name: 'test_elicitation', arguments: { message: 'Proceed?' } });
             const text = onlyText(r);
