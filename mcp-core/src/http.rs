@@ -248,6 +248,11 @@ impl Stream for EventStream {
             (None, Some(messages)) => messages.poll_next_unpin(cx),
             (None, None) => Poll::Ready(None),
         };
+        if let Poll::Ready(None) = next {
+            // The call closed its stream (or ended): park it now, so that a client that
+            // reconnects at once finds it.
+            this.park();
+        }
         next.map(|message| {
             message.map(|json| {
                 let mut event = Vec::with_capacity(json.len() + 40);
@@ -269,14 +274,22 @@ impl Stream for EventStream {
     }
 }
 
-impl Drop for EventStream {
-    /// A call whose connection ends before its response waits for the client to reconnect.
-    fn drop(&mut self) {
+impl EventStream {
+    /// Hands a call whose response has not been sent to its session, to finish when the
+    /// client reconnects.
+    fn park(&mut self) {
         if let (Some(ids), Some(messages)) = (self.ids.take(), self.messages.take()) {
             if messages.awaits_response() {
                 ids.session.park(ids.stream, messages, ids.next);
             }
         }
+    }
+}
+
+impl Drop for EventStream {
+    /// A call whose connection ends before its response waits for the client to reconnect.
+    fn drop(&mut self) {
+        self.park();
     }
 }
 
