@@ -20,8 +20,8 @@ use crate::error::{Error, ErrorKind};
 use crate::extract::InjectError;
 use crate::http::Chunks;
 use crate::listen::Filter;
-use crate::mrtr::{self, Halted, Inputs};
-use crate::notify::{CancelGuard, Cancellation, LogLevel, MessageStream, Out, Sink};
+use crate::mrtr::{Halted, Inputs};
+use crate::notify::{CancelGuard, LogLevel, MessageStream, Out, Sink};
 use crate::protocol::{self, code, RpcError, Version};
 use crate::registry::{PromptHandler, ResourceHandler, ToolHandler};
 use crate::server::{decode_cursor, Inner, Pages, Server, ToolEntry};
@@ -318,7 +318,7 @@ pub struct RequestScope<'a> {
     /// `resources/read`).
     pub(crate) inputs: Option<&'a Arc<Inputs>>,
     /// Fires if the handler is dropped before it finishes.
-    pub(crate) cancel: Option<&'a Cancellation>,
+    pub(crate) cancel: Option<&'a CancelGuard>,
 }
 
 impl RequestScope<'_> {
@@ -343,11 +343,16 @@ struct OwnedScope {
     log_level: Option<LogLevel>,
     session: Option<Arc<Session>>,
     inputs: Option<Arc<Inputs>>,
-    cancel: Option<Cancellation>,
+    cancel: CancelGuard,
 }
 
 impl OwnedScope {
-    fn new(server: &Server, scope: &RequestScope<'_>, session: Option<&Arc<Session>>) -> Self {
+    fn new(
+        server: &Server,
+        scope: &RequestScope<'_>,
+        session: Option<&Arc<Session>>,
+        cancel: CancelGuard,
+    ) -> Self {
         OwnedScope {
             server: server.clone(),
             version: scope.version,
@@ -358,7 +363,7 @@ impl OwnedScope {
             log_level: scope.log_level,
             session: session.cloned(),
             inputs: scope.inputs.cloned(),
-            cancel: scope.cancel.cloned(),
+            cancel,
         }
     }
 
@@ -374,7 +379,7 @@ impl OwnedScope {
             session: self.session.as_ref(),
             sink: Some(sink),
             inputs: self.inputs.as_ref(),
-            cancel: self.cancel.as_ref(),
+            cancel: Some(&self.cancel),
         }
     }
 }
@@ -632,7 +637,7 @@ impl Server {
                 .and_then(|m| m.log_level.as_deref())
                 .and_then(LogLevel::parse),
         };
-        let (guard, cancel) = CancelGuard::new();
+        let guard = CancelGuard::default();
         let scope = RequestScope {
             server: &self.inner,
             version,
@@ -650,7 +655,7 @@ impl Server {
             session,
             sink: None,
             inputs: inputs.as_ref(),
-            cancel: Some(&cancel),
+            cancel: Some(&guard),
         };
         let result = match method {
             "initialize" => return self.initialize(msg, id),
@@ -686,7 +691,7 @@ impl Server {
                 // A tool that takes a `Context` may talk to the client while it runs; the
                 // transport answers with plain JSON if it finishes without doing so.
                 if entry.def.streaming {
-                    return self.call_tool_streaming(entry, msg, &scope, session, guard);
+                    return self.call_tool_streaming(entry, msg, &scope, session);
                 }
                 self.call_tool(entry, msg.params.arguments, &scope)
                     .await
@@ -744,21 +749,31 @@ impl Server {
     /// The answers a 2026-07-28 request brings to its handler's questions (MRTR), for the
     /// methods that may ask them.
     fn inputs(&self, msg: &Message<'_>, version: Version) -> Result<Option<Inputs>, RpcError> {
-        let method = msg.method.as_ref();
-        if !version.is_modern()
-            || !matches!(method, "tools/call" | "prompts/get" | "resources/read")
+        if !version.is_modern() {
+            return Ok(None);
+        }
+        let (method, target) = match msg.method.as_ref() {
+            "tools/call" => ("tools/call", msg.params.name.as_deref()),
+            "prompts/get" => ("prompts/get", msg.params.name.as_deref()),
+            "resources/read" => ("resources/read", msg.params.uri.as_deref()),
+            _ => return Ok(None),
+        };
+        let target = target.unwrap_or_default();
+        // A tool without a `Context` cannot ask anything.
+        if method == "tools/call"
+            && !self
+                .inner
+                .tool_index
+                .get(target)
+                .is_some_and(|&i| self.inner.tools[i].def.streaming)
         {
             return Ok(None);
         }
-        let target = match method {
-            "resources/read" => msg.params.uri.as_deref(),
-            _ => msg.params.name.as_deref(),
-        }
-        .unwrap_or_default();
-        let binding = mrtr::binding(method, target, msg.params.arguments);
         Inputs::from_request(
             &self.inner.sealer,
-            binding,
+            method,
+            target,
+            msg.params.arguments,
             msg.params.input_responses,
             msg.params.request_state.as_deref(),
         )
@@ -842,21 +857,23 @@ impl Server {
         msg: &Message<'_>,
         scope: &RequestScope<'_>,
         session: Option<&Arc<Session>>,
-        guard: CancelGuard,
     ) -> Reply {
-        let owned = OwnedScope::new(self, scope, session);
+        // The handler runs in the stream, with its own cancellation signal.
+        let owned = OwnedScope::new(self, scope, session, CancelGuard::default());
         let args: Option<Box<RawValue>> = msg.params.arguments.map(ToOwned::to_owned);
         let index = self.inner.tool_index[entry.def.name];
         let (sink, rx) = MessageStream::channel();
         let run = async move {
-            let scope = owned.scope(&sink);
-            let entry = &owned.server.inner.tools[index];
-            let out = match owned.server.call_tool(entry, args.as_deref(), &scope).await {
-                Ok(body) => Out::Final(body.to_vec().into()),
-                Err(halted) if halted.status == 200 => Out::Final(halted.body.into()),
-                Err(halted) => Out::Reject(halted.body.into()),
+            let out = {
+                let scope = owned.scope(&sink);
+                let entry = &owned.server.inner.tools[index];
+                match owned.server.call_tool(entry, args.as_deref(), &scope).await {
+                    Ok(body) => Out::Final(body.to_vec().into()),
+                    Err(halted) if halted.status == 200 => Out::Final(halted.body.into()),
+                    Err(halted) => Out::Reject(halted.body.into()),
+                }
             };
-            guard.finish();
+            owned.cancel.finish();
             let _ = sink.unbounded_send(out);
         };
         // In a session, `notifications/cancelled` naming this request stops it; the stream

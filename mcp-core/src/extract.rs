@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::dispatch::{BoxFuture, RequestScope};
 use crate::error::Error;
 use crate::mrtr::Inputs;
-use crate::notify::{Cancellation, LogLevel, Out, Sink};
+use crate::notify::{CancelGuard, Cancellation, LogLevel, Out, Sink};
 use crate::protocol::{code, RpcError, Version};
 use crate::registry::StateKey;
 use crate::session::Session;
@@ -184,7 +184,7 @@ impl Context {
                 sink: scope.sink.cloned(),
                 session: scope.session.cloned(),
                 inputs: scope.inputs.cloned(),
-                cancel: scope.cancel.cloned(),
+                cancel: scope.cancel.map(CancelGuard::signal),
             }),
         }
     }

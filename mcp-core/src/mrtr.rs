@@ -191,7 +191,11 @@ struct Pending {
 /// The inputs of one request in revision 2026-07-28: the answers it came with, and the
 /// questions its handler asked that have no answer yet.
 pub(crate) struct Inputs {
-    binding: String,
+    /// What the request's `requestState` is bound to, worked out when first needed.
+    binding: std::sync::OnceLock<String>,
+    method: &'static str,
+    target: String,
+    arguments: Option<Box<RawValue>>,
     /// From `requestState` (already verified) and `inputResponses`; the state wins on a clash.
     answers: Map<String, Value>,
     /// Answers the handler used, carried into the next `requestState`.
@@ -206,12 +210,18 @@ impl Inputs {
     /// Reads a request's `inputResponses` and `requestState`.
     pub(crate) fn from_request(
         sealer: &Sealer,
-        binding: String,
+        method: &'static str,
+        target: &str,
+        arguments: Option<&RawValue>,
         responses: Option<&RawValue>,
         state: Option<&str>,
     ) -> Result<Inputs, RpcError> {
+        let bound = std::sync::OnceLock::new();
         let mut answers = match state {
-            Some(sealed) => sealer.open(sealed, &binding)?,
+            Some(sealed) => sealer.open(
+                sealed,
+                bound.get_or_init(|| binding(method, target, arguments)),
+            )?,
             None => Map::new(),
         };
         if let Some(raw) = responses.filter(|r| r.get() != "null") {
@@ -226,7 +236,10 @@ impl Inputs {
             }
         }
         Ok(Inputs {
-            binding,
+            binding: bound,
+            method,
+            target: target.to_owned(),
+            arguments: arguments.map(ToOwned::to_owned),
             answers,
             used: Mutex::new(Map::new()),
             pending: Mutex::new(Vec::new()),
@@ -312,7 +325,9 @@ impl Inputs {
         let used = lock(&self.used);
         let state = sealer.seal(&State {
             version: 1,
-            binding: &self.binding,
+            binding: self
+                .binding
+                .get_or_init(|| binding(self.method, &self.target, self.arguments.as_deref())),
             expires: now_secs() + sealer.ttl.as_secs(),
             answers: &used,
         });

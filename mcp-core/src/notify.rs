@@ -236,33 +236,39 @@ impl std::fmt::Debug for MessageStream {
     }
 }
 
-/// Ends a request's cancellation signal: finishing it means the handler completed; dropping
-/// it unfinished (the handler's future was dropped: the client left, or cancelled) means the
-/// request was cancelled.
-pub(crate) struct CancelGuard(Option<oneshot::Sender<()>>);
+/// A request's cancellation signal, made only if a handler asks for it (most requests never
+/// do, and pay nothing). Finishing the guard means the handler completed; dropping it
+/// unfinished (the handler's future was dropped: the client left, or cancelled) fires the
+/// signal.
+#[derive(Default)]
+pub(crate) struct CancelGuard {
+    tx: std::sync::Mutex<Option<oneshot::Sender<()>>>,
+    signal: std::sync::OnceLock<Cancellation>,
+}
 
 impl CancelGuard {
-    pub(crate) fn new() -> (CancelGuard, Cancellation) {
-        let (tx, rx) = oneshot::channel();
-        (CancelGuard(Some(tx)), Cancellation(rx.shared()))
+    /// The signal, made on first use.
+    pub(crate) fn signal(&self) -> Cancellation {
+        self.signal
+            .get_or_init(|| {
+                let (tx, rx) = oneshot::channel();
+                *self.tx.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+                Cancellation(rx.shared())
+            })
+            .clone()
     }
 
     /// The handler finished: the signal never fires.
-    pub(crate) fn finish(mut self) {
-        if let Some(tx) = self.0.take() {
+    pub(crate) fn finish(self) {
+        let tx = self.tx.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(tx) = tx {
             let _ = tx.send(());
         }
     }
 }
 
-impl Drop for CancelGuard {
-    fn drop(&mut self) {
-        // Dropping the sender unsent wakes every waiter with `Canceled`.
-        drop(self.0.take());
-    }
-}
-
-/// A request's cancellation signal, shared by clones of its `Context`.
+/// A request's cancellation signal, shared by clones of its `Context`. Dropping the guard's
+/// sender unsent wakes every waiter with `Canceled`.
 #[derive(Clone)]
 pub(crate) struct Cancellation(Shared<oneshot::Receiver<()>>);
 
