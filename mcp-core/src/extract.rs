@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
 
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -281,6 +282,46 @@ impl Context {
         Input::new(self, &Ask::ELICIT, params)
     }
 
+    /// Asks the user to fill in a form described by `T` (`elicitation/create`): the form's
+    /// schema is `T`'s JSON Schema (doc comments become field descriptions), and an accepted
+    /// form is deserialized into `T`.
+    ///
+    /// `T` should be a flat struct of strings, numbers, booleans and enums, which is what
+    /// clients can render. Its schema is generated once per type. Otherwise like
+    /// [`elicit`](Self::elicit).
+    ///
+    /// ```
+    /// use mcp_core::{tool, Context, Elicitation, Error};
+    ///
+    /// /// Who to book the table for.
+    /// #[derive(serde::Deserialize, schemars::JsonSchema)]
+    /// struct Booking {
+    ///     /// The name on the reservation
+    ///     name: String,
+    ///     /// How many people
+    ///     guests: u8,
+    /// }
+    ///
+    /// /// Book a table.
+    /// #[tool]
+    /// async fn book(ctx: Context) -> Result<String, Error> {
+    ///     Ok(match ctx.elicit_form::<Booking>("Who is the booking for?").await? {
+    ///         Elicitation::Accept(b) => format!("booked for {} ({} guests)", b.name, b.guests),
+    ///         Elicitation::Decline | Elicitation::Cancel => "no booking made".into(),
+    ///     })
+    /// }
+    /// ```
+    pub fn elicit_form<T>(&self, message: impl Into<String>) -> Input<'_, Elicitation<T>>
+    where
+        T: JsonSchema + DeserializeOwned + 'static,
+    {
+        let params = serde_json::json!({
+            "message": message.into(),
+            "requestedSchema": form_schema::<T>(),
+        });
+        Input::new(self, &Ask::ELICIT, params)
+    }
+
     /// Asks the client's language model for a message (`sampling/createMessage`). `params`
     /// are the request's parameters (`messages`, `maxTokens`, `systemPrompt`, ...); the result
     /// is the client's (`role`, `content`, `model`, `stopReason`).
@@ -536,6 +577,48 @@ impl fmt::Debug for Context {
             .field("session_id", &self.inner.session_id)
             .finish_non_exhaustive()
     }
+}
+
+/// The user's answer to [`Context::elicit_form`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Elicitation<T> {
+    /// The user submitted the form.
+    Accept(T),
+    /// The user refused.
+    Decline,
+    /// The user dismissed the request without choosing.
+    Cancel,
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Elicitation<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let answer = ElicitResult::deserialize(deserializer)?;
+        Ok(match answer.action {
+            ElicitAction::Accept => {
+                let content = Value::Object(answer.content.unwrap_or_default());
+                Elicitation::Accept(T::deserialize(content).map_err(serde::de::Error::custom)?)
+            }
+            ElicitAction::Decline => Elicitation::Decline,
+            ElicitAction::Cancel => Elicitation::Cancel,
+        })
+    }
+}
+
+/// The elicitation schema of `T`, generated once per type.
+fn form_schema<T: JsonSchema + 'static>() -> Value {
+    static SCHEMAS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<std::any::TypeId, Value>>,
+    > = std::sync::OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(Default::default);
+    let mut schemas = schemas.lock().unwrap_or_else(|e| e.into_inner());
+    schemas
+        .entry(std::any::TypeId::of::<T>())
+        .or_insert_with(|| {
+            crate::schema::normalize(crate::schema::schema_for::<T>(
+                &mut crate::schema::input_generator(),
+            ))
+        })
+        .clone()
 }
 
 /// One kind of question for the client.

@@ -57,7 +57,7 @@ pub use content::{
     Annotations, Content, Json, PromptMessage, ResourceContents, ResourceLink, Role, ToolResult,
 };
 pub use error::{BuildError, Error};
-pub use extract::{Context, ElicitAction, ElicitResult, Input, State};
+pub use extract::{Context, ElicitAction, ElicitResult, Elicitation, Input, State};
 pub use notify::LogLevel;
 pub use response::{IntoCompletions, IntoPromptMessages, IntoResourceContents, IntoToolResult};
 pub use server::{Server, ServerBuilder};

@@ -5,7 +5,7 @@
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, App};
 use futures_util::future::join;
-use mcp_core::{prompt, resource, tool, Context, ElicitAction, Error, Server};
+use mcp_core::{prompt, resource, tool, Context, ElicitAction, Elicitation, Error, Server};
 use mcp_tests::{envelope, post, request, Answer, MODERN};
 use serde_json::{json, Value};
 use std::future::IntoFuture as _;
@@ -71,6 +71,33 @@ async fn document(ctx: Context, name: String) -> Result<String, Error> {
         ElicitAction::Accept => Ok(format!("contents of {name}")),
         _ => Err(Error::invalid_params("the user declined")),
     }
+}
+
+/// A table booking.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct Booking {
+    /// The name on the reservation
+    name: String,
+    /// How many people
+    guests: u8,
+    /// Outside, if possible
+    terrace: Option<bool>,
+}
+
+/// Book a table, asking the user for the details.
+#[tool(server = "mrtr")]
+async fn book(ctx: Context) -> Result<String, Error> {
+    Ok(
+        match ctx
+            .elicit_form::<Booking>("Who is it for?")
+            .key("booking")
+            .await?
+        {
+            Elicitation::Accept(b) => format!("{} x{} terrace={:?}", b.name, b.guests, b.terrace),
+            Elicitation::Decline => "declined".into(),
+            Elicitation::Cancel => "cancelled".into(),
+        },
+    )
 }
 
 const ALL: &str = r#"{"elicitation": {}, "sampling": {}, "roots": {}}"#;
@@ -327,4 +354,56 @@ async fn malformed_answers_and_missing_capabilities_are_errors() {
     )
     .await;
     assert_eq!(a.result()["resultType"], "complete");
+}
+
+#[actix_web::test]
+async fn typed_forms_ask_with_the_type_schema_and_parse_the_answer() {
+    let app = test::init_service(App::new().service(mcp_actix::scope("/mcp", server("k")))).await;
+    let call = json!({"name": "book", "arguments": {}});
+    let r1 = send(&app, "tools/call", call.clone(), ALL).await;
+    assert_eq!(
+        r1.result()["inputRequests"]["booking"]["params"],
+        json!({
+            "message": "Who is it for?",
+            "requestedSchema": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "description": "The name on the reservation"},
+                    "guests": {"type": "integer", "description": "How many people", "minimum": 0, "maximum": 255},
+                    "terrace": {"type": "boolean", "description": "Outside, if possible"},
+                },
+                "required": ["name", "guests"],
+            },
+        })
+    );
+    let answer = |content: Value| {
+        let mut retry = call.clone();
+        retry["inputResponses"] = json!({"booking": content});
+        retry
+    };
+    let a = send(
+        &app,
+        "tools/call",
+        answer(accept(json!({"name": "Ada", "guests": 2}))),
+        ALL,
+    )
+    .await;
+    assert_eq!(a.result()["content"][0]["text"], "Ada x2 terrace=None");
+    let a = send(
+        &app,
+        "tools/call",
+        answer(json!({"action": "decline"})),
+        ALL,
+    )
+    .await;
+    assert_eq!(a.result()["content"][0]["text"], "declined");
+    // An accepted form that does not fit the type is the tool's error, not the protocol's.
+    let a = send(
+        &app,
+        "tools/call",
+        answer(accept(json!({"name": "Ada", "guests": "many"}))),
+        ALL,
+    )
+    .await;
+    assert_eq!(a.result()["isError"], true, "{:?}", a.body);
 }
