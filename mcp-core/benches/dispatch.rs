@@ -183,6 +183,7 @@ fn many_tools(n: usize) -> Endpoint {
         let item: &'static Item = Box::leak(Box::new(Item::Tool(ToolDef {
             name: Box::leak(format!("tool_{i:04}").into_boxed_str()),
             servers: &[],
+            icons: &[],
             title: None,
             description: Some("Echo `x`."),
             annotations: ToolHints::default(),

@@ -22,6 +22,15 @@ pub enum Item {
 }
 
 impl Item {
+    /// The item's icon URIs.
+    pub(crate) fn icons(&self) -> &'static [&'static str] {
+        match self {
+            Item::Tool(t) => t.icons,
+            Item::Resource(r) => r.icons,
+            Item::Prompt(p) => p.icons,
+        }
+    }
+
     /// The name clients see.
     pub(crate) fn name(&self) -> &'static str {
         match self {
@@ -82,6 +91,8 @@ pub struct ToolDef {
     pub name: &'static str,
     /// Server tags.
     pub servers: &'static [&'static str],
+    /// Icon URIs (`https:`, `http:` or `data:`).
+    pub icons: &'static [&'static str],
     /// Display title.
     pub title: Option<&'static str>,
     /// Description for the model.
@@ -127,6 +138,8 @@ pub struct ResourceDef {
     pub name: &'static str,
     /// Server tags.
     pub servers: &'static [&'static str],
+    /// Icon URIs (`https:`, `http:` or `data:`).
+    pub icons: &'static [&'static str],
     /// Display title.
     pub title: Option<&'static str>,
     /// Description.
@@ -166,6 +179,8 @@ pub struct PromptDef {
     pub name: &'static str,
     /// Server tags.
     pub servers: &'static [&'static str],
+    /// Icon URIs (`https:`, `http:` or `data:`).
+    pub icons: &'static [&'static str],
     /// Display title.
     pub title: Option<&'static str>,
     /// Description.

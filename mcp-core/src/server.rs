@@ -58,6 +58,7 @@ pub(crate) struct Info {
     pub(crate) description: Option<String>,
     pub(crate) website_url: Option<String>,
     pub(crate) instructions: Option<String>,
+    pub(crate) icons: Vec<String>,
 }
 
 pub(crate) struct ToolEntry {
@@ -193,6 +194,7 @@ impl Server {
             allow_empty: false,
             request_state_key: None,
             request_state_ttl: Duration::from_secs(30 * 60),
+            icons: Vec::new(),
         }
     }
 
@@ -268,6 +270,7 @@ pub struct ServerBuilder {
     allow_empty: bool,
     request_state_key: Option<Vec<u8>>,
     request_state_ttl: Duration,
+    icons: Vec<String>,
 }
 
 impl ServerBuilder {
@@ -292,6 +295,14 @@ impl ServerBuilder {
     /// The server's website (2025-11-25 and later).
     pub fn website_url(mut self, url: impl Into<String>) -> Self {
         self.website_url = Some(url.into());
+        self
+    }
+
+    /// An icon for clients to show beside the server's name (2025-11-25 and later): an
+    /// `https:` (or `http:`) URL or a `data:` URI. Call again for more sizes or formats; the
+    /// MIME type is taken from the file extension or the data URI.
+    pub fn icon(mut self, src: impl Into<String>) -> Self {
+        self.icons.push(src.into());
         self
     }
 
@@ -400,7 +411,17 @@ impl ServerBuilder {
         let mut resources = Vec::new();
         let mut templates = Vec::new();
         let mut prompts = Vec::new();
+        for src in &self.icons {
+            if let Err(why) = check_icon(src) {
+                problems.push(format!("server icon `{src}`: {why}"));
+            }
+        }
         for item in &items {
+            for src in item.icons() {
+                if let Err(why) = check_icon(src) {
+                    problems.push(format!("`{}` has icon `{src}`: {why}", item.name()));
+                }
+            }
             for key in item.requires().iter().flatten() {
                 let key = key();
                 if !self.state.contains_key(&key.id) {
@@ -534,6 +555,7 @@ impl ServerBuilder {
             description: self.description,
             website_url: self.website_url,
             instructions: self.instructions,
+            icons: self.icons,
         };
         let lists = Lists {
             tools: tool_json,
@@ -612,11 +634,62 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>)
     }
 }
 
+/// An icon URI is `https:`, `http:` or `data:`; anything else (`file:`, `javascript:`) is a
+/// mistake or a risk for clients that load it.
+fn check_icon(src: &str) -> Result<(), String> {
+    match url::Url::parse(src) {
+        Ok(url) if matches!(url.scheme(), "https" | "http" | "data") => Ok(()),
+        Ok(url) => Err(format!(
+            "the `{}:` scheme is not allowed; use an https: URL or a data: URI",
+            url.scheme()
+        )),
+        Err(err) => Err(format!("not an absolute URI ({err})")),
+    }
+}
+
+/// The `icons` array: `{src, mimeType?}` for each URI.
+fn icons_json(srcs: &[impl AsRef<str>]) -> Option<Value> {
+    if srcs.is_empty() {
+        return None;
+    }
+    let icons = srcs
+        .iter()
+        .map(|src| {
+            let src = src.as_ref();
+            let mut m = Map::new();
+            m.insert("src".into(), src.into());
+            put(&mut m, "mimeType", icon_mime_type(src));
+            Value::Object(m)
+        })
+        .collect();
+    Some(Value::Array(icons))
+}
+
+fn icon_mime_type(src: &str) -> Option<String> {
+    if let Some(data) = src.strip_prefix("data:") {
+        let media = data.split([';', ',']).next().unwrap_or_default();
+        return (!media.is_empty()).then(|| media.to_string());
+    }
+    let path = url::Url::parse(src).ok()?.path().to_ascii_lowercase();
+    let ext = path.rsplit_once('.')?.1.to_string();
+    let mime = match ext.as_str() {
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        _ => return None,
+    };
+    Some(mime.to_string())
+}
+
 fn tool_to_json(def: &ToolDef, input: Value, output: Option<Value>) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("name".into(), def.name.into());
     put(&mut m, "title", def.title);
     put(&mut m, "description", def.description);
+    put(&mut m, "icons", icons_json(def.icons));
     m.insert("inputSchema".into(), input);
     put(&mut m, "outputSchema", output);
     let a = def.annotations;
@@ -638,6 +711,7 @@ fn resource_to_json(def: &ResourceDef) -> Map<String, Value> {
     put(&mut m, "title", def.title);
     put(&mut m, "description", def.description);
     put(&mut m, "mimeType", def.mime_type);
+    put(&mut m, "icons", icons_json(def.icons));
     m
 }
 
@@ -648,6 +722,7 @@ fn template_to_json(def: &ResourceDef) -> Map<String, Value> {
     put(&mut m, "title", def.title);
     put(&mut m, "description", def.description);
     put(&mut m, "mimeType", def.mime_type);
+    put(&mut m, "icons", icons_json(def.icons));
     m
 }
 
@@ -656,6 +731,7 @@ fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
     m.insert("name".into(), def.name.into());
     put(&mut m, "title", def.title);
     put(&mut m, "description", def.description);
+    put(&mut m, "icons", icons_json(def.icons));
     let args: Vec<Value> = def
         .arguments
         .iter()
@@ -715,6 +791,7 @@ fn server_info(info: &Info, version: Version) -> Value {
     if version >= Version::V2025_11_25 {
         put(&mut m, "description", info.description.clone());
         put(&mut m, "websiteUrl", info.website_url.clone());
+        put(&mut m, "icons", icons_json(&info.icons));
     }
     Value::Object(m)
 }

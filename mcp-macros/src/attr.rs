@@ -40,6 +40,7 @@ const NAME: Symbol = Symbol("name");
 const TITLE: Symbol = Symbol("title");
 const DESCRIPTION: Symbol = Symbol("description");
 const SERVER: Symbol = Symbol("server");
+const ICONS: Symbol = Symbol("icons");
 const READ_ONLY: Symbol = Symbol("read_only");
 const DESTRUCTIVE: Symbol = Symbol("destructive");
 const IDEMPOTENT: Symbol = Symbol("idempotent");
@@ -97,6 +98,7 @@ pub(crate) struct ItemAttrs {
     pub(crate) title: Attr<LitStr>,
     pub(crate) description: Attr<LitStr>,
     pub(crate) servers: Attr<Vec<LitStr>>,
+    pub(crate) icons: Attr<Vec<LitStr>>,
     pub(crate) read_only: Attr<bool>,
     pub(crate) destructive: Attr<bool>,
     pub(crate) idempotent: Attr<bool>,
@@ -113,6 +115,7 @@ impl ItemAttrs {
             title: Attr::none("title"),
             description: Attr::none("description"),
             servers: Attr::none("server"),
+            icons: Attr::none("icons"),
             read_only: Attr::none("read_only"),
             destructive: Attr::none("destructive"),
             idempotent: Attr::none("idempotent"),
@@ -145,6 +148,9 @@ impl ItemAttrs {
         } else if *path == SERVER {
             // #[tool(server = "a")] or #[tool(server = ["a", "b"])]
             servers(meta).map(|v| self.servers.set(cx, kind, meta, v))
+        } else if *path == ICONS {
+            // #[tool(icons = "https://..")] or #[tool(icons = ["a.png", "data:.."])]
+            servers(meta).map(|v| self.icons.set(cx, kind, meta, v))
         } else if *path == CRATE {
             // #[tool(crate = "path::to::mcp_core")]
             lit_str(meta)
@@ -188,9 +194,9 @@ impl ItemAttrs {
 
 fn known_keys(kind: Kind) -> &'static str {
     match kind {
-        Kind::Tool => "`name`, `title`, `description`, `server`, `read_only`, `destructive`, `idempotent`, `open_world`, `crate`",
-        Kind::Resource => "`uri`, `name`, `title`, `description`, `mime_type`, `server`, `crate`",
-        Kind::Prompt => "`name`, `title`, `description`, `server`, `crate`",
+        Kind::Tool => "`name`, `title`, `description`, `icons`, `server`, `read_only`, `destructive`, `idempotent`, `open_world`, `crate`",
+        Kind::Resource => "`uri`, `name`, `title`, `description`, `icons`, `mime_type`, `server`, `crate`",
+        Kind::Prompt => "`name`, `title`, `description`, `icons`, `server`, `crate`",
     }
 }
 

@@ -145,6 +145,11 @@ fn servers(cx: &Ctxt, attrs: &ItemAttrs) -> TokenStream {
     quote!(&[#(#list),*])
 }
 
+fn icons(attrs: &ItemAttrs) -> TokenStream {
+    let list = attrs.icons.get().map(Vec::as_slice).unwrap_or_default();
+    quote!(&[#(#list),*])
+}
+
 fn description(attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     match attrs.description.get() {
         Some(lit) => opt_lit(Some(lit)),
@@ -346,6 +351,7 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let krate = krate(attrs);
     let name = item_name(cx, Kind::Tool, attrs, spec);
     let servers = servers(cx, attrs);
+    let icons = icons(attrs);
     let title = opt_lit(attrs.title.get());
     let description = description(attrs, spec);
 
@@ -452,6 +458,7 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         #krate::__private::Item::Tool(#krate::__private::ToolDef {
             name: #name,
             servers: #servers,
+            icons: #icons,
             title: #title,
             description: #description,
             annotations: #krate::__private::ToolHints {
@@ -515,6 +522,7 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let krate = krate(attrs);
     let name = item_name(cx, Kind::Resource, attrs, spec);
     let servers = servers(cx, attrs);
+    let icons = icons(attrs);
     let title = opt_lit(attrs.title.get());
     let description = description(attrs, spec);
     let mime_type = opt_lit(attrs.mime_type.get());
@@ -622,6 +630,7 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
             is_template: #is_template,
             name: #name,
             servers: #servers,
+            icons: #icons,
             title: #title,
             description: #description,
             mime_type: #mime_type,
@@ -637,6 +646,7 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let krate = krate(attrs);
     let name = item_name(cx, Kind::Prompt, attrs, spec);
     let servers = servers(cx, attrs);
+    let icons = icons(attrs);
     let title = opt_lit(attrs.title.get());
     let description = description(attrs, spec);
 
@@ -690,6 +700,7 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         #krate::__private::Item::Prompt(#krate::__private::PromptDef {
             name: #name,
             servers: #servers,
+            icons: #icons,
             title: #title,
             description: #description,
             arguments: &[#(#arg_defs),*],

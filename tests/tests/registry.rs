@@ -222,3 +222,91 @@ async fn hand_written_schemas_are_listed_verbatim() {
         })
     );
 }
+
+/// A tool with icons.
+#[tool(server = "icons", icons = ["https://example.com/calc.svg", "data:image/png;base64,iVBORw0KGgo="])]
+fn calc() -> u8 {
+    0
+}
+
+/// A resource with an icon.
+#[resource(
+    server = "icons",
+    uri = "doc://manual",
+    icons = "https://example.com/book.PNG"
+)]
+fn manual() -> &'static str {
+    "read me"
+}
+
+/// A prompt with an icon of unknown type.
+#[prompt(server = "icons", icons = "https://example.com/icon")]
+fn ask() -> &'static str {
+    "ask"
+}
+
+/// An icon a client must not load.
+#[tool(server = "bad-icon", icons = "file:///etc/icon.png")]
+fn risky() -> u8 {
+    0
+}
+
+#[actix_web::test]
+async fn icons_are_listed_where_the_revision_has_them() {
+    let server = Server::builder("icons")
+        .icon("https://example.com/server.webp")
+        .collect()
+        .build()
+        .unwrap();
+    let app = actix_test::init_service(App::new().service(mcp_actix::scope("/mcp", server))).await;
+    let (init, session) = initialize(&app, "/mcp", "2025-11-25").await;
+    assert_eq!(
+        init.result()["serverInfo"]["icons"],
+        json!([{"src": "https://example.com/server.webp", "mimeType": "image/webp"}])
+    );
+    let tools = legacy(&app, "/mcp", &session, "tools/list", json!({})).await;
+    assert_eq!(
+        tools.result()["tools"][0]["icons"],
+        json!([
+            {"src": "https://example.com/calc.svg", "mimeType": "image/svg+xml"},
+            {"src": "data:image/png;base64,iVBORw0KGgo=", "mimeType": "image/png"},
+        ])
+    );
+    let resources = legacy(&app, "/mcp", &session, "resources/list", json!({})).await;
+    assert_eq!(
+        resources.result()["resources"][0]["icons"],
+        json!([{"src": "https://example.com/book.PNG", "mimeType": "image/png"}])
+    );
+    let prompts = legacy(&app, "/mcp", &session, "prompts/list", json!({})).await;
+    assert_eq!(
+        prompts.result()["prompts"][0]["icons"],
+        json!([{"src": "https://example.com/icon"}])
+    );
+    // 2026-07-28 has them too; 2025-06-18 does not.
+    let tools = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    assert!(tools.result()["tools"][0]["icons"].is_array());
+    let (init, session) = initialize(&app, "/mcp", "2025-06-18").await;
+    assert!(init.result()["serverInfo"].get("icons").is_none());
+    let tools = legacy(&app, "/mcp", &session, "tools/list", json!({})).await;
+    assert!(tools.result()["tools"][0].get("icons").is_none());
+}
+
+#[test]
+fn icons_with_other_schemes_fail_at_start_up() {
+    let err = Server::builder("bad-icon").collect().build().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`risky` has icon `file:///etc/icon.png`: the `file:` scheme is not allowed"),
+        "{err}"
+    );
+    let err = Server::builder("reg")
+        .icon("icon.png")
+        .collect()
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("server icon `icon.png`: not an absolute URI"),
+        "{err}"
+    );
+}
