@@ -885,11 +885,14 @@ impl Server {
         let request = scope.id.get().to_string();
         session.track(&request, abort);
         let tracked = session.clone();
-        let run = async move {
-            let _ = run.await;
-            tracked.untrack(&request);
-        };
-        Reply::stream(MessageStream::new(run, rx).in_session(session))
+        let messages = MessageStream::new(
+            async move {
+                let _ = run.await;
+                tracked.untrack(&request);
+            },
+            rx,
+        );
+        Reply::stream(messages.in_session(session).for_request(scope.id.get()))
     }
 
     /// Runs a tool and writes the complete response.

@@ -110,6 +110,8 @@ pub(crate) struct MessageStream {
     call: bool,
     /// The legacy session the stream belongs to, whose events can be replayed.
     session: Option<Arc<Session>>,
+    /// The JSON id text of the call, in a session.
+    request: Option<Arc<str>>,
 }
 
 impl MessageStream {
@@ -127,6 +129,7 @@ impl MessageStream {
             closed: false,
             call: true,
             session: None,
+            request: None,
         }
     }
 
@@ -141,6 +144,7 @@ impl MessageStream {
             closed: false,
             call: false,
             session: None,
+            request: None,
         }
     }
 
@@ -149,6 +153,17 @@ impl MessageStream {
     pub(crate) fn in_session(mut self, session: Arc<Session>) -> Self {
         self.session = Some(session);
         self
+    }
+
+    /// Names the call the stream answers (its JSON id text), so `notifications/cancelled`
+    /// can find it while it waits for a reconnection.
+    pub(crate) fn for_request(mut self, request: &str) -> Self {
+        self.request = Some(request.into());
+        self
+    }
+
+    pub(crate) fn request(&self) -> Option<&str> {
+        self.request.as_deref()
     }
 
     pub(crate) fn session(&self) -> Option<&Arc<Session>> {

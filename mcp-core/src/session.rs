@@ -108,11 +108,22 @@ impl Session {
         lock(&self.in_flight).remove(request);
     }
 
-    /// Stops the request whose JSON id text is `request`, if it is still running.
+    /// Stops the request whose JSON id text is `request`, if it is still running. A call
+    /// waiting for its client to reconnect is dropped at once.
     pub(crate) fn cancel(&self, request: &str) {
         if let Some(abort) = lock(&self.in_flight).remove(request) {
             abort.abort();
         }
+        let parked = {
+            let mut replay = lock(&self.replay);
+            let i = replay
+                .parked
+                .iter()
+                .position(|(_, m, _)| m.request() == Some(request));
+            i.and_then(|i| replay.parked.remove(i))
+        };
+        // Dropped outside the lock: dropping a call runs its destructors.
+        drop(parked);
     }
 
     /// Names a new event stream of this session: `"<n>"` for a call's stream, `"g<n>"` for

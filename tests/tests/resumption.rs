@@ -19,6 +19,24 @@ async fn long_job(ctx: Context) -> String {
     format!("done (stream closed: {closed})")
 }
 
+/// Set by a worker thread once its call is cancelled.
+static PARKED_CANCELLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Closes its stream at once, then waits to be cancelled.
+#[tool(server = "resume")]
+async fn parked(ctx: Context) -> String {
+    ctx.close_stream();
+    let worker = ctx.clone();
+    std::thread::spawn(move || {
+        while !worker.is_cancelled() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        PARKED_CANCELLED.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    ctx.cancelled().await;
+    "never".into()
+}
+
 /// A watched document.
 #[resource(server = "resume", uri = "doc://watched")]
 fn watched() -> &'static str {
@@ -196,4 +214,39 @@ async fn the_standalone_stream_replays_what_a_dropped_connection_missed() {
         message(&next),
         json!({"jsonrpc": "2.0", "method": "notifications/resources/updated", "params": {"uri": "doc://watched"}})
     );
+}
+
+#[actix_web::test]
+async fn notifications_cancelled_drops_a_call_waiting_for_its_client() {
+    let app = app().await;
+    let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"))
+        .insert_header(("mcp-session-id", session.as_str()))
+        .set_payload(
+            request(8, "tools/call", json!({"name": "parked", "arguments": {}})).to_string(),
+        )
+        .to_request();
+    let resp = test::call_service(&app, req).await;
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    assert_eq!(events(&text).len(), 1, "only the priming event: {text}");
+    let cancel = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("mcp-session-id", session.as_str()))
+        .set_payload(
+            json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 8}})
+                .to_string(),
+        )
+        .to_request();
+    assert_eq!(test::call_service(&app, cancel).await.status(), 202);
+    for _ in 0..500 {
+        if PARKED_CANCELLED.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the parked call was not cancelled");
 }
