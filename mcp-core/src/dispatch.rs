@@ -627,7 +627,14 @@ impl Server {
             );
         }
         let meta = msg.params.meta.as_ref();
-        let inputs = match self.inputs(msg, version) {
+        let tool = match method {
+            "tools/call" => match self.find_tool(msg) {
+                Ok(entry) => Some(entry),
+                Err(err) => return Reply::error(200, Some(id), &err),
+            },
+            _ => None,
+        };
+        let inputs = match self.inputs(msg, version, tool) {
             Ok(inputs) => inputs.map(Arc::new),
             Err(err) => return Reply::error(200, Some(id), &err),
         };
@@ -684,10 +691,7 @@ impl Server {
                 Ok(protocol::result_bytes(id, b"{}").into())
             }
             "tools/call" => {
-                let entry = match self.find_tool(msg) {
-                    Ok(entry) => entry,
-                    Err(err) => return Reply::error(200, Some(id), &err),
-                };
+                let entry = tool.expect("looked up above");
                 // A tool that takes a `Context` may talk to the client while it runs; the
                 // transport answers with plain JSON if it finishes without doing so.
                 if entry.def.streaming {
@@ -748,7 +752,12 @@ impl Server {
 
     /// The answers a 2026-07-28 request brings to its handler's questions (MRTR), for the
     /// methods that may ask them.
-    fn inputs(&self, msg: &Message<'_>, version: Version) -> Result<Option<Inputs>, RpcError> {
+    fn inputs(
+        &self,
+        msg: &Message<'_>,
+        version: Version,
+        tool: Option<&ToolEntry>,
+    ) -> Result<Option<Inputs>, RpcError> {
         if !version.is_modern() {
             return Ok(None);
         }
@@ -760,13 +769,7 @@ impl Server {
         };
         let target = target.unwrap_or_default();
         // A tool without a `Context` cannot ask anything.
-        if method == "tools/call"
-            && !self
-                .inner
-                .tool_index
-                .get(target)
-                .is_some_and(|&i| self.inner.tools[i].def.streaming)
-        {
+        if method == "tools/call" && !tool.is_some_and(|t| t.def.streaming) {
             return Ok(None);
         }
         Inputs::from_request(
