@@ -56,9 +56,24 @@ pub use mcp_core::http::HttpConfig;
 /// `POST /mcp/tools`. Add middleware with the returned scope's `.wrap(..)`.
 pub fn scope(path: &str, endpoint: impl Into<Mount>) -> actix_web::Scope {
     let endpoint = endpoint.into().0;
+    // Calls whose client disconnects in a session go on in the background.
+    let endpoint = if endpoint.config().has_background() {
+        endpoint
+    } else {
+        let config = endpoint.config().clone().background(spawn);
+        Endpoint::new(endpoint.server().clone(), config)
+    };
     web::scope(path)
         .app_data(web::Data::new(endpoint))
         .route("", web::route().to(handle))
+}
+
+/// Runs a session call in the background on the current worker's runtime; outside any
+/// runtime (during shutdown) the call is dropped, which cancels it.
+fn spawn(call: mcp_core::__private::BoxFuture<'static, ()>) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(call);
+    }
 }
 
 /// Turns off Nagle's algorithm on each accepted TCP connection; pass it to

@@ -467,8 +467,10 @@ impl Context {
     /// connection open (SSE polling).
     ///
     /// Only sessions of revision 2025-11-25 support this; elsewhere it does nothing and
-    /// returns `false`. While no client is connected, the handler is paused at its next
-    /// `.await`; it is dropped if the session ends first.
+    /// returns `false`. While no client is connected the handler keeps running in the
+    /// background (with `mcp-actix`, or any transport that sets
+    /// [`HttpConfig::background`](crate::http::HttpConfig::background); otherwise it pauses
+    /// until the client is back), and it is stopped if the session ends.
     pub fn close_stream(&self) -> bool {
         let (Some(session), Some(sink)) = (&self.inner.session, &self.inner.sink) else {
             return false;

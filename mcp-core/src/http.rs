@@ -32,7 +32,7 @@ use crate::dispatch::{self, Kind, Message, Reply};
 use crate::notify::{MessageStream, Out};
 use crate::protocol::{code, RpcError, Version};
 use crate::server::Server;
-use crate::session::Session;
+use crate::session::{self, Session, Spawn};
 
 /// HTTP settings of one mounted server.
 #[derive(Clone, Debug)]
@@ -42,6 +42,7 @@ pub struct HttpConfig {
     any_origin: bool,
     max_body_bytes: usize,
     keep_alive: Option<std::time::Duration>,
+    background: Option<Spawn>,
 }
 
 impl Default for HttpConfig {
@@ -52,6 +53,7 @@ impl Default for HttpConfig {
             any_origin: false,
             max_body_bytes: 4 * 1024 * 1024,
             keep_alive: Some(std::time::Duration::from_secs(15)),
+            background: None,
         }
     }
 }
@@ -113,6 +115,22 @@ impl HttpConfig {
         self
     }
 
+    /// For transports: how to run a future in the background (e.g. `tokio::spawn`). With it,
+    /// a call in a session whose stream closes before its response (the client's connection
+    /// dropped, or the handler called [`Context::close_stream`](crate::Context::close_stream))
+    /// goes on running, and the client collects its events when it reconnects with
+    /// `Last-Event-ID`. Without it, such a call waits, paused, for the reconnection.
+    /// `mcp-actix` sets this.
+    pub fn background(mut self, spawn: fn(dispatch::BoxFuture<'static, ()>)) -> Self {
+        self.background = Some(spawn);
+        self
+    }
+
+    /// Whether a background spawner was set.
+    pub fn has_background(&self) -> bool {
+        self.background.is_some()
+    }
+
     /// The keep-alive period, for adapters that write event streams.
     pub fn keep_alive(&self) -> Option<std::time::Duration> {
         self.keep_alive
@@ -167,6 +185,10 @@ pub struct EventStream {
     /// Framed events to send before any message: a priming event, replayed events.
     queued: VecDeque<Bytes>,
     ids: Option<EventIds>,
+    /// Runs a call in the background if its stream closes early.
+    spawn: Option<Spawn>,
+    /// A background call this stream follows: `(session, stream, last event fetched)`.
+    follow: Option<(Arc<Session>, Arc<str>, u64)>,
 }
 
 /// How long clients wait before reconnecting to a closed stream (`retry:`).
@@ -179,7 +201,7 @@ struct EventIds {
 }
 
 impl EventStream {
-    fn new(first: Option<Bytes>, messages: MessageStream) -> EventStream {
+    fn new(first: Option<Bytes>, messages: MessageStream, spawn: Option<Spawn>) -> EventStream {
         let mut queued = VecDeque::new();
         let ids = messages.session().cloned().map(|session| {
             let stream = session.new_stream(!messages.awaits_response());
@@ -199,17 +221,36 @@ impl EventStream {
             messages: Some(messages),
             queued,
             ids,
+            spawn,
+            follow: None,
         }
     }
 
     /// The stream a `Last-Event-ID` names: the events it missed, then the rest of the call
     /// (or, for the standalone stream, a new standalone stream).
-    fn resume(session: Arc<Session>, stream: &str, after: u64) -> EventStream {
+    fn resume(
+        session: Arc<Session>,
+        stream: &str,
+        after: u64,
+        spawn: Option<Spawn>,
+    ) -> EventStream {
         let resumed = session.resume(stream, after);
+        if resumed.live {
+            // A call running in the background: its events so far, then the rest as they
+            // come.
+            return EventStream {
+                first: None,
+                messages: None,
+                queued: VecDeque::new(),
+                ids: None,
+                spawn,
+                follow: Some((session, stream.into(), after)),
+            };
+        }
         let replayed = resumed.events.into_iter();
         if resumed.standalone {
             let messages = MessageStream::listen(session.open_stream()).in_session(session);
-            let mut events = EventStream::new(None, messages);
+            let mut events = EventStream::new(None, messages, spawn);
             let priming = std::mem::take(&mut events.queued);
             events.queued = replayed.chain(priming).collect();
             return events;
@@ -231,6 +272,8 @@ impl EventStream {
             messages,
             queued: replayed.collect(),
             ids,
+            spawn,
+            follow: None,
         }
     }
 }
@@ -242,6 +285,20 @@ impl Stream for EventStream {
         let this = &mut *self;
         if let Some(event) = this.queued.pop_front() {
             return Poll::Ready(Some(event));
+        }
+        if let Some((session, stream, last)) = &mut this.follow {
+            return match session.follow(stream, *last, cx) {
+                Poll::Ready(Some((events, newest))) => {
+                    *last = newest;
+                    this.queued.extend(events);
+                    Poll::Ready(this.queued.pop_front())
+                }
+                Poll::Ready(None) => {
+                    this.follow = None;
+                    Poll::Ready(None)
+                }
+                Poll::Pending => Poll::Pending,
+            };
         }
         let next = match (this.first.take(), this.messages.as_mut()) {
             (Some(first), _) => Poll::Ready(Some(first)),
@@ -255,19 +312,16 @@ impl Stream for EventStream {
         }
         next.map(|message| {
             message.map(|json| {
-                let mut event = Vec::with_capacity(json.len() + 40);
-                if let Some(ids) = &this.ids {
-                    event
-                        .extend_from_slice(format!("id: {}-{}\n", ids.stream, ids.next).as_bytes());
-                }
-                event.extend_from_slice(b"event: message\ndata: ");
-                event.extend_from_slice(&json);
-                event.extend_from_slice(b"\n\n");
-                let event = Bytes::from(event);
-                if let Some(ids) = &mut this.ids {
-                    ids.session.record(&ids.stream, ids.next, event.clone());
-                    ids.next += 1;
-                }
+                let Some(ids) = &mut this.ids else {
+                    let mut event = Vec::with_capacity(json.len() + 24);
+                    event.extend_from_slice(b"event: message\ndata: ");
+                    event.extend_from_slice(&json);
+                    event.extend_from_slice(b"\n\n");
+                    return Bytes::from(event);
+                };
+                let event = session::frame(&ids.stream, ids.next, &json);
+                ids.session.record(&ids.stream, ids.next, event.clone());
+                ids.next += 1;
                 event
             })
         })
@@ -280,7 +334,10 @@ impl EventStream {
     fn park(&mut self) {
         if let (Some(ids), Some(messages)) = (self.ids.take(), self.messages.take()) {
             if messages.awaits_response() {
-                ids.session.park(ids.stream, messages, ids.next);
+                match self.spawn {
+                    Some(spawn) => ids.session.detach(ids.stream, messages, ids.next, spawn),
+                    None => ids.session.park(ids.stream, messages, ids.next),
+                }
             }
         }
     }
@@ -367,7 +424,7 @@ impl HttpResponse {
             status: reply.status,
             headers,
             body: match reply.stream {
-                Some(messages) => HttpBody::EventStream(EventStream::new(None, messages)),
+                Some(messages) => HttpBody::EventStream(EventStream::new(None, messages, None)),
                 None if reply.body.is_empty() => HttpBody::Empty,
                 None => HttpBody::Json(reply.body),
             },
@@ -565,6 +622,7 @@ impl Endpoint {
             Ok(None) => EventStream::new(
                 None,
                 MessageStream::listen(session.open_stream()).in_session(session),
+                self.config.background,
             ),
             Ok(Some(last)) => {
                 let Some((stream, seq)) = last
@@ -579,7 +637,7 @@ impl Endpoint {
                         ),
                     );
                 };
-                EventStream::resume(session, stream, seq)
+                EventStream::resume(session, stream, seq, self.config.background)
             }
             Err(()) => {
                 return HttpResponse::error(
@@ -807,7 +865,11 @@ impl Endpoint {
             }
         }
         // 6. Method lookup and dispatch.
-        respond(self.server.dispatch(msg, version, None).await).await
+        respond(
+            self.server.dispatch(msg, version, None).await,
+            self.config.background,
+        )
+        .await
     }
 
     /// Each `x-mcp-header` argument present in the body must be repeated, equal, in its
@@ -911,6 +973,7 @@ impl Endpoint {
             self.server
                 .dispatch(msg, session.version, Some(&session))
                 .await,
+            self.config.background,
         )
         .await
     }
@@ -1015,15 +1078,17 @@ impl Endpoint {
                 }
             }
         };
-        HttpResponse::from_reply(Reply::stream(
-            MessageStream::new(run, rx).in_session(session),
-        ))
+        respond(
+            Reply::stream(MessageStream::new(run, rx).in_session(session)),
+            self.config.background,
+        )
+        .await
     }
 }
 
 /// Answers with plain JSON when a streamed reply turns out to be just the response (the
 /// handler sent nothing before finishing); otherwise with an event stream.
-async fn respond(mut reply: Reply) -> HttpResponse {
+async fn respond(mut reply: Reply, spawn: Option<Spawn>) -> HttpResponse {
     let Some(mut messages) = reply.stream.take() else {
         return HttpResponse::from_reply(reply);
     };
@@ -1039,7 +1104,7 @@ async fn respond(mut reply: Reply) -> HttpResponse {
         first => HttpResponse {
             status: 200,
             headers: Vec::new(),
-            body: HttpBody::EventStream(EventStream::new(first, messages)),
+            body: HttpBody::EventStream(EventStream::new(first, messages, spawn)),
         },
     }
 }

@@ -54,6 +54,29 @@ struct Replay {
     bytes: usize,
     /// Calls whose stream was closed before their response: `(stream, messages, next seq)`.
     parked: VecDeque<(Arc<str>, MessageStream, u64)>,
+    /// Calls running in the background after their stream closed, by stream.
+    live: VecDeque<(Arc<str>, Live)>,
+}
+
+/// A call that goes on in the background: its events land in the replay buffer.
+#[derive(Default)]
+struct Live {
+    finished: bool,
+    /// Reconnected clients waiting for its next event.
+    waiting: Vec<std::task::Waker>,
+}
+
+/// Runs a future in the background (supplied by the transport).
+pub(crate) type Spawn = fn(crate::dispatch::BoxFuture<'static, ()>);
+
+/// One event of a session stream: `id: <stream>-<seq>`, then the message.
+pub(crate) fn frame(stream: &str, seq: u64, json: &[u8]) -> Bytes {
+    let mut event = Vec::with_capacity(json.len() + 40);
+    event.extend_from_slice(format!("id: {stream}-{seq}\n").as_bytes());
+    event.extend_from_slice(b"event: message\ndata: ");
+    event.extend_from_slice(json);
+    event.extend_from_slice(b"\n\n");
+    Bytes::from(event)
 }
 
 /// What a `Last-Event-ID` leads back to.
@@ -62,6 +85,8 @@ pub(crate) struct Resumed {
     pub(crate) events: Vec<Bytes>,
     /// The call still running on that stream, with the next event number.
     pub(crate) call: Option<(MessageStream, u64)>,
+    /// Whether the call goes on in the background (follow it with [`Session::follow`]).
+    pub(crate) live: bool,
     /// Whether the stream was the session's standalone stream (which then reopens).
     pub(crate) standalone: bool,
 }
@@ -151,6 +176,86 @@ impl Session {
         }
     }
 
+    /// Goes on with a call whose stream closed before its response, in the background: its
+    /// events are kept for the client to fetch when it reconnects.
+    pub(crate) fn detach(
+        self: &Arc<Self>,
+        stream: Arc<str>,
+        mut messages: MessageStream,
+        next: u64,
+        spawn: Spawn,
+    ) {
+        {
+            let mut replay = lock(&self.replay);
+            replay.live.push_back((stream.clone(), Live::default()));
+            // Forget the oldest finished calls beyond the limit (running ones end by
+            // themselves, or with the session).
+            while replay.live.len() > PARKED_CALLS {
+                match replay.live.iter().position(|(_, l)| l.finished) {
+                    Some(i) => drop(replay.live.remove(i)),
+                    None => break,
+                }
+            }
+        }
+        let session = self.clone();
+        // A stream the handler closed yields nothing until reopened.
+        messages.reopen();
+        spawn(Box::pin(async move {
+            let mut seq = next;
+            while let Some(json) = futures_util::StreamExt::next(&mut messages).await {
+                session.record(&stream, seq, frame(&stream, seq, &json));
+                seq += 1;
+                session.wake(&stream, false);
+            }
+            session.wake(&stream, true);
+        }));
+    }
+
+    fn wake(&self, stream: &str, finished: bool) {
+        let waiting = {
+            let mut replay = lock(&self.replay);
+            match replay.live.iter_mut().find(|(s, _)| &**s == stream) {
+                Some((_, live)) => {
+                    live.finished |= finished;
+                    std::mem::take(&mut live.waiting)
+                }
+                None => Vec::new(),
+            }
+        };
+        waiting.into_iter().for_each(std::task::Waker::wake);
+    }
+
+    /// The events of a background call after number `after`, with the last one's number;
+    /// `None` once it has finished and everything was fetched.
+    pub(crate) fn follow(
+        &self,
+        stream: &str,
+        after: u64,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<(Vec<Bytes>, u64)>> {
+        let mut replay = lock(&self.replay);
+        let mut last = after;
+        let events: Vec<Bytes> = replay
+            .events
+            .iter()
+            .filter(|(s, seq, _)| &**s == stream && *seq > after)
+            .map(|(_, seq, event)| {
+                last = last.max(*seq);
+                event.clone()
+            })
+            .collect();
+        if !events.is_empty() {
+            return std::task::Poll::Ready(Some((events, last)));
+        }
+        match replay.live.iter_mut().find(|(s, _)| &**s == stream) {
+            Some((_, live)) if !live.finished => {
+                live.waiting.push(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+            _ => std::task::Poll::Ready(None),
+        }
+    }
+
     /// Keeps a call whose stream closed before its response, until the client reconnects.
     pub(crate) fn park(&self, stream: Arc<str>, messages: MessageStream, next: u64) {
         let evicted = {
@@ -177,9 +282,11 @@ impl Session {
             .position(|(s, _, _)| &**s == stream)
             .and_then(|i| replay.parked.remove(i))
             .map(|(_, messages, next)| (messages, next));
+        let live = replay.live.iter().any(|(s, _)| &**s == stream);
         Resumed {
             events,
             call,
+            live,
             standalone: stream.starts_with('g'),
         }
     }
@@ -188,6 +295,10 @@ impl Session {
     /// running calls are stopped, the standalone stream is closed.
     pub(crate) fn end(&self) {
         let replay = std::mem::take(&mut *lock(&self.replay));
+        // Clients following a background call see it end.
+        for (_, live) in &replay.live {
+            live.waiting.iter().for_each(std::task::Waker::wake_by_ref);
+        }
         drop(replay);
         let in_flight = std::mem::take(&mut *lock(&self.in_flight));
         for abort in in_flight.values() {

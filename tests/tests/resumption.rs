@@ -37,6 +37,19 @@ async fn parked(ctx: Context) -> String {
     "never".into()
 }
 
+/// Set when `background_job` finishes its work.
+static BACKGROUND_DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Closes its stream, then works on without a client.
+#[tool(server = "resume")]
+async fn background_job(ctx: Context) -> &'static str {
+    ctx.close_stream();
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    ctx.progress(1.0, None, Some("half way")).await;
+    BACKGROUND_DONE.store(true, std::sync::atomic::Ordering::SeqCst);
+    "finished while you were away"
+}
+
 /// A watched document.
 #[resource(server = "resume", uri = "doc://watched")]
 fn watched() -> &'static str {
@@ -249,4 +262,47 @@ async fn notifications_cancelled_drops_a_call_waiting_for_its_client() {
         actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     panic!("the parked call was not cancelled");
+}
+
+#[actix_web::test]
+async fn a_call_goes_on_while_its_client_is_away() {
+    let app = app().await;
+    let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"))
+        .insert_header(("mcp-session-id", session.as_str()))
+        .set_payload(
+            request(
+                3,
+                "tools/call",
+                json!({"name": "background_job", "arguments": {}, "_meta": {"progressToken": 1}}),
+            )
+            .to_string(),
+        )
+        .to_request();
+    let resp = test::call_service(&app, req).await;
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    let priming = events(&text).remove(0);
+    let stream = priming.id.unwrap().strip_suffix("-0").unwrap().to_string();
+    // No client is connected, yet the work gets done.
+    let mut done = false;
+    for _ in 0..500 {
+        done = BACKGROUND_DONE.load(std::sync::atomic::Ordering::SeqCst);
+        if done {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(done, "the call did not run while its client was away");
+    let resp = test::call_service(&app, get(&session, Some(&format!("{stream}-0")))).await;
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    let rest = events(&text);
+    assert_eq!(rest.len(), 2, "{text}");
+    assert_eq!(message(&rest[0])["params"]["message"], "half way");
+    assert_eq!(
+        message(&rest[1])["result"]["content"][0]["text"],
+        "finished while you were away"
+    );
 }
