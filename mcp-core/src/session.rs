@@ -202,10 +202,17 @@ impl Session {
         messages.reopen();
         spawn(Box::pin(async move {
             let mut seq = next;
-            while let Some(json) = futures_util::StreamExt::next(&mut messages).await {
-                session.record(&stream, seq, frame(&stream, seq, &json));
-                seq += 1;
-                session.wake(&stream, false);
+            loop {
+                match futures_util::StreamExt::next(&mut messages).await {
+                    Some(json) => {
+                        session.record(&stream, seq, frame(&stream, seq, &json));
+                        seq += 1;
+                        session.wake(&stream, false);
+                    }
+                    // The handler closed the stream again: nobody is connected anyway.
+                    None if messages.awaits_response() => messages.reopen(),
+                    None => break,
+                }
             }
             session.wake(&stream, true);
         }));

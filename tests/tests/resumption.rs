@@ -46,6 +46,8 @@ async fn background_job(ctx: Context) -> &'static str {
     ctx.close_stream();
     actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
     ctx.progress(1.0, None, Some("half way")).await;
+    // Closing again, with nobody connected, changes nothing.
+    ctx.close_stream();
     BACKGROUND_DONE.store(true, std::sync::atomic::Ordering::SeqCst);
     "finished while you were away"
 }
