@@ -65,3 +65,47 @@ pub fn filter_values(values: &[&str], prefix: &str) -> Vec<String> {
         .map(|v| (*v).to_string())
         .collect()
 }
+
+/// A completion function's return value, for choosing (by autoref) between a list of values
+/// and a future of one. Holds it in a `Cell` so the chosen impl can take it by reference.
+pub struct Completion<T>(std::cell::Cell<Option<T>>);
+
+impl<T> Completion<T> {
+    /// Wraps what the completion function returned.
+    pub fn new(value: T) -> Self {
+        Completion(std::cell::Cell::new(Some(value)))
+    }
+
+    fn take(&self) -> T {
+        self.0.take().expect("a completion is taken once")
+    }
+}
+
+/// `#[complete(with = f)]` where `f` returns the values.
+pub trait CompleteNow<'a> {
+    /// The values, as a ready future.
+    fn into_completion(self) -> BoxFuture<'a, Vec<String>>;
+}
+
+impl<'a, T: IntoCompletions> CompleteNow<'a> for &&Completion<T> {
+    fn into_completion(self) -> BoxFuture<'a, Vec<String>> {
+        ready(self.take().into_completions())
+    }
+}
+
+/// `#[complete(with = f)]` where `f` is `async`.
+pub trait CompleteLater<'a> {
+    /// The values, when the future is done.
+    fn into_completion(self) -> BoxFuture<'a, Vec<String>>;
+}
+
+impl<'a, F> CompleteLater<'a> for &Completion<F>
+where
+    F: Future + Send + 'a,
+    F::Output: IntoCompletions,
+{
+    fn into_completion(self) -> BoxFuture<'a, Vec<String>> {
+        let future = self.take();
+        Box::pin(async move { future.await.into_completions() })
+    }
+}

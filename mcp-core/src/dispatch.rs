@@ -703,7 +703,7 @@ impl Server {
             }
             "resources/read" => self.read_resource(msg, &scope).await,
             "prompts/get" => self.get_prompt(msg, &scope).await,
-            "completion/complete" => self.complete(msg, &scope),
+            "completion/complete" => self.complete(msg, &scope).await,
             "subscriptions/listen" => return self.listen(msg, id),
             _ => unreachable!("knows() covers every method"),
         };
@@ -1083,7 +1083,7 @@ impl Server {
         })
     }
 
-    fn complete(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
+    async fn complete(&self, msg: &Message<'_>, scope: &RequestScope<'_>) -> MethodResult {
         let reference = msg
             .params
             .reference
@@ -1114,12 +1114,24 @@ impl Server {
                     .completions
             }
         };
-        let mut values = match completions.iter().find(|c| c.argument == argument.name.as_ref()) {
-            Some(c) => std::panic::catch_unwind(AssertUnwindSafe(|| (c.complete)(&argument.value)))
-                .unwrap_or_else(|p| {
-                    tracing::error!(argument = %argument.name, panic = panic_text(&p), "completion panicked");
-                    Vec::new()
-                }),
+        let panicked = |p: Box<dyn std::any::Any + Send>| {
+            tracing::error!(argument = %argument.name, panic = panic_text(&p), "completion panicked");
+            Vec::new()
+        };
+        let mut values = match completions
+            .iter()
+            .find(|c| c.argument == argument.name.as_ref())
+        {
+            // A synchronous function runs in the call; an async one in the future.
+            Some(c) => {
+                match std::panic::catch_unwind(AssertUnwindSafe(|| (c.complete)(&argument.value))) {
+                    Ok(future) => AssertUnwindSafe(future)
+                        .catch_unwind()
+                        .await
+                        .unwrap_or_else(panicked),
+                    Err(p) => panicked(p),
+                }
+            }
             None => Vec::new(),
         };
         let total = values.len();

@@ -125,7 +125,7 @@ pub struct CompletionDef {
     /// The argument (or variable) name.
     pub argument: &'static str,
     /// Candidate values for what the user typed so far.
-    pub complete: fn(&str) -> Vec<String>,
+    pub complete: for<'a> fn(&'a str) -> BoxFuture<'a, Vec<String>>,
 }
 
 /// A `#[resource]` function.

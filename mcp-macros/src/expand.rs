@@ -503,14 +503,24 @@ fn completions(cx: &Ctxt, spec: &FnSpec, krate: &TokenStream) -> (TokenStream, T
         let f = format_ident!("__mcp_complete_{}", i);
         let body = match complete {
             Complete::Values(values) => quote! {
-                #krate::__private::filter_values(&[#(#values),*], __mcp_value)
+                #krate::__private::ready(#krate::__private::filter_values(&[#(#values),*], __mcp_value))
             },
+            // A list of values, or a future of one (`async fn`): the first impl that applies
+            // to the return type is chosen.
             Complete::With(path) => quote_spanned! {path.span()=>
-                #krate::__private::IntoCompletions::into_completions(#path(__mcp_value))
+                {
+                    #[allow(unused_imports)]
+                    use #krate::__private::{CompleteLater as _, CompleteNow as _};
+                    (&&#krate::__private::Completion::new(#path(__mcp_value))).into_completion()
+                }
             },
         };
         fns.extend(quote! {
-            fn #f(__mcp_value: &str) -> ::std::vec::Vec<::std::string::String> { #body }
+            fn #f<'__mcp>(
+                __mcp_value: &'__mcp str,
+            ) -> #krate::__private::BoxFuture<'__mcp, ::std::vec::Vec<::std::string::String>> {
+                #body
+            }
         });
         let name = p.name();
         entries.push(quote!(#krate::__private::CompletionDef { argument: #name, complete: #f }));

@@ -310,3 +310,81 @@ fn icons_with_other_schemes_fail_at_start_up() {
         "{err}"
     );
 }
+
+/// Looks the cities up asynchronously.
+async fn cities(prefix: &str) -> Vec<String> {
+    let prefix = prefix.to_lowercase();
+    std::future::ready(()).await;
+    ["Oslo", "Osaka", "Paris"]
+        .into_iter()
+        .filter(|c| c.to_lowercase().starts_with(&prefix))
+        .map(String::from)
+        .collect()
+}
+
+/// Fails while completing.
+async fn broken(_prefix: &str) -> Vec<&'static str> {
+    panic!("completion backend down")
+}
+
+/// Countries, synchronously.
+fn countries(prefix: &str) -> Vec<&'static str> {
+    ["Norway", "Japan"]
+        .into_iter()
+        .filter(|c| c.starts_with(prefix))
+        .collect()
+}
+
+/// Plan a trip.
+#[prompt(server = "complete")]
+fn trip(
+    /// Where to
+    #[complete(with = cities)]
+    city: String,
+    /// Which country
+    #[complete(with = countries)]
+    country: Option<String>,
+    /// Anything else
+    #[complete(with = broken)]
+    notes: Option<String>,
+) -> String {
+    format!("{city} {country:?} {notes:?}")
+}
+
+#[actix_web::test]
+async fn completion_functions_may_be_async() {
+    let server = Server::builder("complete").collect().build().unwrap();
+    let app = actix_test::init_service(App::new().service(mcp_actix::scope("/mcp", server))).await;
+    let complete = |argument: &str, value: &str| json!({"ref": {"type": "ref/prompt", "name": "trip"}, "argument": {"name": argument, "value": value}});
+    let a = modern(
+        &app,
+        "/mcp",
+        "completion/complete",
+        None,
+        complete("city", "os"),
+    )
+    .await;
+    assert_eq!(
+        a.result()["completion"],
+        json!({"values": ["Oslo", "Osaka"], "total": 2, "hasMore": false})
+    );
+    let a = modern(
+        &app,
+        "/mcp",
+        "completion/complete",
+        None,
+        complete("country", "J"),
+    )
+    .await;
+    assert_eq!(a.result()["completion"]["values"], json!(["Japan"]));
+    // A panicking completion gives no values; the server stays up.
+    let a = modern(
+        &app,
+        "/mcp",
+        "completion/complete",
+        None,
+        complete("notes", ""),
+    )
+    .await;
+    assert_eq!(a.result()["completion"]["values"], json!([]));
+}
