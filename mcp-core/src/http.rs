@@ -864,7 +864,20 @@ impl Endpoint {
                 return rejection;
             }
         }
-        // 6. Method lookup and dispatch.
+        // 6. A listen stream can only be sent as events.
+        if msg.method == "subscriptions/listen"
+            && matches!(header(req, "accept"), Ok(Some(accept))
+                if !accept.contains("text/event-stream") && !accept.contains("*/*"))
+        {
+            return HttpResponse::error(
+                406,
+                id,
+                &server_error(
+                    "Not Acceptable: subscriptions/listen answers with text/event-stream".into(),
+                ),
+            );
+        }
+        // 7. Method lookup and dispatch.
         respond(
             self.server.dispatch(msg, version, None).await,
             self.config.background,

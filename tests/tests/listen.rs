@@ -117,6 +117,24 @@ async fn a_client_that_leaves_is_forgotten_and_bad_filters_are_rejected() {
     assert_eq!(server.notify_resource_updated("doc://a"), 0);
     assert_eq!(server.subscription_count(), 0);
 
+    // A client that does not take event streams cannot listen.
+    let mut body = request(
+        9,
+        "subscriptions/listen",
+        json!({"_meta": envelope(), "notifications": {}}),
+    );
+    body["id"] = json!(9);
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json"))
+        .insert_header(("mcp-protocol-version", MODERN))
+        .insert_header(("mcp-method", "subscriptions/listen"))
+        .set_payload(body.to_string())
+        .to_request();
+    let resp = test::call_service(&app, req).await;
+    assert_eq!(resp.status(), 406);
+
     for bad in [
         json!(null),
         json!([1]),
