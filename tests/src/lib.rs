@@ -186,6 +186,61 @@ where
     .await
 }
 
+/// A `POST` of `body` in a legacy session that accepts an event stream, for reading the
+/// answer as it streams.
+pub fn session_post(session: &str, body: &Value) -> actix_http::Request {
+    TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"))
+        .insert_header(("mcp-session-id", session))
+        .set_payload(body.to_string())
+        .to_request()
+}
+
+/// Waits up to 5 seconds for `done()` to hold; whether it did.
+pub async fn eventually(done: impl Fn() -> bool) -> bool {
+    for _ in 0..500 {
+        if done() {
+            return true;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    done()
+}
+
+/// Handlers that ask the client for input, written once and served in both eras: over the
+/// call's event stream in a session (`server_requests.rs`, server `talk`) and as
+/// `input_required` rounds in 2026-07-28 (`input_required.rs`, server `mrtr`).
+pub mod asking {
+    use mcp_core::{tool, Context, ElicitAction, Error};
+    use serde_json::json;
+
+    /// Asks the user to confirm an action.
+    #[tool(server = ["talk", "mrtr"])]
+    pub async fn confirm(ctx: Context, action: String) -> Result<String, Error> {
+        let schema = json!({"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]});
+        let answer = ctx.elicit(format!("Really {action}?"), schema).await?;
+        Ok(match (answer.action, answer.content) {
+            (ElicitAction::Accept, Some(content)) => format!("accepted: ok={}", content["ok"]),
+            (action, _) => format!("{action:?}"),
+        })
+    }
+
+    /// Asks the client's model, then lists the client's roots (two rounds in 2026-07-28).
+    #[tool(server = ["talk", "mrtr"])]
+    pub async fn ask_model(ctx: Context, question: String) -> Result<String, Error> {
+        let reply = ctx
+            .sample(json!({"messages": [{"role": "user", "content": {"type": "text", "text": question}}], "maxTokens": 50}))
+            .await?;
+        let roots = ctx.roots().await?;
+        Ok(format!(
+            "{} / {}",
+            reply["content"]["text"], roots["roots"][0]["uri"]
+        ))
+    }
+}
+
 /// The README's examples compile.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

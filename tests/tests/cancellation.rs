@@ -10,7 +10,7 @@ use std::time::Duration;
 use actix_web::body::MessageBody;
 use actix_web::{test, App};
 use mcp_core::{tool, Context, Server, State};
-use mcp_tests::{envelope, initialize, post, request, MODERN};
+use mcp_tests::{envelope, eventually, initialize, post, request, session_post, MODERN};
 use serde_json::json;
 
 /// Set by the worker thread once it sees the cancellation.
@@ -40,13 +40,7 @@ async fn quick(ctx: Context) -> String {
 }
 
 async fn wait_for(seen: &Seen) -> bool {
-    for _ in 0..500 {
-        if seen.0.load(Ordering::SeqCst) {
-            return true;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    }
-    false
+    eventually(|| seen.0.load(Ordering::SeqCst)).await
 }
 
 fn server(seen: &Arc<Seen>) -> Server {
@@ -98,20 +92,14 @@ async fn notifications_cancelled_cancels_in_a_session() {
     let seen = Arc::new(Seen::default());
     let app = test::init_service(App::new().service(mcp_actix::scope("/mcp", server(&seen)))).await;
     let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
-    let call = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("mcp-session-id", session.as_str()))
-        .set_payload(
-            request(
-                9,
-                "tools/call",
-                json!({"name": "forever", "arguments": {}, "_meta": {"progressToken": 1}}),
-            )
-            .to_string(),
-        )
-        .to_request();
+    let call = session_post(
+        &session,
+        &request(
+            9,
+            "tools/call",
+            json!({"name": "forever", "arguments": {}, "_meta": {"progressToken": 1}}),
+        ),
+    );
     let resp = test::call_service(&app, call).await;
     let mut body = resp.into_body();
     // The priming event, then the progress event: the handler is running.

@@ -1,5 +1,5 @@
 //! Questions for the client in revision 2026-07-28 (multi-round-trip requests): the handlers
-//! of `server_requests.rs`, unchanged, answer with `resultType: "input_required"`, and run
+//! `server_requests.rs` runs in sessions (`mcp_tests::asking`), unchanged, answer with `resultType: "input_required"`, and run
 //! again when the client calls back with `inputResponses` and the sealed `requestState`.
 
 use actix_web::dev::{Service, ServiceResponse};
@@ -10,30 +10,7 @@ use mcp_tests::{envelope, post, request, Answer, MODERN};
 use serde_json::{json, Value};
 use std::future::IntoFuture as _;
 
-/// Asks the user to confirm an action.
-#[tool(server = "mrtr")]
-async fn confirm(ctx: Context, action: String) -> Result<String, Error> {
-    let schema =
-        json!({"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]});
-    let answer = ctx.elicit(format!("Really {action}?"), schema).await?;
-    Ok(match (answer.action, answer.content) {
-        (ElicitAction::Accept, Some(content)) => format!("accepted: ok={}", content["ok"]),
-        (action, _) => format!("{action:?}"),
-    })
-}
-
-/// Asks the client's model, then lists the client's roots: two rounds.
-#[tool(server = "mrtr")]
-async fn ask_model(ctx: Context, question: String) -> Result<String, Error> {
-    let reply = ctx
-        .sample(json!({"messages": [{"role": "user", "content": {"type": "text", "text": question}}], "maxTokens": 50}))
-        .await?;
-    let roots = ctx.roots().await?;
-    Ok(format!(
-        "{} / {}",
-        reply["content"]["text"], roots["roots"][0]["uri"]
-    ))
-}
+// `confirm` and `ask_model` are `mcp_tests::asking`, shared with `server_requests.rs`.
 
 /// Asks two named questions at once: one round.
 #[tool(server = "mrtr")]

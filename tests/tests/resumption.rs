@@ -7,7 +7,7 @@ use std::pin::Pin;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::{test, App};
 use mcp_core::{resource, tool, Context, Server};
-use mcp_tests::{initialize, request};
+use mcp_tests::{eventually, initialize, request, session_post};
 use serde_json::{json, Value};
 
 /// Reports progress, closes its stream, reports again and answers.
@@ -98,20 +98,14 @@ async fn app() -> impl actix_web::dev::Service<
 }
 
 fn call(session: &str) -> actix_http::Request {
-    test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("mcp-session-id", session))
-        .set_payload(
-            request(
-                5,
-                "tools/call",
-                json!({"name": "long_job", "arguments": {}, "_meta": {"progressToken": "p"}}),
-            )
-            .to_string(),
-        )
-        .to_request()
+    session_post(
+        session,
+        &request(
+            5,
+            "tools/call",
+            json!({"name": "long_job", "arguments": {}, "_meta": {"progressToken": "p"}}),
+        ),
+    )
 }
 
 fn get(session: &str, last_event_id: Option<&str>) -> actix_http::Request {
@@ -235,69 +229,45 @@ async fn the_standalone_stream_replays_what_a_dropped_connection_missed() {
 async fn notifications_cancelled_drops_a_call_waiting_for_its_client() {
     let app = app().await;
     let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
-    let req = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("mcp-session-id", session.as_str()))
-        .set_payload(
-            request(8, "tools/call", json!({"name": "parked", "arguments": {}})).to_string(),
-        )
-        .to_request();
+    let req = session_post(
+        &session,
+        &request(8, "tools/call", json!({"name": "parked", "arguments": {}})),
+    );
     let resp = test::call_service(&app, req).await;
     let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
     assert_eq!(events(&text).len(), 1, "only the priming event: {text}");
-    let cancel = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("mcp-session-id", session.as_str()))
-        .set_payload(
-            json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 8}})
-                .to_string(),
-        )
-        .to_request();
+    let cancel = session_post(
+        &session,
+        &json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 8}}),
+    );
     assert_eq!(test::call_service(&app, cancel).await.status(), 202);
-    for _ in 0..500 {
-        if PARKED_CANCELLED.load(std::sync::atomic::Ordering::SeqCst) {
-            return;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("the parked call was not cancelled");
+    assert!(
+        eventually(|| PARKED_CANCELLED.load(std::sync::atomic::Ordering::SeqCst)).await,
+        "the parked call was not cancelled"
+    );
 }
 
 #[actix_web::test]
 async fn a_call_goes_on_while_its_client_is_away() {
     let app = app().await;
     let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
-    let req = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("mcp-session-id", session.as_str()))
-        .set_payload(
-            request(
-                3,
-                "tools/call",
-                json!({"name": "background_job", "arguments": {}, "_meta": {"progressToken": 1}}),
-            )
-            .to_string(),
-        )
-        .to_request();
+    let req = session_post(
+        &session,
+        &request(
+            3,
+            "tools/call",
+            json!({"name": "background_job", "arguments": {}, "_meta": {"progressToken": 1}}),
+        ),
+    );
     let resp = test::call_service(&app, req).await;
     let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
     let priming = events(&text).remove(0);
     let stream = priming.id.unwrap().strip_suffix("-0").unwrap().to_string();
     // No client is connected, yet the work gets done.
-    let mut done = false;
-    for _ in 0..500 {
-        done = BACKGROUND_DONE.load(std::sync::atomic::Ordering::SeqCst);
-        if done {
-            break;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    assert!(done, "the call did not run while its client was away");
+    assert!(
+        eventually(|| BACKGROUND_DONE.load(std::sync::atomic::Ordering::SeqCst)).await,
+        "the call did not run while its client was away"
+    );
     let resp = test::call_service(&app, get(&session, Some(&format!("{stream}-0")))).await;
     let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
     let rest = events(&text);

@@ -6,34 +6,12 @@ use std::pin::Pin;
 
 use actix_web::body::MessageBody;
 use actix_web::{test, App};
-use mcp_core::{tool, Context, ElicitAction, Error, Server};
-use mcp_tests::{envelope, post, request, sse_messages, MODERN};
+use mcp_core::Server;
+use mcp_tests::{envelope, post, request, session_post, sse_messages, MODERN};
 use serde_json::{json, Value};
 
-/// Asks the user to confirm an action.
-#[tool(server = "talk")]
-async fn confirm(ctx: Context, action: String) -> Result<String, Error> {
-    let schema =
-        json!({"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]});
-    let answer = ctx.elicit(format!("Really {action}?"), schema).await?;
-    Ok(match (answer.action, answer.content) {
-        (ElicitAction::Accept, Some(content)) => format!("accepted: ok={}", content["ok"]),
-        (action, _) => format!("{action:?}"),
-    })
-}
-
-/// Asks the client's model, then lists the client's roots.
-#[tool(server = "talk")]
-async fn ask_model(ctx: Context, question: String) -> Result<String, Error> {
-    let reply = ctx
-        .sample(json!({"messages": [{"role": "user", "content": {"type": "text", "text": question}}], "maxTokens": 50}))
-        .await?;
-    let roots = ctx.roots().await?;
-    Ok(format!(
-        "{} / {}",
-        reply["content"]["text"], roots["roots"][0]["uri"]
-    ))
-}
+// The handlers, `confirm` and `ask_model`, are `mcp_tests::asking`, shared with
+// `input_required.rs`.
 
 /// The next message on an event stream, skipping priming events.
 async fn next_event(body: &mut actix_web::body::BoxBody) -> Value {
@@ -77,14 +55,10 @@ async fn start(
 }
 
 fn call(session: &str, id: i64, name: &str, args: Value) -> actix_http::Request {
-    test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("mcp-session-id", session))
-        .set_payload(
-            request(id, "tools/call", json!({"name": name, "arguments": args})).to_string(),
-        )
-        .to_request()
+    session_post(
+        session,
+        &request(id, "tools/call", json!({"name": name, "arguments": args})),
+    )
 }
 
 #[actix_web::test]
