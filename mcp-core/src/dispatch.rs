@@ -212,24 +212,24 @@ fn reject(status: u16, id: Option<&RawValue>, err: &RpcError) -> Box<Reply> {
     Box::new(Reply::error(status, id, err))
 }
 
+/// Why a body could not be read: not JSON at all (-32700), or JSON of the wrong shape
+/// (-32600, `expected` says which).
+pub(crate) fn body_error(err: &serde_json::Error, expected: &'static str) -> RpcError {
+    let (code, message) = if err.is_data() {
+        (code::INVALID_REQUEST, expected)
+    } else {
+        (code::PARSE_ERROR, "Parse error: the body is not valid JSON")
+    };
+    RpcError::new(code, message).with_data(json!({"detail": err.to_string()}))
+}
+
 /// Parses one message. Failures come back as ready replies (-32700 or -32600, HTTP 400).
 pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Box<Reply>> {
     let env: Envelope<'_> = match serde_json::from_slice(body) {
         Ok(env) => env,
         Err(err) => {
-            let (code, message) = if err.is_data() {
-                (
-                    code::INVALID_REQUEST,
-                    "Invalid Request: expected a JSON-RPC 2.0 message object",
-                )
-            } else {
-                (code::PARSE_ERROR, "Parse error: the body is not valid JSON")
-            };
-            return Err(reject(
-                400,
-                None,
-                &RpcError::new(code, message).with_data(json!({"detail": err.to_string()})),
-            ));
+            let expected = "Invalid Request: expected a JSON-RPC 2.0 message object";
+            return Err(reject(400, None, &body_error(&err, expected)));
         }
     };
     let invalid = |id: Option<&RawValue>, why: &'static str| {

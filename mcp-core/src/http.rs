@@ -600,8 +600,7 @@ impl Endpoint {
     /// `GET` with a session id: the session's standalone event stream, which carries what the
     /// server sends outside any request (resource updates).
     fn listen(&self, req: &HttpRequest<'_>) -> HttpResponse {
-        let accepts_events = matches!(header(req, "accept"), Ok(Some(accept)) if accept.contains("text/event-stream") || accept.contains("*/*"));
-        if !accepts_events {
+        if refuses_event_stream(req) {
             return HttpResponse::error(
                 406,
                 None,
@@ -865,10 +864,7 @@ impl Endpoint {
             }
         }
         // 6. A listen stream can only be sent as events.
-        if msg.method == "subscriptions/listen"
-            && matches!(header(req, "accept"), Ok(Some(accept))
-                if !accept.contains("text/event-stream") && !accept.contains("*/*"))
-        {
+        if msg.method == "subscriptions/listen" && refuses_event_stream(req) {
             return HttpResponse::error(
                 406,
                 id,
@@ -1019,15 +1015,8 @@ impl Endpoint {
         let items: Vec<&RawValue> = match serde_json::from_slice(req.body) {
             Ok(items) => items,
             Err(err) => {
-                let (code, message) = if err.is_data() {
-                    (
-                        code::INVALID_REQUEST,
-                        "Invalid Request: a batch is an array of JSON-RPC messages",
-                    )
-                } else {
-                    (code::PARSE_ERROR, "Parse error: the body is not valid JSON")
-                };
-                return HttpResponse::error(400, None, &RpcError::new(code, message));
+                let expected = "Invalid Request: a batch is an array of JSON-RPC messages";
+                return HttpResponse::error(400, None, &dispatch::body_error(&err, expected));
             }
         };
         if items.is_empty() {
@@ -1096,6 +1085,18 @@ impl Endpoint {
             self.config.background,
         )
         .await
+    }
+}
+
+/// Whether the request's `Accept` header rules out `text/event-stream` (no header accepts
+/// anything).
+fn refuses_event_stream(req: &HttpRequest<'_>) -> bool {
+    match header(req, "accept") {
+        Ok(Some(accept)) => !["text/event-stream", "text/*", "*/*"]
+            .iter()
+            .any(|t| accept.contains(t)),
+        Ok(None) => false,
+        Err(()) => true,
     }
 }
 

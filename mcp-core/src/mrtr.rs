@@ -30,7 +30,8 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// The key and lifetime `requestState` is sealed with; one per server.
 pub(crate) struct Sealer {
-    key: Box<[u8]>,
+    /// HMAC-SHA256 already keyed: each use clones it instead of hashing the key again.
+    mac: HmacSha256,
     ttl: Duration,
 }
 
@@ -42,13 +43,13 @@ impl Sealer {
             key
         });
         Sealer {
-            key: key.into(),
+            mac: HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length"),
             ttl,
         }
     }
 
     fn mac(&self) -> HmacSha256 {
-        HmacSha256::new_from_slice(&self.key).expect("HMAC takes keys of any length")
+        self.mac.clone()
     }
 
     fn seal(&self, state: &State<'_>) -> String {
