@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use futures_executor::block_on;
-use mcp_core::__private::{Item, RequestScope, ToolArgs, ToolDef, ToolHandler, ToolHints};
+use mcp_core::__private::{
+    Item, Location, RequestScope, ToolArgs, ToolDef, ToolHandler, ToolHints,
+};
 use mcp_core::http::{Endpoint, Headers, HttpRequest, HttpResponse};
 use mcp_core::{prompt, resource, tool, Json, Server, ToolResult};
 use schemars::JsonSchema;
@@ -181,6 +183,11 @@ fn echo(args: ToolArgs<'_>, _: &RequestScope<'_>) -> ToolResult {
 fn many_tools(n: usize) -> Endpoint {
     let items = (0..n).map(|i| {
         let item: &'static Item = Box::leak(Box::new(Item::Tool(ToolDef {
+            location: Location {
+                module: module_path!(),
+                file: file!(),
+                line: line!(),
+            },
             name: Box::leak(format!("tool_{i:04}").into_boxed_str()),
             servers: &[],
             icons: &[],

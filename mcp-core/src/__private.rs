@@ -15,14 +15,55 @@ pub use crate::dispatch::{
 };
 pub use crate::extract::{Inject, InjectError};
 pub use crate::registry::{
-    CompletionDef, Item, PromptArgDef, PromptDef, PromptHandler, Registration, ResourceDef,
-    ResourceHandler, StateKey, ToolDef, ToolHandler, ToolHints,
+    CompletionDef, Item, Location, PromptArgDef, PromptDef, PromptHandler, Registration,
+    ResourceDef, ResourceHandler, StateKey, ToolDef, ToolHandler, ToolHints,
 };
 pub use crate::response::{IntoCompletions, IntoToolResult};
 pub use crate::schema::schema_for;
 
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+
 use crate::content::ToolResult;
-use crate::response::{IntoPromptMessages, IntoResourceContents};
+pub use crate::response::ToolArgument;
+use crate::response::{CompleteFn, IntoPromptMessages, IntoResourceContents};
+
+/// How a tool's arguments object is read and described.
+pub struct Arguments<A> {
+    /// Deserializes the arguments; on failure, an `isError` result naming the field.
+    pub parse: fn(&ToolArgs<'_>) -> Result<A, ToolResult>,
+    /// The input schema.
+    pub schema: fn(&mut SchemaGenerator) -> Schema,
+}
+
+/// The arguments of type `A`. Called from a generic `const fn` whose bounds are `ToolArgument`
+/// per parameter, so that a bad parameter type is reported under itself.
+pub const fn arguments<A: DeserializeOwned + JsonSchema>() -> Arguments<A> {
+    Arguments {
+        parse: parse_arguments::<A>,
+        schema: schema_for::<A>,
+    }
+}
+
+fn parse_arguments<A: DeserializeOwned>(args: &ToolArgs<'_>) -> Result<A, ToolResult> {
+    args.parse()
+}
+
+/// How a tool's return type becomes its result, and the output schema it implies.
+pub struct Returns<R> {
+    /// Converts the returned value.
+    pub convert: fn(R) -> ToolResult,
+    /// The output schema, for structured results.
+    pub output_schema: fn(&mut SchemaGenerator) -> Option<Schema>,
+}
+
+/// The conversions of `R`; one bound, so an unsupported type is one error under it.
+pub const fn returns<R: IntoToolResult>() -> Returns<R> {
+    Returns {
+        convert: R::into_tool_result,
+        output_schema: R::output_schema,
+    }
+}
 
 /// Boxes a handler's future.
 pub fn boxed<'a, T, F: Future<Output = T> + Send + 'a>(future: F) -> BoxFuture<'a, T> {
@@ -66,46 +107,119 @@ pub fn filter_values(values: &[&str], prefix: &str) -> Vec<String> {
         .collect()
 }
 
-/// A completion function's return value, for choosing (by autoref) between a list of values
-/// and a future of one. Holds it in a `Cell` so the chosen impl can take it by reference.
-pub struct Completion<T>(std::cell::Cell<Option<T>>);
-
-impl<T> Completion<T> {
-    /// Wraps what the completion function returned.
-    pub fn new(value: T) -> Self {
-        Completion(std::cell::Cell::new(Some(value)))
-    }
-
-    fn take(&self) -> T {
-        self.0.take().expect("a completion is taken once")
-    }
+/// A completion function, checked: the macros call `completer(&f)` wherever they use `f`, so
+/// a function of the wrong shape is one error.
+pub struct Completer<F> {
+    f: F,
+    run: for<'a> fn(F, &'a str, &'a RequestScope<'a>) -> BoxFuture<'a, Vec<String>>,
+    requires: &'static [Option<fn() -> StateKey>],
 }
 
-/// `#[complete(with = f)]` where `f` returns the values.
-pub trait CompleteNow<'a> {
-    /// The values, as a ready future.
-    fn into_completion(self) -> BoxFuture<'a, Vec<String>>;
-}
-
-impl<'a, T: IntoCompletions> CompleteNow<'a> for &&Completion<T> {
-    fn into_completion(self) -> BoxFuture<'a, Vec<String>> {
-        ready(self.take().into_completions())
+/// Checks `f`'s shape.
+pub const fn completer<M, F: CompleteFn<M>>(f: &F) -> Completer<F> {
+    Completer {
+        f: *f,
+        run: F::complete,
+        requires: F::REQUIRES,
     }
 }
 
-/// `#[complete(with = f)]` where `f` is `async`.
-pub trait CompleteLater<'a> {
-    /// The values, when the future is done.
-    fn into_completion(self) -> BoxFuture<'a, Vec<String>>;
+impl<F: Copy> Completer<F> {
+    /// Completes `prefix`, injecting the function's other parameters from `scope`.
+    pub fn complete<'a>(
+        self,
+        prefix: &'a str,
+        scope: &'a RequestScope<'a>,
+    ) -> BoxFuture<'a, Vec<String>> {
+        (self.run)(self.f, prefix, scope)
+    }
+
+    /// The state types the function takes, for `build()` to check.
+    pub const fn requires(self) -> &'static [Option<fn() -> StateKey>] {
+        self.requires
+    }
 }
 
-impl<'a, F> CompleteLater<'a> for &Completion<F>
-where
-    F: Future + Send + 'a,
-    F::Output: IntoCompletions,
-{
-    fn into_completion(self) -> BoxFuture<'a, Vec<String>> {
-        let future = self.take();
-        Box::pin(async move { future.await.into_completions() })
-    }
+/// A completion function taking the prefix by reference and returning a future that borrows
+/// it (an `async fn`).
+pub trait CompletionFuture<'a, Args> {
+    /// The future.
+    type Future: Future<Output = Self::Values> + Send + 'a;
+    /// What it resolves to.
+    type Values: IntoCompletions;
+    /// Calls the function.
+    fn call_with(self, prefix: &'a str, args: Args) -> Self::Future;
+}
+
+/// Marks a completion function that returns its values.
+pub enum Immediate {}
+
+/// Marks a completion function that returns a future of its values.
+pub enum Deferred {}
+
+macro_rules! completers {
+    ($($a:ident),*) => {
+        impl<F, R, $($a,)*> CompleteFn<(Immediate, $($a,)*)> for F
+        where
+            F: Fn(&str, $($a),*) -> R + Copy + Send + Sync + 'static,
+            R: IntoCompletions,
+            $($a: Inject,)*
+        {
+            const REQUIRES: &'static [Option<fn() -> StateKey>] = &[$(<$a as Inject>::REQUIRES),*];
+
+            #[allow(non_snake_case)]
+            #[allow(unused_variables)]
+            fn complete<'a>(self, prefix: &'a str, scope: &'a RequestScope<'a>) -> BoxFuture<'a, Vec<String>> {
+                $(let $a = match <$a as Inject>::inject(scope) {
+                    Ok(v) => v,
+                    Err(e) => return ready(completion_injection_failed(e)),
+                };)*
+                ready(self(prefix, $($a),*).into_completions())
+            }
+        }
+
+        impl<'a, F, Fut, $($a,)*> CompletionFuture<'a, ($($a,)*)> for F
+        where
+            F: Fn(&'a str, $($a),*) -> Fut,
+            Fut: Future + Send + 'a,
+            Fut::Output: IntoCompletions,
+        {
+            type Future = Fut;
+            type Values = Fut::Output;
+
+            #[allow(non_snake_case)]
+            fn call_with(self, prefix: &'a str, ($($a,)*): ($($a,)*)) -> Fut {
+                self(prefix, $($a),*)
+            }
+        }
+
+        impl<F, $($a,)*> CompleteFn<(Deferred, $($a,)*)> for F
+        where
+            F: for<'a> CompletionFuture<'a, ($($a,)*)> + Copy + Send + Sync + 'static,
+            $($a: Inject + Send + 'static,)*
+        {
+            const REQUIRES: &'static [Option<fn() -> StateKey>] = &[$(<$a as Inject>::REQUIRES),*];
+
+            #[allow(non_snake_case)]
+            #[allow(unused_variables)]
+            fn complete<'a>(self, prefix: &'a str, scope: &'a RequestScope<'a>) -> BoxFuture<'a, Vec<String>> {
+                $(let $a = match <$a as Inject>::inject(scope) {
+                    Ok(v) => v,
+                    Err(e) => return ready(completion_injection_failed(e)),
+                };)*
+                let future = self.call_with(prefix, ($($a,)*));
+                Box::pin(async move { future.await.into_completions() })
+            }
+        }
+    };
+}
+
+completers!();
+completers!(A1);
+completers!(A1, A2);
+completers!(A1, A2, A3);
+
+fn completion_injection_failed(err: InjectError) -> Vec<String> {
+    tracing::error!(reason = %err.0, "a completion function's parameter could not be injected");
+    Vec::new()
 }

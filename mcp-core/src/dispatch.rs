@@ -1124,7 +1124,9 @@ impl Server {
         {
             // A synchronous function runs in the call; an async one in the future.
             Some(c) => {
-                match std::panic::catch_unwind(AssertUnwindSafe(|| (c.complete)(&argument.value))) {
+                match std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    (c.complete)(&argument.value, scope)
+                })) {
                     Ok(future) => AssertUnwindSafe(future)
                         .catch_unwind()
                         .await

@@ -616,7 +616,7 @@ fn form_schema<T: JsonSchema + 'static>() -> Value {
     schemas
         .entry(std::any::TypeId::of::<T>())
         .or_insert_with(|| {
-            crate::schema::normalize(crate::schema::schema_for::<T>(
+            crate::schema::form(crate::schema::schema_for::<T>(
                 &mut crate::schema::input_generator(),
             ))
         })

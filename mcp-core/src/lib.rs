@@ -59,7 +59,10 @@ pub use content::{
 pub use error::{BuildError, Error};
 pub use extract::{Context, ElicitAction, ElicitResult, Elicitation, Input, State};
 pub use notify::LogLevel;
-pub use response::{IntoCompletions, IntoPromptMessages, IntoResourceContents, IntoToolResult};
+pub use response::{
+    CompleteFn, IntoCompletions, IntoPromptMessages, IntoResourceContents, IntoToolResult,
+    ToolArgument,
+};
 pub use server::{Server, ServerBuilder};
 
 #[cfg(feature = "macros")]

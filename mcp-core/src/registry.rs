@@ -40,7 +40,36 @@ impl Item {
         }
     }
 
-    /// The servers the item is tagged for; empty means every server that collects.
+    /// Where the item is defined.
+    pub(crate) fn location(&self) -> &Location {
+        match self {
+            Item::Tool(t) => &t.location,
+            Item::Resource(r) => &r.location,
+            Item::Prompt(p) => &p.location,
+        }
+    }
+
+    /// What kind of item this is, as a word for messages.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Item::Tool(_) => "tool",
+            Item::Resource(r) if r.is_template => "resource template",
+            Item::Resource(_) => "resource",
+            Item::Prompt(_) => "prompt",
+        }
+    }
+
+    /// The description clients see, if any.
+    pub(crate) fn description(&self) -> Option<&'static str> {
+        match self {
+            Item::Tool(t) => t.description,
+            Item::Resource(r) => r.description,
+            Item::Prompt(p) => p.description,
+        }
+    }
+
+    /// The servers the item is tagged for (`"*"`: every server that collects); empty when
+    /// it names none, so only servers that collect untagged items serve it.
     pub(crate) fn servers(&self) -> &'static [&'static str] {
         match self {
             Item::Tool(t) => t.servers,
@@ -49,12 +78,34 @@ impl Item {
         }
     }
 
-    pub(crate) fn requires(&self) -> &'static [Option<fn() -> StateKey>] {
-        match self {
-            Item::Tool(t) => t.requires,
-            Item::Resource(r) => r.requires,
-            Item::Prompt(p) => p.requires,
-        }
+    /// The state types the item's body and its completion functions take.
+    pub(crate) fn requires(&self) -> impl Iterator<Item = StateKey> {
+        let (body, completions): (_, &[CompletionDef]) = match self {
+            Item::Tool(t) => (t.requires, &[]),
+            Item::Resource(r) => (r.requires, r.completions),
+            Item::Prompt(p) => (p.requires, p.completions),
+        };
+        body.iter()
+            .chain(completions.iter().flat_map(|c| c.requires))
+            .flatten()
+            .map(|key| key())
+    }
+}
+
+/// Where an item is defined, recorded by the macros for start-up messages.
+#[derive(Debug)]
+pub struct Location {
+    /// `module_path!()` of the function.
+    pub module: &'static str,
+    /// `file!()`.
+    pub file: &'static str,
+    /// `line!()` of the function's name.
+    pub line: u32,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}:{})", self.module, self.file, self.line)
     }
 }
 
@@ -87,6 +138,8 @@ pub enum ToolHandler {
 
 /// A `#[tool]` function.
 pub struct ToolDef {
+    /// Where the function is defined.
+    pub location: Location,
     /// Tool name.
     pub name: &'static str,
     /// Server tags.
@@ -125,11 +178,15 @@ pub struct CompletionDef {
     /// The argument (or variable) name.
     pub argument: &'static str,
     /// Candidate values for what the user typed so far.
-    pub complete: for<'a> fn(&'a str) -> BoxFuture<'a, Vec<String>>,
+    pub complete: for<'a> fn(&'a str, &'a RequestScope<'a>) -> BoxFuture<'a, Vec<String>>,
+    /// State types the completion function takes.
+    pub requires: &'static [Option<fn() -> StateKey>],
 }
 
 /// A `#[resource]` function.
 pub struct ResourceDef {
+    /// Where the function is defined.
+    pub location: Location,
     /// The URI, or the RFC 6570 URI template.
     pub uri: &'static str,
     /// Whether `uri` is a template.
@@ -175,6 +232,8 @@ pub enum PromptHandler {
 
 /// A `#[prompt]` function.
 pub struct PromptDef {
+    /// Where the function is defined.
+    pub location: Location,
     /// Prompt name.
     pub name: &'static str,
     /// Server tags.
@@ -199,14 +258,26 @@ pub struct PromptDef {
 #[derive(Clone, Copy)]
 pub struct StateKey {
     pub(crate) id: TypeId,
+    /// `Arc<T>`'s id: `State<T>` is also served by a registered `Arc<T>`.
+    pub(crate) arc_id: TypeId,
+    /// The `Arc<T>` inside a registered `Arc<Arc<T>>`, as the value `State<T>` looks up.
+    pub(crate) from_arc: fn(&AnyState) -> Option<AnyState>,
     pub(crate) name: &'static str,
 }
 
+/// A registered state value.
+pub(crate) type AnyState = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
 impl StateKey {
     /// The key of `T`.
-    pub fn of<T: 'static>() -> StateKey {
+    pub fn of<T: Send + Sync + 'static>() -> StateKey {
         StateKey {
             id: TypeId::of::<T>(),
+            arc_id: TypeId::of::<std::sync::Arc<T>>(),
+            from_arc: |any| {
+                let arc = any.downcast_ref::<std::sync::Arc<T>>()?.clone();
+                Some(arc)
+            },
             name: std::any::type_name::<T>(),
         }
     }

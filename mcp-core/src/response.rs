@@ -4,7 +4,11 @@ use std::any::Any;
 use std::fmt::Display;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+use crate::dispatch::{BoxFuture, RequestScope};
+use crate::registry::StateKey;
 use serde_json::value::RawValue;
 
 use crate::content::{Content, Json, PromptMessage, ResourceContents, ToolResult};
@@ -18,7 +22,8 @@ use crate::error::{Error, ErrorKind};
 /// the error's message.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` can't be returned from a `#[tool]` function",
-    note = "return a `String`, a number, `Json<T>` (with `T: Serialize + JsonSchema`) for structured output, `Content`, `Vec<Content>`, `ToolResult`, or a `Result<T, E>` of one of these"
+    label = "to return it as structured content, wrap it in `Json(..)`: return `Json<{Self}>`",
+    note = "`Json<T>` needs `T: serde::Serialize + schemars::JsonSchema`; a tool may also return a `String`, a number, `Content`, `Vec<Content>`, `ToolResult`, or a `Result<T, E>` of one of these"
 )]
 pub trait IntoToolResult {
     /// Converts the value.
@@ -114,6 +119,40 @@ impl<T: IntoToolResult, E: Display + 'static> IntoToolResult for Result<T, E> {
     fn output_schema(generator: &mut SchemaGenerator) -> Option<Schema> {
         T::output_schema(generator)
     }
+}
+
+/// A type a `#[tool]` function can take as an argument (a parameter, or `T` in `Json<T>`):
+/// implemented for every `serde::Deserialize + schemars::JsonSchema` type, so a type without
+/// the derives gets one error under it that names them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can't be a tool argument",
+    label = "add `#[derive(serde::Deserialize, schemars::JsonSchema)]` to `{Self}`",
+    note = "tool arguments are deserialized from the request and described in the tool's input schema, so their types implement `serde::Deserialize` and `schemars::JsonSchema` (schemars 1)"
+)]
+pub trait ToolArgument: DeserializeOwned + JsonSchema {}
+
+#[diagnostic::do_not_recommend]
+impl<T: DeserializeOwned + JsonSchema> ToolArgument for T {}
+
+/// A function that `#[complete(with = f)]` can use: `f(prefix: &str, ...)` where the other parameters are
+/// injected (`State<T>`, `Context`), returning the values or a future of them. `M` tells the
+/// shapes apart and is inferred.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can't complete an argument",
+    label = "expected a function of the typed prefix (`&str`), then `State<T>` or `Context` parameters, returning `Vec<String>`",
+    note = "a completion function looks like `fn ids(prefix: &str, store: State<Store>) -> Vec<String>` (or the same as an `async fn`)"
+)]
+pub trait CompleteFn<M>: Copy + Send + Sync + 'static {
+    /// The state types the function takes.
+    #[doc(hidden)]
+    const REQUIRES: &'static [Option<fn() -> StateKey>];
+    /// Runs the function.
+    #[doc(hidden)]
+    fn complete<'a>(
+        self,
+        prefix: &'a str,
+        scope: &'a RequestScope<'a>,
+    ) -> BoxFuture<'a, Vec<String>>;
 }
 
 /// A value a `#[resource]` function can return.

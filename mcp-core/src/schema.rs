@@ -32,9 +32,12 @@ pub(crate) fn output_generator() -> SchemaGenerator {
         .into_generator()
 }
 
-/// Normalizes a generated schema: no root `title`/`description`, no `null` in
-/// `type` arrays or `anyOf`/`oneOf` (an `Option` is expressed by leaving the property out of
-/// `required`), no Rust-specific numeric `format`s.
+/// Normalizes a generated schema: no root `title`/`description` (the tool has its own) and no
+/// Rust-specific numeric `format`s such as `uint64`, which JSON Schema validators reject as
+/// unknown formats. Everything that constrains values stays as schemars generated it, so the
+/// schema describes exactly what (de)serialization accepts or produces: an `Option` field is
+/// `null`-able, required in an output schema unless serde skips it, and optional in an input
+/// schema.
 pub(crate) fn normalize(schema: Schema) -> Value {
     let mut value = schema.to_value();
     if let Value::Object(map) = &mut value {
@@ -57,25 +60,48 @@ const NUMERIC_FORMATS: &[&str] = &[
 ];
 
 fn clean(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| NUMERIC_FORMATS.contains(&f))
+            {
+                map.remove("format");
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "default" | "examples" | "const" | "enum") {
+                    clean(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean),
+        _ => {}
+    }
+}
+
+/// An elicitation form's schema: normalized, then without `null` (the form schema of the
+/// protocol has only flat primitive properties; an `Option` field is one left out of
+/// `required`, which the client may leave unanswered).
+pub(crate) fn form(schema: Schema) -> Value {
+    let mut value = normalize(schema);
+    strip_null(&mut value);
+    value
+}
+
+fn strip_null(value: &mut Value) {
     let Value::Object(map) = value else {
         if let Value::Array(items) = value {
-            items.iter_mut().for_each(clean);
+            items.iter_mut().for_each(strip_null);
         }
         return;
     };
     if let Some(Value::Array(types)) = map.get_mut("type") {
         types.retain(|t| t != "null");
-        if types.len() == 1 {
-            let only = types.pop().expect("one type");
+        if let [only] = types.as_mut_slice() {
+            let only = only.take();
             map.insert("type".into(), only);
         }
-    }
-    if map
-        .get("format")
-        .and_then(Value::as_str)
-        .is_some_and(|f| NUMERIC_FORMATS.contains(&f))
-    {
-        map.remove("format");
     }
     if let Some(Value::Array(values)) = map.get_mut("enum") {
         values.retain(|v| !v.is_null());
@@ -86,18 +112,20 @@ fn clean(value: &mut Value) {
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(options)) = map.get_mut(key) {
             options.retain(|o| !is_null_schema(o));
-            if options.len() == 1 {
-                let only = options.pop().expect("one option");
+            if let [only] = options.as_mut_slice() {
+                let only = only.take();
                 map.remove(key);
                 if let Value::Object(inner) = only {
-                    merge(map, inner);
+                    for (k, v) in inner {
+                        map.entry(k).or_insert(v);
+                    }
                 }
             }
         }
     }
     for (key, child) in map.iter_mut() {
         if !matches!(key.as_str(), "default" | "examples" | "const" | "enum") {
-            clean(child);
+            strip_null(child);
         }
     }
 }
@@ -105,12 +133,6 @@ fn clean(value: &mut Value) {
 fn is_null_schema(v: &Value) -> bool {
     v.get("type").and_then(Value::as_str) == Some("null")
         || v.get("const").is_some_and(Value::is_null)
-}
-
-fn merge(into: &mut Map<String, Value>, from: Map<String, Value>) {
-    for (k, v) in from {
-        into.entry(k).or_insert(v);
-    }
 }
 
 /// Whether a schema describes only JSON objects.

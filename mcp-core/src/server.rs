@@ -14,7 +14,7 @@ use crate::error::BuildError;
 use crate::listen::Listeners;
 use crate::mrtr::Sealer;
 use crate::protocol::Version;
-use crate::registry::{Item, PromptDef, Registration, ResourceDef, ToolDef};
+use crate::registry::{AnyState, Item, PromptDef, Registration, ResourceDef, ToolDef};
 use crate::schema;
 use crate::session::Sessions;
 use crate::uri_template::UriTemplate;
@@ -78,6 +78,22 @@ pub(crate) struct HeaderParam {
     pub(crate) kind: &'static str,
 }
 
+/// The one non-null `type` of a property schema, if it has exactly one.
+fn primitive_type(prop: &Value) -> Option<&str> {
+    match prop.get("type")? {
+        Value::String(t) => Some(t),
+        Value::Array(types) => {
+            let mut named = types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null");
+            let only = named.next()?;
+            named.next().is_none().then_some(only)
+        }
+        _ => None,
+    }
+}
+
 /// The `x-mcp-header` declarations of an input schema, checked.
 fn header_params(tool: &str, schema: &Value, problems: &mut Vec<String>) -> Vec<HeaderParam> {
     let mut params: Vec<HeaderParam> = Vec::new();
@@ -96,7 +112,8 @@ fn header_params(tool: &str, schema: &Value, problems: &mut Vec<String>) -> Vec<
             problems.push(format!("tool `{tool}`: argument `{property}` has an invalid `x-mcp-header` name {name}; use an HTTP token such as \"Region\""));
             continue;
         };
-        let kind = match prop.get("type").and_then(Value::as_str) {
+        // An optional argument is `["integer", "null"]`: the header carries the non-null value.
+        let kind = match primitive_type(prop) {
             Some("string") => "string",
             Some("integer") => "integer",
             Some("boolean") => "boolean",
@@ -186,7 +203,9 @@ impl Server {
             instructions: None,
             items: Vec::new(),
             collect: false,
+            collect_untagged: false,
             state: HashMap::new(),
+            state_names: Vec::new(),
             page_size: None,
             cache_ttl: Duration::from_secs(300),
             max_sessions: 10_000,
@@ -262,7 +281,9 @@ pub struct ServerBuilder {
     instructions: Option<String>,
     items: Vec<&'static Item>,
     collect: bool,
-    state: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+    collect_untagged: bool,
+    state: HashMap<TypeId, AnyState>,
+    state_names: Vec<&'static str>,
     page_size: Option<usize>,
     cache_ttl: Duration,
     max_sessions: usize,
@@ -312,8 +333,15 @@ impl ServerBuilder {
         self
     }
 
-    /// Adds every `#[tool]`, `#[resource]` and `#[prompt]` in the program whose `server`
-    /// names this server, plus every one that names no server.
+    /// Adds every `#[tool]`, `#[resource]` and `#[prompt]` in the program whose `server` key
+    /// names this server (`server = "name"` or `server = ["a", "b"]`), and every one shared
+    /// with all servers (`server = "*"`).
+    ///
+    /// Items that name no server are not added: in a program with several servers, an item
+    /// must say where it is served, so that a forgotten key never exposes a tool everywhere.
+    /// A program with a single server can leave the key off and call
+    /// [`collect_untagged`](Self::collect_untagged) instead. `build()` logs (through `tracing`)
+    /// what each server serves, and warns about untagged items it leaves out.
     ///
     /// Items are found through `inventory`, which sees only code that is linked into the
     /// binary: an item in a library crate that the binary never references is not found.
@@ -324,6 +352,27 @@ impl ServerBuilder {
         self
     }
 
+    /// Adds every `#[tool]`, `#[resource]` and `#[prompt]` that names no server, as well as
+    /// what [`collect`](Self::collect) adds: for programs with one server, whose items need no
+    /// `server` key.
+    ///
+    /// ```
+    /// use mcp_core::{tool, Server};
+    ///
+    /// /// Add two integers.
+    /// #[tool]
+    /// fn add(a: i64, b: i64) -> i64 { a + b }
+    ///
+    /// let server = Server::builder("calc").collect_untagged().build()?;
+    /// assert_eq!(server.tool_names().collect::<Vec<_>>(), ["add"]);
+    /// # Ok::<(), mcp_core::BuildError>(())
+    /// ```
+    pub fn collect_untagged(mut self) -> Self {
+        self.collect = true;
+        self.collect_untagged = true;
+        self
+    }
+
     /// Adds items explicitly, whatever their `server` tag: `.items(mcp_core::items![add, greet])`.
     pub fn items(mut self, items: impl IntoIterator<Item = &'static Item>) -> Self {
         self.items.extend(items);
@@ -331,8 +380,29 @@ impl ServerBuilder {
     }
 
     /// Shares `value` with handlers that take a `State<T>` parameter.
+    ///
+    /// A `State<T>` parameter is served by a registered `T` or a registered `Arc<T>`: to share
+    /// one store between several servers (or with the rest of the program), register the same
+    /// `Arc` with each.
+    ///
+    /// ```
+    /// use std::sync::{atomic::AtomicU64, Arc};
+    /// use mcp_core::{tool, Server, State};
+    ///
+    /// /// Count calls.
+    /// #[tool(server = ["a", "b"])]
+    /// fn hit(counter: State<AtomicU64>) -> u64 {
+    ///     counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+    /// }
+    ///
+    /// let counter = Arc::new(AtomicU64::new(0));
+    /// let a = Server::builder("a").state(counter.clone()).collect().build()?;
+    /// let b = Server::builder("b").state(counter).collect().build()?;
+    /// # Ok::<(), mcp_core::BuildError>(())
+    /// ```
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
         self.state.insert(TypeId::of::<T>(), Arc::new(value));
+        self.state_names.push(std::any::type_name::<T>());
         self
     }
 
@@ -388,50 +458,23 @@ impl ServerBuilder {
     }
 
     /// Validates everything and prepares every response that does not depend on a request.
-    pub fn build(self) -> Result<Server, BuildError> {
+    ///
+    /// Every problem is reported at once: duplicate names (with every place each is defined),
+    /// invalid URI templates, tool names or icons, and state that a handler takes but that was
+    /// not registered. On success, what the server serves is logged at `info` level, and tools
+    /// without a description (the model reads only the description) at `warn` level.
+    pub fn build(mut self) -> Result<Server, BuildError> {
+        let items = self.gather();
         let mut problems = Vec::new();
-        let mut seen: HashSet<*const Item> = HashSet::new();
-        let mut items: Vec<&'static Item> = Vec::new();
-        let from_inventory = self
-            .collect
-            .then(|| inventory::iter::<Registration>.into_iter().map(|r| r.0))
-            .into_iter()
-            .flatten()
-            .filter(|item| {
-                let servers = item.servers();
-                servers.is_empty() || servers.contains(&self.name.as_str())
-            });
-        for item in self.items.iter().copied().chain(from_inventory) {
-            if seen.insert(item as *const Item) {
-                items.push(item);
-            }
-        }
+        self.check_icons(&items, &mut problems);
+        self.resolve_state(&items, &mut problems);
+        duplicates(&items, &mut problems);
 
         let mut tools = Vec::new();
         let mut resources = Vec::new();
         let mut templates = Vec::new();
         let mut prompts = Vec::new();
-        for src in &self.icons {
-            if let Err(why) = check_icon(src) {
-                problems.push(format!("server icon `{src}`: {why}"));
-            }
-        }
         for item in &items {
-            for src in item.icons() {
-                if let Err(why) = check_icon(src) {
-                    problems.push(format!("`{}` has icon `{src}`: {why}", item.name()));
-                }
-            }
-            for key in item.requires().iter().flatten() {
-                let key = key();
-                if !self.state.contains_key(&key.id) {
-                    problems.push(format!(
-                        "`{}` takes `State<{}>`, but no such state was registered; add `.state(value)` to the builder",
-                        item.name(),
-                        key.name
-                    ));
-                }
-            }
             match item {
                 Item::Tool(def) => tools.push(def),
                 Item::Resource(def) if def.is_template => templates.push(def),
@@ -452,11 +495,7 @@ impl ServerBuilder {
                 problems.push(format!("invalid tool name `{}`: {why}", def.name));
             }
             if tool_index.insert(def.name, tool_entries.len()).is_some() {
-                problems.push(format!(
-                    "two tools are named `{}`; tool names must be unique within a server",
-                    def.name
-                ));
-                continue;
+                continue; // reported by `duplicates`
             }
             let input =
                 catch(|| schema::normalize((def.input_schema)(&mut schema::input_generator())));
@@ -501,8 +540,7 @@ impl ServerBuilder {
                 .insert(def.uri, resource_entries.len())
                 .is_some()
             {
-                problems.push(format!("two resources have the URI `{}`", def.uri));
-                continue;
+                continue; // reported by `duplicates`
             }
             resource_entries.push(ResourceEntry { def });
         }
@@ -511,8 +549,7 @@ impl ServerBuilder {
             match UriTemplate::parse(def.uri) {
                 Ok(template) => {
                     if template_entries.iter().any(|t| t.def.uri == def.uri) {
-                        problems.push(format!("two resource templates are `{}`", def.uri));
-                        continue;
+                        continue; // reported by `duplicates`
                     }
                     if template.variables().next().is_none() {
                         problems.push(format!("resource template `{}` has no variables", def.uri));
@@ -532,14 +569,13 @@ impl ServerBuilder {
                 .insert(def.name, prompt_entries.len())
                 .is_some()
             {
-                problems.push(format!("two prompts are named `{}`", def.name));
-                continue;
+                continue; // reported by `duplicates`
             }
             prompt_entries.push(PromptEntry { def });
         }
         if !self.allow_empty && items.is_empty() {
             problems.push(format!(
-                "no tools, resources or prompts were registered for server `{}`: tag items with `server = \"{}\"` (or no server), call `.collect()`, and make sure the crates defining them are linked in, or call `.allow_empty()`",
+                "no tools, resources or prompts were registered for server `{}`: tag items with `server = \"{}\"` and call `.collect()` (or leave the key off and call `.collect_untagged()`), make sure the crates defining them are linked in, or call `.allow_empty()`",
                 self.name, self.name
             ));
         }
@@ -547,10 +583,11 @@ impl ServerBuilder {
             return Err(BuildError::new(&self.name, problems));
         }
 
+        log_served(&self.name, &items);
         let has_completions = !prompt_entries.is_empty() || !template_entries.is_empty();
         let info = Info {
-            name: self.name,
-            version: self.version,
+            name: std::mem::take(&mut self.name),
+            version: std::mem::take(&mut self.version),
             title: self.title,
             description: self.description,
             website_url: self.website_url,
@@ -591,7 +628,7 @@ impl ServerBuilder {
                 templates: template_entries,
                 prompts: prompt_entries,
                 prompt_index,
-                state: self.state,
+                state: std::mem::take(&mut self.state),
                 per_version,
                 sessions: Sessions::new(self.max_sessions, self.session_idle),
                 has_completions,
@@ -599,6 +636,158 @@ impl ServerBuilder {
                 listeners: Listeners::default(),
             }),
         })
+    }
+
+    /// The explicit items, then what `collect` finds, each once.
+    fn gather(&self) -> Vec<&'static Item> {
+        let mut seen: HashSet<*const Item> = HashSet::new();
+        let mut items: Vec<&'static Item> = Vec::new();
+        let mut untagged = Vec::new();
+        let from_inventory = self
+            .collect
+            .then(|| inventory::iter::<Registration>.into_iter().map(|r| r.0))
+            .into_iter()
+            .flatten()
+            .filter(|item| {
+                let servers = item.servers();
+                if servers.is_empty() && !self.collect_untagged {
+                    untagged.push(*item);
+                    return false;
+                }
+                servers.is_empty() || servers.iter().any(|s| *s == "*" || *s == self.name)
+            });
+        for item in self.items.iter().copied().chain(from_inventory) {
+            if seen.insert(item as *const Item) {
+                items.push(item);
+            }
+        }
+        for item in untagged {
+            if !seen.contains(&(item as *const Item)) {
+                tracing::warn!(
+                    server = %self.name,
+                    "{} `{}` at {} names no server and is not served by `{}`: add `server = \"{}\"` (or `server = \"*\"` for every server) to it, or call `.collect_untagged()`",
+                    item.kind(),
+                    item.name(),
+                    item.location(),
+                    self.name,
+                    self.name,
+                );
+            }
+        }
+        items
+    }
+
+    fn check_icons(&self, items: &[&'static Item], problems: &mut Vec<String>) {
+        for src in &self.icons {
+            if let Err(why) = check_icon(src) {
+                problems.push(format!("server icon `{src}`: {why}"));
+            }
+        }
+        for item in items {
+            for src in item.icons() {
+                if let Err(why) = check_icon(src) {
+                    problems.push(format!("`{}` has icon `{src}`: {why}", item.name()));
+                }
+            }
+        }
+    }
+
+    /// Makes every `State<T>` the items take available: a registered `T`, or the `T` inside a
+    /// registered `Arc<T>` (shared, not copied).
+    fn resolve_state(&mut self, items: &[&'static Item], problems: &mut Vec<String>) {
+        for item in items {
+            for key in item.requires() {
+                if self.state.contains_key(&key.id) {
+                    continue;
+                }
+                if let Some(inner) = self.state.get(&key.arc_id).and_then(key.from_arc) {
+                    self.state.insert(key.id, inner);
+                    continue;
+                }
+                let registered = if self.state_names.is_empty() {
+                    "no state is registered".to_string()
+                } else {
+                    let names: Vec<String> =
+                        self.state_names.iter().map(|n| format!("`{n}`")).collect();
+                    format!("the registered state types are {}", names.join(", "))
+                };
+                problems.push(format!(
+                    "{} `{}` at {} takes `State<{}>`, but {registered}; add `.state(value)` with a `{}` (or an `Arc<{}>`) to the builder",
+                    item.kind(),
+                    item.name(),
+                    item.location(),
+                    key.name,
+                    key.name,
+                    key.name,
+                ));
+            }
+        }
+    }
+}
+
+/// Each name (tools, prompts) or URI (resources, templates) used more than once, reported
+/// once with every place it is defined.
+fn duplicates(items: &[&'static Item], problems: &mut Vec<String>) {
+    let mut by_key: Vec<((&'static str, &'static str), Vec<&'static Item>)> = Vec::new();
+    for item in items {
+        let key = match item {
+            Item::Tool(t) => ("tool name", t.name),
+            Item::Resource(r) => ("resource URI", r.uri),
+            Item::Prompt(p) => ("prompt name", p.name),
+        };
+        match by_key.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(item),
+            None => by_key.push((key, vec![item])),
+        }
+    }
+    for ((what, key), mut list) in by_key.into_iter().filter(|(_, l)| l.len() > 1) {
+        list.sort_by_key(|i| (i.location().file, i.location().line));
+        let places: Vec<String> = list.iter().map(|i| i.location().to_string()).collect();
+        let fix = match what {
+            "resource URI" => "give each a different `uri`",
+            "tool name" => {
+                "rename all but one with `#[tool(name = \"...\")]` or move it to another server"
+            }
+            _ => "rename all but one with `#[prompt(name = \"...\")]` or move it to another server",
+        };
+        problems.push(format!(
+            "{what} `{key}` is defined {} times: at {}; {fix}",
+            list.len(),
+            places.join(" and at ")
+        ));
+    }
+}
+
+/// Logs what a built server serves, and tools the model cannot understand.
+fn log_served(server: &str, items: &[&'static Item]) {
+    let names = |kind: &str| -> String {
+        let names: Vec<&str> = items
+            .iter()
+            .filter(|i| i.kind() == kind)
+            .map(|i| match i {
+                Item::Resource(r) => r.uri,
+                other => other.name(),
+            })
+            .collect();
+        names.join(", ")
+    };
+    tracing::info!(
+        server,
+        tools = %names("tool"),
+        resources = %names("resource"),
+        resource_templates = %names("resource template"),
+        prompts = %names("prompt"),
+        "MCP server `{server}` built"
+    );
+    for item in items.iter().filter(|i| i.kind() == "tool") {
+        if item.description().is_none_or(|d| d.trim().is_empty()) {
+            tracing::warn!(
+                server,
+                "tool `{}` at {} has no description, and the model reads only the description to decide when to call it: add a `///` doc comment or `#[tool(description = \"...\")]`",
+                item.name(),
+                item.location(),
+            );
+        }
     }
 }
 

@@ -56,15 +56,7 @@ impl FnSpec {
     pub(crate) fn from_item(cx: &Ctxt, kind: Kind, mut item: ItemFn) -> FnSpec {
         let what = kind.attr_name();
         let sig = &item.sig;
-        if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-            cx.error_spanned_by(
-                &sig.generics,
-                format!(
-                    "`#[{what}]` functions can't be generic: the framework must know the concrete \
-                     argument and return types; write a non-generic wrapper that calls the generic function"
-                ),
-            );
-        }
+        check_generics(cx, what, &sig.generics);
         if let Some(unsafety) = &sig.unsafety {
             cx.error_spanned_by(
                 unsafety,
@@ -165,6 +157,34 @@ impl FnSpec {
 
     pub(crate) fn args(&self) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(|p| p.kind == ParamKind::Arg)
+    }
+}
+
+/// Lifetime parameters get their own message: arguments are owned, so they need none.
+fn check_generics(cx: &Ctxt, what: &str, generics: &syn::Generics) {
+    for param in &generics.params {
+        match param {
+            syn::GenericParam::Lifetime(lt) => cx.error_spanned_by(
+                lt,
+                format!(
+                    "`#[{what}]` functions can't have lifetime parameters: arguments are deserialized into owned values, so nothing borrows; remove `<{}>` (and use `String` for `&str`)",
+                    lt.lifetime
+                ),
+            ),
+            other => cx.error_spanned_by(
+                other,
+                format!(
+                    "`#[{what}]` functions can't be generic: the framework must know the concrete \
+                     argument and return types; write a non-generic wrapper that calls the generic function"
+                ),
+            ),
+        }
+    }
+    if let Some(clause) = &generics.where_clause {
+        cx.error_spanned_by(
+            clause,
+            format!("`#[{what}]` functions can't have a `where` clause; use concrete types"),
+        );
     }
 }
 

@@ -175,11 +175,15 @@ impl ItemAttrs {
             let key = path
                 .get_ident()
                 .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
+            let hint = suggest(&key, keys(kind))
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            let expected: Vec<String> = keys(kind).iter().map(|k| format!("`{k}`")).collect();
             Err(meta.error(format_args!(
-                "unknown `#[{}]` attribute `{}`; expected one of: {}",
+                "unknown `#[{}]` attribute `{}`; {hint}expected one of: {}",
                 kind.attr_name(),
                 key,
-                known_keys(kind)
+                expected.join(", ")
             )))
         };
         if let Err(err) = result {
@@ -192,12 +196,43 @@ impl ItemAttrs {
     }
 }
 
-fn known_keys(kind: Kind) -> &'static str {
+fn keys(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Tool => "`name`, `title`, `description`, `icons`, `server`, `read_only`, `destructive`, `idempotent`, `open_world`, `crate`",
-        Kind::Resource => "`uri`, `name`, `title`, `description`, `icons`, `mime_type`, `server`, `crate`",
-        Kind::Prompt => "`name`, `title`, `description`, `icons`, `server`, `crate`",
+        Kind::Tool => &[
+            "name",
+            "title",
+            "description",
+            "icons",
+            "server",
+            "read_only",
+            "destructive",
+            "idempotent",
+            "open_world",
+            "crate",
+        ],
+        Kind::Resource => &[
+            "uri",
+            "name",
+            "title",
+            "description",
+            "icons",
+            "mime_type",
+            "server",
+            "crate",
+        ],
+        Kind::Prompt => &["name", "title", "description", "icons", "server", "crate"],
     }
+}
+
+/// The known key closest to a misspelt one, if any is close.
+fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    let normalized = key.to_ascii_lowercase().replace(['-', '_'], "");
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&normalized, &k.replace('_', "")), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }
 
 fn lit_str(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {

@@ -30,6 +30,21 @@ pub(crate) fn item(kind: Kind, args: TokenStream, input: TokenStream) -> TokenSt
             return out;
         }
     };
+    if crate::placement::in_impl_block(&item_fn.sig.ident) {
+        let name = &item_fn.sig.ident;
+        let err = syn::Error::new_spanned(
+            name,
+            format!(
+                "`#[{}]` goes on a free function, not on an associated function inside an `impl` block; \
+                 move `fn {name}` out of the `impl`, to module level, and reach shared data through a \
+                 `State<T>` parameter (registered with `ServerBuilder::state`)",
+                kind.attr_name()
+            ),
+        );
+        let mut out = quote!(#item_fn);
+        out.extend(err.into_compile_error());
+        return out;
+    }
     let cx = Ctxt::new();
     let attrs = ItemAttrs::parse(&cx, kind, args);
     let spec = FnSpec::from_item(&cx, kind, item_fn);
@@ -150,6 +165,18 @@ fn icons(attrs: &ItemAttrs) -> TokenStream {
     quote!(&[#(#list),*])
 }
 
+/// `module_path!()`, `file!()` and `line!()` at the function's name.
+fn location(spec: &FnSpec, krate: &TokenStream) -> TokenStream {
+    let span = spec.item.sig.ident.span();
+    quote_spanned! {span=>
+        #krate::__private::Location {
+            module: ::core::module_path!(),
+            file: ::core::file!(),
+            line: ::core::line!(),
+        }
+    }
+}
+
 fn description(attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     match attrs.description.get() {
         Some(lit) => opt_lit(Some(lit)),
@@ -239,7 +266,7 @@ const TOOL: Shape = Shape {
     input: "ToolArgs",
     by_ref: false,
     outcome: "ToolResult",
-    convert: |krate, value, span| quote_spanned!(span=> #krate::__private::IntoToolResult::into_tool_result(#value)),
+    convert: |_, value, span| quote_spanned!(span=> (__MCP_RETURNS.convert)(#value)),
 };
 
 const RESOURCE: Shape = Shape {
@@ -350,6 +377,7 @@ fn reject_complete(cx: &Ctxt, p: &Param, what: &str) {
 fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let krate = krate(attrs);
     let name = item_name(cx, Kind::Tool, attrs, spec);
+    let location = location(spec, &krate);
     let servers = servers(cx, attrs);
     let icons = icons(attrs);
     let title = opt_lit(attrs.title.get());
@@ -385,11 +413,6 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         );
     }
 
-    let serde_path = format!("{}::__private::serde", krate.to_string().replace(' ', ""));
-    let schemars_path = format!(
-        "{}::__private::schemars",
-        krate.to_string().replace(' ', "")
-    );
     let is_async = spec.item.sig.asyncness.is_some();
     let on_err = early_return(
         is_async,
@@ -403,32 +426,27 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         ReturnType::Type(_, ty) => ty.span(),
     };
 
-    let (args_struct, args_ty, destructure) = if let Some(json) = json_params.first() {
+    let (args_items, destructure) = if let Some(json) = json_params.first() {
         let inner = json_inner(&json.ty).unwrap_or_else(|| {
             cx.error_spanned_by(&json.ty, "expected `Json<T>` with the arguments type `T`");
             quote!(())
         });
-        (TokenStream::new(), inner, quote!(__mcp_json))
+        let items = quote! {
+            const fn __mcp_arguments<T: #krate::ToolArgument>() -> #krate::__private::Arguments<T> {
+                #krate::__private::arguments()
+            }
+            const __MCP_ARGUMENTS: #krate::__private::Arguments<#inner> = __mcp_arguments::<#inner>();
+        };
+        (items, quote!(__mcp_json))
     } else {
-        let fields = arg_params.iter().map(|p| {
-            let ident = &p.ident;
-            let ty = &p.ty;
-            let docs = &p.docs;
-            let pass = &p.passthrough;
-            quote! { #(#docs)* #(#pass)* #ident: #ty, }
-        });
-        let idents = arg_params.iter().map(|p| &p.ident);
-        (
-            quote! {
-                #[derive(#krate::__private::serde::Deserialize, #krate::__private::schemars::JsonSchema)]
-                #[serde(crate = #serde_path, deny_unknown_fields)]
-                #[schemars(crate = #schemars_path)]
-                #[allow(non_camel_case_types, dead_code)]
-                struct __McpArgs { #(#fields)* }
-            },
-            quote!(__McpArgs),
-            quote!(__McpArgs { #(#idents),* }),
-        )
+        args_struct(&arg_params, &krate)
+    };
+    let returns_ty = quote_spanned!(ret_span=> #ret);
+    let returns = quote! {
+        const fn __mcp_returns<R: #krate::IntoToolResult>() -> #krate::__private::Returns<R> {
+            #krate::__private::returns()
+        }
+        const __MCP_RETURNS: #krate::__private::Returns<#ret> = __mcp_returns::<#returns_ty>();
     };
 
     let injections = &call.injections;
@@ -438,7 +456,7 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let prelude = {
         let bad_args = early_return(is_async, &krate, quote!(e));
         quote! {
-            let #destructure = match __mcp_input.parse::<#args_ty>() {
+            let #destructure = match (__MCP_ARGUMENTS.parse)(&__mcp_input) {
                 ::core::result::Result::Ok(v) => v,
                 ::core::result::Result::Err(e) => #bad_args,
             };
@@ -446,16 +464,15 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         }
     };
     let handler = handler(spec, &krate, &TOOL, prelude, args);
-    let output_schema = quote_spanned! {ret_span=>
-        <#ret as #krate::__private::IntoToolResult>::output_schema
-    };
     let read_only = opt_bool(attrs.read_only.get());
     let destructive = opt_bool(attrs.destructive.get());
     let idempotent = opt_bool(attrs.idempotent.get());
     let open_world = opt_bool(attrs.open_world.get());
     let body = quote! {
-        #args_struct
+        #args_items
+        #returns
         #krate::__private::Item::Tool(#krate::__private::ToolDef {
+            location: #location,
             name: #name,
             servers: #servers,
             icons: #icons,
@@ -467,14 +484,66 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
                 idempotent: #idempotent,
                 open_world: #open_world,
             },
-            input_schema: #krate::__private::schema_for::<#args_ty>,
-            output_schema: #output_schema,
+            input_schema: __MCP_ARGUMENTS.schema,
+            output_schema: __MCP_RETURNS.output_schema,
             handler: { #handler },
             requires: &[#(#requires),*],
             streaming: #streaming,
         })
     };
     emit_static(spec, &krate, body)
+}
+
+/// The arguments struct of a tool with plain parameters, and how the handler destructures it.
+///
+/// Each parameter without `#[serde]`/`#[schemars]` attributes is a type parameter of the struct,
+/// bounded by `ToolArgument` in a generic `const fn` that is instantiated with the real types: a type
+/// without the derives is then one error under itself, not several inside the derives.
+fn args_struct(params: &[&Param], krate: &TokenStream) -> (TokenStream, TokenStream) {
+    let krate_path = krate.to_string().replace(' ', "");
+    let serde_path = format!("{krate_path}::__private::serde");
+    let schemars_path = format!("{krate_path}::__private::schemars");
+    let mut generics = Vec::new();
+    let mut actual = Vec::new();
+    let fields = params.iter().enumerate().map(|(i, p)| {
+        let ident = &p.ident;
+        let docs = &p.docs;
+        let pass = &p.passthrough;
+        let ty = if pass.is_empty() {
+            let generic = format_ident!("__McpT{}", i);
+            generics.push(generic.clone());
+            actual.push(p.ty.clone());
+            quote!(#generic)
+        } else {
+            let ty = &p.ty;
+            quote!(#ty)
+        };
+        quote! { #(#docs)* #(#pass)* #ident: #ty, }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    let bound = generics
+        .iter()
+        .map(|g| format!("{g}: {krate_path}::ToolArgument"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let idents = params.iter().map(|p| &p.ident);
+    let items = quote! {
+        #[derive(#krate::__private::serde::Deserialize, #krate::__private::schemars::JsonSchema)]
+        #[serde(crate = #serde_path, deny_unknown_fields, bound = #bound)]
+        #[schemars(crate = #schemars_path, bound = #bound)]
+        #[allow(non_camel_case_types, dead_code)]
+        struct __McpArgs<#(#generics),*> { #(#fields)* }
+
+        const fn __mcp_arguments<#(#generics: #krate::ToolArgument),*>()
+            -> #krate::__private::Arguments<__McpArgs<#(#generics),*>>
+        {
+            #krate::__private::arguments()
+        }
+
+        const __MCP_ARGUMENTS: #krate::__private::Arguments<__McpArgs<#(#actual),*>> =
+            __mcp_arguments::<#(#actual),*>();
+    };
+    (items, quote!(__McpArgs { #(#idents),* }))
 }
 
 fn json_inner(ty: &syn::Type) -> Option<TokenStream> {
@@ -507,23 +576,37 @@ fn completions(cx: &Ctxt, spec: &FnSpec, krate: &TokenStream) -> (TokenStream, T
             },
             // A list of values, or a future of one (`async fn`): the first impl that applies
             // to the return type is chosen.
+            // Sync or async, with any injected parameters: chosen by the function's type.
             Complete::With(path) => quote_spanned! {path.span()=>
-                {
-                    #[allow(unused_imports)]
-                    use #krate::__private::{CompleteLater as _, CompleteNow as _};
-                    (&&#krate::__private::Completion::new(#path(__mcp_value))).into_completion()
-                }
+                __mcp_completer(&#path).complete(__mcp_value, __mcp_scope)
             },
+        };
+        let requires = match complete {
+            Complete::Values(_) => quote!(&[]),
+            Complete::With(path) => {
+                quote_spanned!(path.span()=> __mcp_completer(&#path).requires())
+            }
         };
         fns.extend(quote! {
             fn #f<'__mcp>(
                 __mcp_value: &'__mcp str,
+                __mcp_scope: &'__mcp #krate::__private::RequestScope<'__mcp>,
             ) -> #krate::__private::BoxFuture<'__mcp, ::std::vec::Vec<::std::string::String>> {
+                let _ = __mcp_scope;
                 #body
             }
         });
         let name = p.name();
-        entries.push(quote!(#krate::__private::CompletionDef { argument: #name, complete: #f }));
+        entries.push(quote!(#krate::__private::CompletionDef { argument: #name, complete: #f, requires: #requires }));
+    }
+    if !entries.is_empty() {
+        // Every use of a completion function goes through this one bound, so a function of
+        // the wrong shape is one error, reported once.
+        fns.extend(quote! {
+            const fn __mcp_completer<M, F: #krate::CompleteFn<M>>(f: &F) -> #krate::__private::Completer<F> {
+                #krate::__private::completer(f)
+            }
+        });
     }
     (fns, quote!(&[#(#entries),*]))
 }
@@ -531,6 +614,7 @@ fn completions(cx: &Ctxt, spec: &FnSpec, krate: &TokenStream) -> (TokenStream, T
 fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let krate = krate(attrs);
     let name = item_name(cx, Kind::Resource, attrs, spec);
+    let location = location(spec, &krate);
     let servers = servers(cx, attrs);
     let icons = icons(attrs);
     let title = opt_lit(attrs.title.get());
@@ -636,6 +720,7 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let body = quote! {
         #completion_fns
         #krate::__private::Item::Resource(#krate::__private::ResourceDef {
+            location: #location,
             uri: #uri,
             is_template: #is_template,
             name: #name,
@@ -655,6 +740,7 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
 fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let krate = krate(attrs);
     let name = item_name(cx, Kind::Prompt, attrs, spec);
+    let location = location(spec, &krate);
     let servers = servers(cx, attrs);
     let icons = icons(attrs);
     let title = opt_lit(attrs.title.get());
@@ -708,6 +794,7 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     let body = quote! {
         #completion_fns
         #krate::__private::Item::Prompt(#krate::__private::PromptDef {
+            location: #location,
             name: #name,
             servers: #servers,
             icons: #icons,

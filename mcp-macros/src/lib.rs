@@ -9,6 +9,7 @@ mod ast;
 mod attr;
 mod ctxt;
 mod expand;
+mod placement;
 mod template;
 
 use proc_macro::TokenStream;

@@ -264,7 +264,7 @@ async fn discover_and_lists_in_the_stateless_revision() {
                 "type": "object",
                 "properties": {
                     "name": {"type": "string", "description": "Who to greet"},
-                    "punctuation": {"type": "string", "description": "Punctuation to end with"},
+                    "punctuation": {"type": ["string", "null"], "description": "Punctuation to end with"},
                 },
                 "required": ["name"],
                 "additionalProperties": false,

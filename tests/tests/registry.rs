@@ -18,9 +18,15 @@ fn two() -> u8 {
 }
 
 /// Three, shared by every server that collects.
-#[tool]
+#[tool(server = "*")]
 fn three() -> u8 {
     3
+}
+
+/// Four, tagged for no server: only servers that collect untagged items serve it.
+#[tool]
+fn four() -> u8 {
+    4
 }
 
 /// Same name as `one`.
@@ -66,7 +72,21 @@ mod nested {
 }
 
 #[test]
-fn collect_takes_tagged_and_untagged_items_in_name_order() {
+fn untagged_items_join_only_servers_that_ask_for_them() {
+    let server = Server::builder("reg").collect_untagged().build().unwrap();
+    assert_eq!(
+        server.tool_names().collect::<Vec<_>>(),
+        ["four", "one", "three", "two"]
+    );
+    let other = Server::builder("elsewhere")
+        .collect_untagged()
+        .build()
+        .unwrap();
+    assert_eq!(other.tool_names().collect::<Vec<_>>(), ["four", "three"]);
+}
+
+#[test]
+fn collect_takes_tagged_and_shared_items_in_name_order() {
     let server = Server::builder("reg").collect().build().unwrap();
     assert_eq!(
         server.tool_names().collect::<Vec<_>>(),
@@ -97,7 +117,13 @@ fn duplicate_names_fail_at_start_up() {
     let err = Server::builder("dup").collect().build().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "MCP server `dup` is invalid:\n  - two tools are named `one`; tool names must be unique within a server"
+        format!(
+            "MCP server `dup` is invalid:\n  - tool name `one` is defined 2 times: \
+             at registry (tests/tests/registry.rs:{}) and at registry (tests/tests/registry.rs:{}); \
+             rename all but one with `#[tool(name = \"...\")]` or move it to another server",
+            line_of("fn one_again"),
+            line_of("fn one_more"),
+        )
     );
 }
 
@@ -107,9 +133,22 @@ fn missing_state_fails_at_start_up() {
         .collect()
         .build()
         .unwrap_err();
-    assert_eq!(err.problems().len(), 1);
+    assert_eq!(
+        err.problems(),
+        [format!(
+            "tool `needs` at registry (tests/tests/registry.rs:{}) takes `State<registry::Missing>`, \
+             but no state is registered; add `.state(value)` with a `registry::Missing` (or an \
+             `Arc<registry::Missing>`) to the builder",
+            line_of("fn needs")
+        )]
+    );
+    let err = Server::builder("needs-state")
+        .state(7_u32)
+        .collect()
+        .build()
+        .unwrap_err();
     assert!(
-        err.problems()[0].contains("`needs` takes `State<registry::Missing>`"),
+        err.problems()[0].contains("but the registered state types are `u32`;"),
         "{err}"
     );
     Server::builder("needs-state")
@@ -117,6 +156,34 @@ fn missing_state_fails_at_start_up() {
         .collect()
         .build()
         .unwrap();
+}
+
+#[test]
+fn an_arc_serves_state_and_is_shared_not_copied() {
+    let shared = std::sync::Arc::new(Missing);
+    let a = Server::builder("needs-state")
+        .state(shared.clone())
+        .collect()
+        .build()
+        .unwrap();
+    let b = Server::builder("needs-state")
+        .state(shared.clone())
+        .collect()
+        .build()
+        .unwrap();
+    // The builders hold the user's `Arc`, not copies of `Missing`.
+    assert_eq!(std::sync::Arc::strong_count(&shared), 5);
+    drop((a, b));
+    assert_eq!(std::sync::Arc::strong_count(&shared), 1);
+}
+
+/// The line of this file on which `needle` first appears.
+fn line_of(needle: &str) -> usize {
+    include_str!("registry.rs")
+        .lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in this file")
+        + 1
 }
 
 #[test]

@@ -352,7 +352,7 @@ fn test_prompt_with_image() -> Vec<PromptMessage> {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = Server::builder("mcp-conformance-server")
         .version(env!("CARGO_PKG_VERSION"))
-        .collect()
+        .collect_untagged()
         .build()?;
     let port: u16 = std::env::var("PORT")
         .ok()

@@ -5,9 +5,9 @@ struct Point {
 }
 
 /// Move a point.
-#[tool]
-fn nudge(p: Point) -> i32 {
-    p.x + 1
+#[tool(server = "demo")]
+fn nudge(p: Point, by: i32) -> i32 {
+    p.x + by
 }
 
 fn main() {}
