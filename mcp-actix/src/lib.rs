@@ -66,6 +66,35 @@ pub fn scope(path: &str, endpoint: impl Into<Mount>) -> actix_web::Scope {
     web::scope(path)
         .app_data(web::Data::new(endpoint))
         .route("", web::route().to(handle))
+        .default_service(web::to(not_found))
+}
+
+/// Answers a request for a path where no MCP endpoint is mounted: `404` with a JSON-RPC error
+/// body naming the path, so a client pointed at the wrong URL can say why.
+///
+/// The scopes made by [`scope`] answer their own sub-paths this way; make it the app's
+/// default service to answer every other path alike:
+///
+/// ```no_run
+/// # use actix_web::{web, App};
+/// # let server: mcp_core::Server = unimplemented!();
+/// App::new()
+///     .service(mcp_actix::scope("/mcp", server))
+///     .default_service(web::to(mcp_actix::not_found));
+/// ```
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let path = req.path();
+    let shown: String = path.chars().take(128).collect();
+    let ellipsis = if shown.len() < path.len() { "..." } else { "" };
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {
+            "code": -32000,
+            "message": format!("Not Found: no MCP endpoint at {shown}{ellipsis}"),
+        },
+    });
+    HttpResponse::NotFound().json(body)
 }
 
 /// Runs a session call in the background on the current worker's runtime; outside any

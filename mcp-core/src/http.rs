@@ -544,12 +544,18 @@ impl Endpoint {
             "POST" => self.post(&req).await,
             "DELETE" => self.delete(&req),
             "GET" if req.headers.get("mcp-session-id").is_some() => self.listen(&req),
-            _ => {
-                let mut resp =
-                    HttpResponse::error(405, None, &server_error("Method not allowed.".into()));
-                resp.headers.push(("allow", "GET, POST, DELETE".into()));
-                resp
-            }
+            // Without a session there is no stream to open: for this request, GET is not
+            // among the allowed methods.
+            "GET" => method_not_allowed(
+                "POST, DELETE",
+                "Method Not Allowed: GET opens a session's event stream and needs the \
+                 Mcp-Session-Id header from `initialize`; in revision 2026-07-28, POST \
+                 `subscriptions/listen` instead",
+            ),
+            _ => method_not_allowed(
+                "GET, POST, DELETE",
+                "Method Not Allowed: send MCP messages with POST",
+            ),
         }
     }
 
@@ -1173,6 +1179,13 @@ fn origin_host_or(origin: &str, host: &str) -> String {
     } else {
         host.to_string()
     }
+}
+
+/// A 405 with its `Allow` header and a JSON-RPC error body.
+fn method_not_allowed(allow: &'static str, message: &str) -> HttpResponse {
+    let mut resp = HttpResponse::error(405, None, &server_error(message.into()));
+    resp.headers.push(("allow", allow.into()));
+    resp
 }
 
 #[cfg(test)]

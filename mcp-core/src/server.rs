@@ -760,8 +760,14 @@ fn duplicates(items: &[&'static Item], problems: &mut Vec<String>) {
 
 /// Logs what a built server serves, and tools the model cannot understand.
 fn log_served(server: &str, items: &[&'static Item]) {
-    let names = |kind: &str| -> String {
-        let names: Vec<&str> = items
+    let mut parts = Vec::new();
+    for (kind, plural) in [
+        ("tool", "tools"),
+        ("resource", "resources"),
+        ("resource template", "resource templates"),
+        ("prompt", "prompts"),
+    ] {
+        let mut names: Vec<&str> = items
             .iter()
             .filter(|i| i.kind() == kind)
             .map(|i| match i {
@@ -769,16 +775,19 @@ fn log_served(server: &str, items: &[&'static Item]) {
                 other => other.name(),
             })
             .collect();
-        names.join(", ")
+        names.sort_unstable();
+        match names.len() {
+            0 => {}
+            1 => parts.push(format!("1 {kind} ({})", names[0])),
+            n => parts.push(format!("{n} {plural} ({})", names.join(", "))),
+        }
+    }
+    let served = if parts.is_empty() {
+        "nothing".to_string()
+    } else {
+        parts.join(", ")
     };
-    tracing::info!(
-        server,
-        tools = %names("tool"),
-        resources = %names("resource"),
-        resource_templates = %names("resource template"),
-        prompts = %names("prompt"),
-        "MCP server `{server}` built"
-    );
+    tracing::info!(server, "MCP server `{server}` serves {served}");
     for item in items.iter().filter(|i| i.kind() == "tool") {
         if item.description().is_none_or(|d| d.trim().is_empty()) {
             tracing::warn!(

@@ -347,5 +347,7 @@ def main(base, node, package_dir):
 if __name__ == "__main__":
     if len(sys.argv) != 4:
         sys.exit(__doc__)
+    # `timeout` (notes_clients.sh) ends this driver with SIGTERM: exit through `finally`, which stops the daemon.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(124))
     main(sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3])
     out.exit()

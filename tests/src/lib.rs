@@ -245,3 +245,143 @@ pub mod asking {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// Schema conformance of a server's tools: every listed schema compiles, sample arguments
+/// satisfy `inputSchema`, and every `structuredContent` a call produces satisfies
+/// `outputSchema`, checked with an independent JSON Schema validator.
+pub mod schemas {
+    use std::collections::HashMap;
+
+    use actix_web::{test, App};
+    use mcp_core::Server;
+    use serde_json::{json, Value};
+
+    use super::{post, request, Answer, MODERN};
+
+    /// What [`check_every_tool`] did.
+    #[derive(Debug, Default)]
+    pub struct Checked {
+        /// Calls made (one per sample).
+        pub calls: usize,
+        /// Of those, results whose `structuredContent` was validated.
+        pub structured: usize,
+        /// Of those, results with `null` somewhere in their structured content.
+        pub with_null: usize,
+    }
+
+    /// Calls every tool of `server` (stateless revision): first the `samples`, in order, then
+    /// `{}` for each tool without samples whose schema requires nothing. Panics on a tool that
+    /// needs arguments and has no sample, on arguments its schema rejects, and on structured
+    /// content that does not satisfy its output schema.
+    pub async fn check_every_tool(server: Server, samples: &[(&str, Value)]) -> Checked {
+        let app = test::init_service(App::new().service(mcp_actix::scope("/mcp", server))).await;
+        let listed = super::modern(&app, "/mcp", "tools/list", None, json!({})).await;
+        let tools: HashMap<String, Value> = listed.result()["tools"]
+            .as_array()
+            .expect("a tool list")
+            .iter()
+            .map(|t| (t["name"].as_str().unwrap().to_string(), t.clone()))
+            .collect();
+        let mut calls: Vec<(String, Value)> = samples
+            .iter()
+            .map(|(name, args)| (name.to_string(), args.clone()))
+            .collect();
+        let mut names: Vec<&String> = tools.keys().collect();
+        names.sort();
+        for name in names {
+            if samples.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            let required = tools[name]["inputSchema"]["required"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty());
+            assert!(!required, "tool `{name}` needs sample arguments");
+            calls.push((name.clone(), json!({})));
+        }
+        let mut checked = Checked::default();
+        for (name, args) in calls {
+            let tool = tools
+                .get(&name)
+                .unwrap_or_else(|| panic!("no tool `{name}`"));
+            let input = jsonschema::validator_for(&tool["inputSchema"])
+                .unwrap_or_else(|e| panic!("`{name}`: the input schema does not compile: {e}"));
+            if let Err(e) = input.validate(&args) {
+                panic!("`{name}`: sample {args} fails the input schema: {e}");
+            }
+            let output = tool.get("outputSchema").map(|schema| {
+                jsonschema::validator_for(schema)
+                    .unwrap_or_else(|e| panic!("`{name}`: the output schema does not compile: {e}"))
+            });
+            let answer = call(&app, tool, &args).await;
+            checked.calls += 1;
+            let result = answer.result();
+            assert!(result.is_object(), "`{name}` {args}: {}", answer.body);
+            if result["resultType"] == "input_required" || result["isError"] == true {
+                continue;
+            }
+            let Some(structured) = result.get("structuredContent") else {
+                assert!(
+                    output.is_none(),
+                    "`{name}` {args}: an output schema but no structured content"
+                );
+                continue;
+            };
+            let output = output
+                .unwrap_or_else(|| panic!("`{name}`: structured content but no output schema"));
+            if let Err(e) = output.validate(structured) {
+                panic!("`{name}` {args}: {structured} fails the output schema: {e}");
+            }
+            checked.structured += 1;
+            if has_null(structured) {
+                checked.with_null += 1;
+            }
+        }
+        checked
+    }
+
+    /// A stateless `tools/call`, with the `Mcp-Param-*` headers its schema declares.
+    async fn call<S>(app: &S, tool: &Value, args: &Value) -> Answer
+    where
+        S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+        >,
+    {
+        let name = tool["name"].as_str().unwrap();
+        let mut owned: Vec<(String, String)> = Vec::new();
+        if let Some(Value::Object(props)) = tool["inputSchema"].get("properties") {
+            for (prop, schema) in props {
+                let (Some(header), Some(value)) = (schema["x-mcp-header"].as_str(), args.get(prop))
+                else {
+                    continue;
+                };
+                let text = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_string);
+                owned.push((format!("mcp-param-{}", header.to_ascii_lowercase()), text));
+            }
+        }
+        let mut headers = vec![
+            ("mcp-protocol-version", MODERN),
+            ("mcp-method", "tools/call"),
+            ("mcp-name", name),
+        ];
+        headers.extend(owned.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        // A client that can answer questions: tools that ask get `input_required`.
+        let mut meta = super::envelope();
+        meta["io.modelcontextprotocol/clientCapabilities"] =
+            json!({"elicitation": {"form": {}}, "sampling": {}, "roots": {}});
+        let params = json!({"name": name, "arguments": args, "_meta": meta});
+        post(app, "/mcp", &headers, &request(1, "tools/call", params)).await
+    }
+
+    fn has_null(value: &Value) -> bool {
+        match value {
+            Value::Null => true,
+            Value::Array(items) => items.iter().any(has_null),
+            Value::Object(map) => map.values().any(has_null),
+            _ => false,
+        }
+    }
+}

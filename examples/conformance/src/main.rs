@@ -350,6 +350,14 @@ fn test_prompt_with_image() -> Vec<PromptMessage> {
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Start-up logs say what each server serves; `RUST_LOG` tunes them.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let server = Server::builder("mcp-conformance-server")
         .version(env!("CARGO_PKG_VERSION"))
         .collect_untagged()

@@ -8,6 +8,14 @@ use actix_web::{App, HttpServer};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Start-up logs say what each server serves; `RUST_LOG` tunes them.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let (notes, admin) = notes::servers(Arc::new(notes::Store::default()))?;
     let port: u16 = std::env::var("PORT")
         .ok()
@@ -20,6 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         App::new()
             .service(mcp_actix::scope("/mcp/notes", notes.clone()))
             .service(mcp_actix::scope("/mcp/admin", admin.clone()))
+            .default_service(actix_web::web::to(mcp_actix::not_found))
     })
     .bind(("127.0.0.1", port))?
     .run()

@@ -107,6 +107,14 @@ fn multiply(a: i64, b: i64) -> i64 {
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Start-up logs say what each server serves; `RUST_LOG` tunes them.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     // Built once, before the per-worker factory: lists and schemas are prepared here.
     let tools = Server::builder("tools")
         .version(env!("CARGO_PKG_VERSION"))
@@ -131,6 +139,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         App::new()
             .service(mcp_actix::scope("/mcp/tools", tools.clone()))
             .service(mcp_actix::scope("/mcp/math", math.clone()))
+            .default_service(actix_web::web::to(mcp_actix::not_found))
     })
     .on_connect(mcp_actix::nodelay)
     .bind(("127.0.0.1", port))?
