@@ -126,10 +126,17 @@ async def tools_scenario(era, client, not_found_code):
     async def word_stats():
         text = "hello big world"
         r = await client.call_tool("word_stats", {"text": text})
-        want = {"words": 3, "characters": len(text)}
+        want = {"words": 3, "characters": len(text), "longest": "hello"}
         expect(not r.is_error, f"result={r!r}")
         expect(r.structured_content == want, f"structuredContent={r.structured_content!r}, expected {want}")
         expect(json.loads(only_text(r)) == want, f"text copy={only_text(r)!r}")
+
+    async def word_stats_null():
+        # `longest` is `None`: sent as null, which the output schema allows; the client validates it.
+        r = await client.call_tool("word_stats", {"text": ""})
+        want = {"words": 0, "characters": 0, "longest": None}
+        expect(not r.is_error, f"result={r!r}")
+        expect(r.structured_content == want, f"structuredContent={r.structured_content!r}, expected {want}")
 
     async def list_resources():
         res = {r.uri: r for r in (await client.list_resources()).resources}
@@ -191,6 +198,7 @@ async def tools_scenario(era, client, not_found_code):
     checks = [
         ("tools serverInfo", server_info), ("tools/list", list_tools), ("call add", add), ("call greet", greet),
         ("call divide", divide), ("call divide by zero", divide_by_zero), ("call word_stats", word_stats),
+        ("call word_stats with a null field", word_stats_null),
         ("resources/list", list_resources), ("resources/templates/list", list_templates),
         ("read config://app", read_config), ("read users://1/profile", read_template),
         ("read users://99/profile not found", read_not_found), ("prompts/list", list_prompts),

@@ -140,11 +140,18 @@ async function toolsScenario(era, client, { version, v1 }) {
         },
         'call word_stats': async () => {
             const text = 'hello big world';
-            const want = { words: 3, characters: text.length };
+            const want = { words: 3, characters: text.length, longest: 'hello' };
             const r = await client.callTool({ name: 'word_stats', arguments: { text } });
             expect(!r.isError, `result=${show(r)}`);
             if (structured) expect(show(r.structuredContent) === show(want), `structuredContent=${show(r.structuredContent)}, expected ${show(want)}`);
             expect(show(JSON.parse(onlyText(r))) === show(want), `text copy=${show(onlyText(r))}`);
+        },
+        'call word_stats with a null field': async () => {
+            // `longest` is `None`: sent as null, which the output schema allows; the client validates it.
+            const want = { words: 0, characters: 0, longest: null };
+            const r = await client.callTool({ name: 'word_stats', arguments: { text: '' } });
+            expect(!r.isError, `result=${show(r)}`);
+            if (structured) expect(show(r.structuredContent) === show(want), `structuredContent=${show(r.structuredContent)}, expected ${show(want)}`);
         },
         'resources/list': async () => {
             const res = (await client.listResources()).resources.find((r) => r.uri === 'config://app');

@@ -43,14 +43,21 @@ struct WordStats {
     words: usize,
     /// Number of characters
     characters: usize,
+    /// The first of the longest words; `null` for a text without words
+    longest: Option<String>,
 }
 
 /// Count the words and characters in a text.
 #[tool(server = "tools", read_only)]
 fn word_stats(text: String) -> Json<WordStats> {
+    let longest = text.split_whitespace().fold(None, |best: Option<&str>, word| match best {
+        Some(b) if b.chars().count() >= word.chars().count() => Some(b),
+        _ => Some(word),
+    });
     Json(WordStats {
         words: text.split_whitespace().count(),
         characters: text.chars().count(),
+        longest: longest.map(str::to_string),
     })
 }
 
