@@ -1,7 +1,25 @@
 //! Model Context Protocol servers from plain Rust functions.
 //!
 //! Put [`tool`], [`resource`] or [`prompt`] on a function; build a [`Server`] from the
-//! registered functions once at start-up; serve it with a transport such as `mcp-actix`.
+//! registered functions once at start-up; serve it with a transport:
+//! [`mcp-actix`](https://docs.rs/mcp-actix) mounts servers in an actix-web `App`, each at its
+//! own path.
+//!
+//! # Getting started
+//!
+//! ```toml
+//! [dependencies]
+//! mcp-core = "0.1"
+//! mcp-actix = "0.1"
+//! actix-web = "4"
+//! serde = { version = "1", features = ["derive"] }
+//! serde_json = "1"
+//! schemars = "1"
+//! ```
+//!
+//! Parameters become the tool's input schema and doc comments its description; a `Json<T>`
+//! result becomes structured content with an output schema. Each item names the server that
+//! serves it, and [`ServerBuilder::collect`] gathers them:
 //!
 //! ```
 //! use mcp_core::{prompt, resource, tool, Json, Server};
@@ -29,8 +47,31 @@
 //! # Ok::<(), mcp_core::BuildError>(())
 //! ```
 //!
-//! Both protocol eras are served: the stateless revision `2026-07-28` and the session-based
-//! revisions `2025-03-26`, `2025-06-18` and `2025-11-25`, chosen per request.
+//! Then serve it, here at `http://127.0.0.1:8000/mcp`:
+//!
+//! ```no_run
+//! # use mcp_core::Server;
+//! # #[actix_web::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server: Server = unimplemented!();
+//! use actix_web::{App, HttpServer};
+//!
+//! HttpServer::new(move || App::new().service(mcp_actix::scope("/mcp", server.clone())))
+//!     .bind(("127.0.0.1", 8000))?
+//!     .run()
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Handlers may also take [`State<T>`](State) (shared values registered with
+//! [`ServerBuilder::state`]) and a [`Context`] (progress, logging, questions to the client).
+//!
+//! # Protocol revisions
+//!
+//! Both protocol eras are served on one endpoint, chosen per request: the stateless revision
+//! `2026-07-28` and the session-based revisions `2025-03-26`, `2025-06-18` and `2025-11-25`.
+//! Handlers are written once for both.
 
 #![deny(missing_docs)]
 

@@ -14,25 +14,25 @@ mod template;
 
 use proc_macro::TokenStream;
 
-/// Turns a free function into an MCP tool.
+/// (The `tool` attribute is defined in `mcp-macros`; use it as `mcp_core::tool`.)
 #[proc_macro_attribute]
 pub fn tool(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::item(attr::Kind::Tool, args.into(), input.into()).into()
 }
 
-/// Turns a free function into an MCP resource or resource template.
+/// (The `resource` attribute is defined in `mcp-macros`; use it as `mcp_core::resource`.)
 #[proc_macro_attribute]
 pub fn resource(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::item(attr::Kind::Resource, args.into(), input.into()).into()
 }
 
-/// Turns a free function into an MCP prompt.
+/// (The `prompt` attribute is defined in `mcp-macros`; use it as `mcp_core::prompt`.)
 #[proc_macro_attribute]
 pub fn prompt(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::item(attr::Kind::Prompt, args.into(), input.into()).into()
 }
 
-/// Names annotated functions for explicit registration.
+/// (The `items!` macro is defined in `mcp-macros`; use it as `mcp_core::items!`.)
 #[proc_macro]
 pub fn items(input: TokenStream) -> TokenStream {
     expand::items(input.into()).into()

@@ -24,135 +24,113 @@ fn read(path: &Path) -> Option<String> {
     std::fs::read_to_string(path).ok()
 }
 
-/// Scans `text` up to the start of `line` (1-based), tracking the open `{` blocks and whether
-/// each was opened by an `impl` header; comments, strings and char literals are skipped.
+/// Whether the innermost `{` block open at the start of `line` (1-based) was opened by an
+/// `impl` header. Comments, strings and char literals are blanked first.
 fn innermost_block_is_impl(text: &str, line: usize) -> bool {
-    let mut blocks: Vec<bool> = Vec::new();
-    let mut header = String::new();
-    let mut current = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let end: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let code = blank_literals(&text[..end]);
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    for (i, c) in code.char_indices() {
         match c {
-            '\n' => {
-                current += 1;
-                if current >= line {
-                    break;
-                }
-                header.push(' ');
-            }
-            '/' if chars.peek() == Some(&'/') => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        current += 1;
-                        break;
-                    }
-                }
-                if current >= line {
-                    break;
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut depth = 1;
-                let mut prev = ' ';
-                while let Some(c) = chars.next() {
-                    match (prev, c) {
-                        ('*', '/') => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                            prev = ' ';
-                            continue;
-                        }
-                        ('/', '*') => {
-                            depth += 1;
-                            prev = ' ';
-                            continue;
-                        }
-                        (_, '\n') => current += 1,
-                        _ => {}
-                    }
-                    prev = c;
-                }
-            }
-            '"' => {
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => {
-                            if chars.next() == Some('\n') {
-                                current += 1;
-                            }
-                        }
-                        '"' => break,
-                        '\n' => current += 1,
-                        _ => {}
-                    }
-                }
-            }
-            'r' if header.ends_with(|c: char| !c.is_alphanumeric() && c != '_')
-                || header.is_empty() =>
-            {
-                // r"..." or r#"..."#: a raw string; otherwise an identifier starting with `r`.
-                let mut hashes = 0;
-                while chars.peek() == Some(&'#') {
-                    chars.next();
-                    hashes += 1;
-                }
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    let closing: String = std::iter::once('"')
-                        .chain(std::iter::repeat_n('#', hashes))
-                        .collect();
-                    let mut seen = String::new();
-                    for c in chars.by_ref() {
-                        if c == '\n' {
-                            current += 1;
-                        }
-                        seen.push(c);
-                        if seen.ends_with(&closing) {
-                            break;
-                        }
-                    }
-                } else {
-                    header.push('r');
-                }
-            }
-            '\'' => {
-                // A char literal ('a', '\n', '\u{..}') or a lifetime ('a).
-                let mut look = chars.clone();
-                let first = look.next();
-                let is_char = match first {
-                    Some('\\') => true,
-                    Some(_) => look.next() == Some('\''),
-                    None => false,
-                };
-                if is_char {
-                    let mut escaped = false;
-                    for c in chars.by_ref() {
-                        match c {
-                            '\\' if !escaped => escaped = true,
-                            '\'' if !escaped => break,
-                            _ => escaped = false,
-                        }
-                    }
-                } else {
-                    header.push('\'');
-                }
-            }
-            '{' => {
-                blocks.push(is_impl_header(&header));
-                header.clear();
-            }
+            '{' => blocks.push(is_impl_header(&code[start..i])),
             '}' => {
                 blocks.pop();
-                header.clear();
             }
-            ';' => header.clear(),
-            c => header.push(c),
+            ';' => {}
+            _ => continue,
         }
+        start = i + 1;
     }
     blocks.last() == Some(&true)
+}
+
+/// `text` with each comment, string and char literal replaced by one space.
+fn blank_literals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut prev = ' ';
+    while let Some(c) = rest.chars().next() {
+        let len = if prev.is_alphanumeric() || prev == '_' {
+            0 // inside an identifier: `r"` there is not a raw string
+        } else {
+            literal_len(rest)
+        };
+        let (taken, shown) = if len > 0 {
+            (len, ' ')
+        } else {
+            (c.len_utf8(), c)
+        };
+        out.push(shown);
+        prev = shown;
+        rest = &rest[taken..];
+    }
+    out
+}
+
+/// The length of the comment or literal that `s` starts with, or 0.
+fn literal_len(s: &str) -> usize {
+    if s.starts_with("//") {
+        return s.find('\n').unwrap_or(s.len());
+    }
+    if s.starts_with("/*") {
+        let mut depth = 0;
+        let mut i = 0;
+        while i < s.len() {
+            if s[i..].starts_with("/*") {
+                depth += 1;
+                i += 2;
+            } else if s[i..].starts_with("*/") {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return i;
+                }
+            } else {
+                i += s[i..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        return s.len();
+    }
+    let raw = s.strip_prefix("br").or_else(|| s.strip_prefix('r'));
+    if let Some(after) = raw {
+        let hashes = after.len() - after.trim_start_matches('#').len();
+        if after[hashes..].starts_with('"') {
+            let close = format!("\"{}", "#".repeat(hashes));
+            let body = s.len() - after.len() + hashes + 1;
+            return s[body..]
+                .find(&close)
+                .map_or(s.len(), |i| body + i + close.len());
+        }
+        return 0;
+    }
+    let quoted = s.strip_prefix("b\"").or_else(|| s.strip_prefix('"'));
+    if let Some(body) = quoted {
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => return s.len() - body.len() + i + 1,
+                _ => escaped = false,
+            }
+        }
+        return s.len();
+    }
+    if let Some(body) = s.strip_prefix('\'') {
+        // A char literal ('a', '\n', '\u{1F600}'), not a lifetime ('a).
+        let mut chars = body.char_indices();
+        let end = match chars.next() {
+            Some((_, '\\')) => body.get(2..).and_then(|b| b.find('\'')).map(|i| i + 2),
+            Some((_, _)) => chars.next().filter(|&(_, c)| c == '\'').map(|(i, _)| i),
+            None => None,
+        };
+        return end.map_or(0, |i| i + 2);
+    }
+    0
 }
 
 /// `impl ..`, `unsafe impl ..`, `default impl ..`, after any `#[..]` attributes.
@@ -201,7 +179,7 @@ mod tests {
                        fn add(a: i64) -> i64 { a }\n\
                    }\n\
                    mod m {\n\
-                       fn lt<'a>(x: &'a str) -> char { let _ = r#\"}\"#; '}' }\n\
+                       fn lt<'a>(x: &'a str) -> char { let _ = (r#\"}\"#, '\\'', /* { */ b\"{\"); '}' }\n\
                        #[tool]\n\
                        fn free() {}\n\
                    }\n";

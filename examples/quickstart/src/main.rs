@@ -50,10 +50,12 @@ struct WordStats {
 /// Count the words and characters in a text.
 #[tool(server = "tools", read_only)]
 fn word_stats(text: String) -> Json<WordStats> {
-    let longest = text.split_whitespace().fold(None, |best: Option<&str>, word| match best {
-        Some(b) if b.chars().count() >= word.chars().count() => Some(b),
-        _ => Some(word),
-    });
+    let longest = text
+        .split_whitespace()
+        .fold(None, |best: Option<&str>, word| match best {
+            Some(b) if b.chars().count() >= word.chars().count() => Some(b),
+            _ => Some(word),
+        });
     Json(WordStats {
         words: text.split_whitespace().count(),
         characters: text.chars().count(),
