@@ -770,8 +770,60 @@ async fn malformed_requests() {
         String::new(),
     )
     .await;
+    // Without a session, GET has no stream to open: not allowed for this request.
+    assert_eq!(a.status, 405);
+    assert_eq!(a.headers.get("allow").unwrap(), "POST, DELETE");
+    assert_eq!(a.error()["code"], -32000);
+    assert!(
+        a.error()["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs the Mcp-Session-Id header"),
+        "{}",
+        a.body
+    );
+    let a = send(
+        &app,
+        test::TestRequest::put().uri("/mcp"),
+        &[],
+        String::new(),
+    )
+    .await;
     assert_eq!(a.status, 405);
     assert_eq!(a.headers.get("allow").unwrap(), "GET, POST, DELETE");
+    assert_eq!(
+        a.error()["message"],
+        "Method Not Allowed: send MCP messages with POST"
+    );
+}
+
+#[actix_web::test]
+async fn paths_without_an_endpoint_get_a_json_404() {
+    let app = test::init_service(
+        App::new()
+            .service(mcp_actix::scope("/mcp", server()))
+            .default_service(actix_web::web::to(mcp_actix::not_found)),
+    )
+    .await;
+    for path in ["/mcp/extra", "/elsewhere"] {
+        let a = send(&app, test::TestRequest::post().uri(path), &[], "{}".into()).await;
+        assert_eq!(a.status, 404, "{path}");
+        assert_eq!(a.headers.get("content-type").unwrap(), "application/json");
+        assert_eq!(
+            a.body,
+            json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32000, "message": format!("Not Found: no MCP endpoint at {path}")}})
+        );
+    }
+    let long = format!("/{}", "x".repeat(500));
+    let a = send(
+        &app,
+        test::TestRequest::get().uri(&long),
+        &[],
+        String::new(),
+    )
+    .await;
+    let message = a.error()["message"].as_str().unwrap();
+    assert!(message.ends_with("...") && message.len() < 200, "{message}");
 }
 
 #[actix_web::test]
