@@ -69,6 +69,17 @@ pub fn scope(path: &str, endpoint: impl Into<Mount>) -> actix_web::Scope {
         .default_service(web::to(not_found))
 }
 
+/// An error answer with a JSON-RPC body, for failures before the MCP endpoint is reached
+/// (a body that is malformed at the HTTP level, or too slow).
+fn json_error(status: StatusCode, message: &str) -> HttpResponse {
+    let message: String = message.chars().take(200).collect();
+    HttpResponse::build(status).json(serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {"code": -32000, "message": message},
+    }))
+}
+
 /// Answers a request for a path where no MCP endpoint is mounted: `404` with a JSON-RPC error
 /// body naming the path, so a client pointed at the wrong URL can say why.
 ///
@@ -254,9 +265,22 @@ async fn handle(
     let body = if declared_too_large {
         None
     } else {
-        match read_body(payload, endpoint.config().body_limit()).await {
-            Ok(body) => body,
-            Err(err) => return HttpResponse::from_error(err),
+        let deadline = endpoint.config().body_read_timeout();
+        let read = read_body(payload, endpoint.config().body_limit());
+        match actix_web::rt::time::timeout(deadline, read).await {
+            Ok(Ok(body)) => body,
+            Ok(Err(err)) => {
+                return json_error(err.as_response_error().status_code(), &err.to_string())
+            }
+            Err(_) => {
+                let mut resp = json_error(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "Request Timeout: the request body did not arrive in time",
+                );
+                resp.head_mut()
+                    .set_connection_type(actix_web::http::ConnectionType::Close);
+                return resp;
+            }
         }
     };
     let response = match body {

@@ -25,7 +25,7 @@ use crate::notify::{CancelGuard, LogLevel, MessageStream, Out, Sink};
 use crate::protocol::{self, code, RpcError, Version};
 use crate::registry::{PromptHandler, ResourceHandler, ToolHandler};
 use crate::server::{decode_cursor, Inner, Pages, Server, ToolEntry};
-use crate::session::Session;
+use crate::session::{self, Session};
 
 /// A boxed, sendable future, as returned by asynchronous handlers.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -198,13 +198,40 @@ impl Reply {
     }
 }
 
+/// The longest request id (JSON text) accepted: every response echoes it.
+pub(crate) const MAX_ID_BYTES: usize = 256;
+
+/// The longest `progressToken` (JSON text) accepted: every progress notification echoes it.
+pub(crate) const MAX_PROGRESS_TOKEN_BYTES: usize = 256;
+
 fn valid_id(id: &RawValue) -> bool {
     let text = id.get();
+    if text.len() > MAX_ID_BYTES {
+        return false;
+    }
     match text.as_bytes().first() {
         Some(b'"') => true,
         Some(b'-' | b'0'..=b'9') => !text.contains(['.', 'e', 'E']),
         _ => false,
     }
+}
+
+/// The longest resource URI a client may subscribe to.
+pub(crate) const MAX_URI_BYTES: usize = 2048;
+
+/// A URI a client may subscribe to: absolute, and at most [`MAX_URI_BYTES`] long.
+fn check_subscription_uri(uri: &str) -> Result<(), RpcError> {
+    if uri.len() > MAX_URI_BYTES {
+        return Err(invalid_params(format!(
+            "Invalid params: resource URIs are at most {MAX_URI_BYTES} bytes"
+        )));
+    }
+    if url::Url::parse(uri).is_err() {
+        return Err(invalid_params(
+            "Invalid params: a subscription names an absolute resource URI",
+        ));
+    }
+    Ok(())
 }
 
 /// A boxed error reply: parse failures are rare, and a `Reply` is large.
@@ -241,7 +268,10 @@ pub(crate) fn parse(body: &[u8]) -> Result<Message<'_>, Box<Reply>> {
     }
     if let Some(id) = env.id {
         if !valid_id(id) {
-            return invalid(None, "Invalid Request: `id` must be a string or an integer");
+            return invalid(
+                None,
+                "Invalid Request: `id` must be a string (of at most 256 bytes) or an integer",
+            );
         }
     }
     let kind = match (
@@ -644,6 +674,16 @@ impl Server {
                 .and_then(|m| m.log_level.as_deref())
                 .and_then(LogLevel::parse),
         };
+        let progress_token = meta.and_then(|m| m.progress_token);
+        if progress_token.is_some_and(|t| t.get().len() > MAX_PROGRESS_TOKEN_BYTES) {
+            return Reply::error(
+                200,
+                Some(id),
+                &invalid_params(format!(
+                    "Invalid params: `_meta.progressToken` is longer than {MAX_PROGRESS_TOKEN_BYTES} bytes"
+                )),
+            );
+        }
         let guard = CancelGuard::default();
         let scope = RequestScope {
             server: &self.inner,
@@ -657,7 +697,7 @@ impl Server {
                 Some(s) => s.client_capabilities.as_deref(),
                 None => meta.and_then(|m| m.client_capabilities),
             },
-            progress_token: meta.and_then(|m| m.progress_token),
+            progress_token,
             log_level,
             session,
             sink: None,
@@ -683,7 +723,19 @@ impl Server {
                 };
                 if let Some(session) = session {
                     if method == "resources/subscribe" {
-                        session.subscribe(uri);
+                        if let Err(err) = check_subscription_uri(uri) {
+                            return Reply::error(200, Some(id), &err);
+                        }
+                        if !session.subscribe(uri, self.inner.limits.subscriptions) {
+                            return Reply::error(
+                                200,
+                                Some(id),
+                                &invalid_params(format!(
+                                    "Invalid params: a session subscribes to at most {} resources",
+                                    self.inner.limits.subscriptions
+                                )),
+                            );
+                        }
                     } else {
                         session.unsubscribe(uri);
                     }
@@ -738,6 +790,34 @@ impl Server {
                 )
             }
         };
+        if let Some(uris) = &requested.resource_subscriptions {
+            if uris.len() > self.inner.limits.subscriptions {
+                return Reply::error(
+                    200,
+                    Some(id),
+                    &invalid_params(format!(
+                        "Invalid params: a listen stream subscribes to at most {} resources",
+                        self.inner.limits.subscriptions
+                    )),
+                );
+            }
+            if let Some(err) = uris.iter().find_map(|u| check_subscription_uri(u).err()) {
+                return Reply::error(200, Some(id), &err);
+            }
+        }
+        if self.inner.listeners.len() >= self.inner.limits.listen_streams {
+            return Reply::error(
+                503,
+                Some(id),
+                &RpcError::new(
+                    code::SERVER_ERROR,
+                    format!(
+                        "Service Unavailable: this server holds its maximum of {} listen streams; retry later",
+                        self.inner.limits.listen_streams
+                    ),
+                ),
+            );
+        }
         // Lists are fixed when the server is built, so they never change: only resource
         // updates can be granted.
         let has_resources = !self.inner.resources.is_empty() || !self.inner.templates.is_empty();
@@ -794,11 +874,39 @@ impl Server {
         let version = Version::parse(requested)
             .filter(|v| !v.is_modern())
             .unwrap_or(Version::LATEST_LEGACY);
-        let session = self.inner.sessions.create(
+        if let Some(caps) = msg.params.capabilities {
+            if caps.get().len() > session::MAX_CAPABILITIES_BYTES {
+                return Reply::error(
+                    200,
+                    Some(id),
+                    &invalid_params(format!(
+                        "Invalid params: `capabilities` is larger than {} bytes",
+                        session::MAX_CAPABILITIES_BYTES
+                    )),
+                );
+            }
+        }
+        let sessions = &self.inner.sessions;
+        let created = sessions.create(
             version,
             msg.params.capabilities.map(ToOwned::to_owned),
-            msg.params.client_info.map(ToOwned::to_owned),
+            msg.params
+                .client_info
+                .and_then(session::compact_client_info),
         );
+        let Ok(session) = created else {
+            return Reply::error(
+                503,
+                Some(id),
+                &RpcError::new(
+                    code::SERVER_ERROR,
+                    format!(
+                        "Service Unavailable: this server holds its maximum of {} sessions; retry later",
+                        sessions.capacity()
+                    ),
+                ),
+            );
+        };
         tracing::debug!(server = %self.inner.info.name, session = %session.id, version = version.as_str(), "session started");
         let mut reply = Reply::ok(protocol::framed_result(id, &self.inner.v(version).hello));
         reply.new_session = Some(session);
@@ -886,7 +994,16 @@ impl Server {
         };
         let (run, abort) = futures_util::future::abortable(run);
         let request = scope.id.get().to_string();
-        session.track(&request, abort);
+        if !session.track(&request, abort) {
+            return Reply::error(
+                200,
+                Some(scope.id),
+                &RpcError::new(
+                    code::INVALID_REQUEST,
+                    "Invalid Request: a request with this id is still in progress in this session",
+                ),
+            );
+        }
         let tracked = session.clone();
         let messages = MessageStream::new(
             async move {

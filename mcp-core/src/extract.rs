@@ -98,6 +98,8 @@ struct ContextInner {
     session: Option<Arc<Session>>,
     inputs: Option<Arc<Inputs>>,
     cancel: Option<Cancellation>,
+    /// How long a question to the client (in a session) waits for its answer.
+    client_timeout: std::time::Duration,
 }
 
 /// How the user answered an elicitation.
@@ -186,6 +188,7 @@ impl Context {
                 session: scope.session.cloned(),
                 inputs: scope.inputs.cloned(),
                 cancel: scope.cancel.map(CancelGuard::signal),
+                client_timeout: scope.server.limits.client_request_timeout,
             }),
         }
     }
@@ -441,7 +444,27 @@ impl Context {
         let bytes = serde_json::to_vec(&request).map_err(Error::new)?;
         sink.unbounded_send(Out::Message(bytes.into()))
             .map_err(|_| Error::new("the client is no longer connected"))?;
-        let result: Value = match answer.await {
+        let timeout = self.inner.client_timeout;
+        let answer =
+            match futures_util::future::select(answer, futures_timer::Delay::new(timeout)).await {
+                futures_util::future::Either::Left((answer, _)) => answer,
+                futures_util::future::Either::Right(_) => {
+                    // Stop waiting, and tell the client so (it may drop its prompt).
+                    let cancelled = serde_json::json!({
+                        "jsonrpc": "2.0",
+                        "method": "notifications/cancelled",
+                        "params": {"requestId": raw_id, "reason": "timed out"},
+                    });
+                    if let Ok(bytes) = serde_json::to_vec(&cancelled) {
+                        let _ = sink.unbounded_send(Out::Message(bytes.into()));
+                    }
+                    return Err(Error::new(format!(
+                        "the client did not answer `{method}` within {} s",
+                        timeout.as_secs()
+                    )));
+                }
+            };
+        let result: Value = match answer {
             Ok(Ok(result)) => serde_json::from_str(&result).map_err(Error::new)?,
             Ok(Err(error)) => {
                 let error: Value = serde_json::from_str(&error).unwrap_or_default();

@@ -43,6 +43,8 @@ pub struct HttpConfig {
     max_body_bytes: usize,
     keep_alive: Option<std::time::Duration>,
     background: Option<Spawn>,
+    max_batch_len: usize,
+    body_timeout: std::time::Duration,
 }
 
 impl Default for HttpConfig {
@@ -54,6 +56,8 @@ impl Default for HttpConfig {
             max_body_bytes: 4 * 1024 * 1024,
             keep_alive: Some(std::time::Duration::from_secs(15)),
             background: None,
+            max_batch_len: 64,
+            body_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -134,6 +138,47 @@ impl HttpConfig {
     /// The keep-alive period, for adapters that write event streams.
     pub fn keep_alive(&self) -> Option<std::time::Duration> {
         self.keep_alive
+    }
+
+    /// Most messages in one JSON-RPC batch (revision 2025-03-26; default 64); a longer batch
+    /// is refused whole (400, `-32600`). A batch's calls run concurrently.
+    pub fn max_batch_len(mut self, len: usize) -> Self {
+        self.max_batch_len = len.max(1);
+        self
+    }
+
+    /// How long a client may take to send its request body once the headers are in
+    /// (default 30 seconds); a slower body gets 408 and the connection is closed.
+    pub fn body_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// The body read deadline, for adapters that read the body.
+    pub fn body_read_timeout(&self) -> std::time::Duration {
+        self.body_timeout
+    }
+}
+
+/// Protocol headers that must appear at most once: a gateway that reads another copy than
+/// the server could be made to route or authorize one request as another.
+const SINGLE_HEADERS: [&str; 6] = [
+    "mcp-protocol-version",
+    "mcp-method",
+    "mcp-name",
+    "mcp-session-id",
+    "last-event-id",
+    "content-type",
+];
+
+/// Longest client value quoted back in an error message.
+const QUOTE_CHARS: usize = 64;
+
+/// `value` for an error message: at most [`QUOTE_CHARS`] characters, then `…`.
+fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTE_CHARS) {
+        None => value.into(),
+        Some((end, _)) => format!("{}…", &value[..end]).into(),
     }
 }
 
@@ -249,7 +294,7 @@ impl EventStream {
         }
         let replayed = resumed.events.into_iter();
         if resumed.standalone {
-            let messages = MessageStream::listen(session.open_stream()).in_session(session);
+            let messages = MessageStream::listen(session.reopen_stream()).in_session(session);
             let mut events = EventStream::new(None, messages, spawn);
             let priming = std::mem::take(&mut events.queued);
             events.queued = replayed.chain(priming).collect();
@@ -420,6 +465,9 @@ impl HttpResponse {
         if let Some(session) = &reply.new_session {
             headers.push(("mcp-session-id", session.id.to_string()));
         }
+        if reply.status == 503 {
+            headers.push(("retry-after", "30".to_string()));
+        }
         HttpResponse {
             status: reply.status,
             headers,
@@ -471,12 +519,26 @@ fn server_error(message: String) -> RpcError {
     RpcError::new(code::SERVER_ERROR, message)
 }
 
+/// A header/body disagreement. `body` may quote client values (already shortened with
+/// [`quoted`]); the message is capped so that no request can make a large error.
 fn mismatch(header_value: Option<&str>, body: String) -> RpcError {
+    let header = header_value.map_or("(missing)".into(), quoted);
     RpcError::new(
         code::HEADER_MISMATCH,
-        format!("Bad Request: the request headers and body disagree: {body}"),
+        format!(
+            "Bad Request: the request headers and body disagree: {}",
+            quoted_long(&body)
+        ),
     )
-    .with_data(json!({"mismatch": {"header": header_value.unwrap_or("(missing)"), "body": body}}))
+    .with_data(json!({"mismatch": {"header": header}}))
+}
+
+/// A message that may embed several client values, capped at four times [`QUOTE_CHARS`].
+fn quoted_long(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(4 * QUOTE_CHARS) {
+        None => text.into(),
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+    }
 }
 
 const LOG_LEVELS: [&str; 8] = [
@@ -540,28 +602,49 @@ impl Endpoint {
         if let Some(rejection) = self.host_or_origin_rejection(&req) {
             return rejection;
         }
-        match req.method {
+        if let Some(name) = SINGLE_HEADERS.iter().find(|h| req.headers.count(h) > 1) {
+            return HttpResponse::error(
+                400,
+                None,
+                &RpcError::new(
+                    code::HEADER_MISMATCH,
+                    format!("Bad Request: the {name} header appears more than once"),
+                ),
+            );
+        }
+        let mut resp = match req.method {
             "POST" => self.post(&req).await,
             "DELETE" => self.delete(&req),
             "GET" if req.headers.get("mcp-session-id").is_some() => self.listen(&req),
             // Without a session there is no stream to open: for this request, GET is not
             // among the allowed methods.
             "GET" => method_not_allowed(
-                "POST, DELETE",
+                "POST, DELETE, OPTIONS",
                 "Method Not Allowed: GET opens a session's event stream and needs the \
                  Mcp-Session-Id header from `initialize`; in revision 2026-07-28, POST \
                  `subscriptions/listen` instead",
             ),
+            "OPTIONS" => preflight(&req),
             _ => method_not_allowed(
-                "GET, POST, DELETE",
+                "GET, POST, DELETE, OPTIONS",
                 "Method Not Allowed: send MCP messages with POST",
             ),
+        };
+        // The Origin, if any, passed the checks above: let the page read the answer.
+        if let Ok(Some(origin)) = header(&req, "origin") {
+            resp.headers
+                .push(("access-control-allow-origin", origin.to_string()));
+            resp.headers
+                .push(("access-control-expose-headers", "mcp-session-id".into()));
+            resp.headers.push(("vary", "Origin".into()));
         }
+        resp
     }
 
     /// The 403 answer when `Host` or `Origin` is not allowed.
     fn host_or_origin_rejection(&self, req: &HttpRequest<'_>) -> Option<HttpResponse> {
         let forbid = |what: &str, value: &str| {
+            let value = quoted(value);
             tracing::warn!(server = self.server.name(), "{what} rejected: {value}");
             Some(HttpResponse::error(
                 403,
@@ -570,7 +653,9 @@ impl Endpoint {
             ))
         };
         let host = req.host.unwrap_or("").trim().to_ascii_lowercase();
-        let host_name = host_name(&host);
+        let Some(host_name) = host_name(&host) else {
+            return forbid("Host", &host);
+        };
         if let Some(allowed) = &self.config.allowed_hosts {
             let ok = LOOPBACK.contains(&host_name)
                 || allowed.iter().any(|a| *a == host || *a == host_name);
@@ -624,21 +709,34 @@ impl Endpoint {
             return HttpResponse::error(404, None, &RpcError::new(-32001, "Session not found"));
         };
         let events = match header(req, "last-event-id") {
-            Ok(None) => EventStream::new(
-                None,
-                MessageStream::listen(session.open_stream()).in_session(session),
-                self.config.background,
-            ),
+            Ok(None) => {
+                let Some(rx) = session.open_stream() else {
+                    return HttpResponse::error(
+                        409,
+                        None,
+                        &server_error(
+                            "Conflict: this session's standalone stream is already open".into(),
+                        ),
+                    );
+                };
+                EventStream::new(
+                    None,
+                    MessageStream::listen(rx).in_session(session),
+                    self.config.background,
+                )
+            }
             Ok(Some(last)) => {
                 let Some((stream, seq)) = last
                     .rsplit_once('-')
                     .and_then(|(stream, seq)| Some((stream, seq.parse::<u64>().ok()?)))
+                    .filter(|(stream, _)| session.issued(stream))
                 else {
                     return HttpResponse::error(
                         400,
                         None,
                         &server_error(
-                            "Bad Request: Last-Event-ID is not an event of this server".into(),
+                            "Bad Request: Last-Event-ID names no event stream of this session"
+                                .into(),
                         ),
                     );
                 };
@@ -968,7 +1066,8 @@ impl Endpoint {
                     400,
                     id,
                     &server_error(format!(
-                        "Bad Request: Unsupported protocol version: {v} (supported versions: {})",
+                        "Bad Request: Unsupported protocol version: {} (supported versions: {})",
+                        quoted(v),
                         supported.join(", ")
                     )),
                 );
@@ -984,6 +1083,17 @@ impl Endpoint {
         let Some(session) = sessions.get(session_id) else {
             return HttpResponse::error(404, id, &RpcError::new(-32001, "Session not found"));
         };
+        if let Some(v) = mpv.filter(|v| *v != session.version.as_str()) {
+            return HttpResponse::error(
+                400,
+                id,
+                &server_error(format!(
+                    "Bad Request: MCP-Protocol-Version {} is not the revision this session negotiated ({})",
+                    quoted(v),
+                    session.version.as_str()
+                )),
+            );
+        }
         respond(
             self.server
                 .dispatch(msg, session.version, Some(&session))
@@ -1032,25 +1142,30 @@ impl Endpoint {
                 &RpcError::new(code::INVALID_REQUEST, "Invalid Request: the batch is empty"),
             );
         }
-        let mut bodies: Vec<Bytes> = Vec::new();
-        let mut streams: Vec<MessageStream> = Vec::new();
-        for item in items {
-            let reply = match dispatch::parse(item.get().as_bytes()) {
-                Err(reply) => *reply,
-                Ok(msg) if msg.kind == Kind::Request && msg.method == "initialize" => Reply::error(
-                    400,
-                    msg.id,
-                    &RpcError::new(
-                        code::INVALID_REQUEST,
-                        "Invalid Request: initialize must not be part of a batch",
+        if items.len() > self.config.max_batch_len {
+            return HttpResponse::error(
+                400,
+                None,
+                &RpcError::new(
+                    code::INVALID_REQUEST,
+                    format!(
+                        "Invalid Request: the batch has {} messages; at most {} are accepted",
+                        items.len(),
+                        self.config.max_batch_len
                     ),
                 ),
-                Ok(msg) => {
-                    self.server
-                        .dispatch(&msg, session.version, Some(&session))
-                        .await
-                }
-            };
+            );
+        }
+        // The items run concurrently: one call waiting on its client holds up no other.
+        let replies = futures_util::future::join_all(
+            items
+                .into_iter()
+                .map(|item| self.batch_item(item, &session)),
+        )
+        .await;
+        let mut bodies: Vec<Bytes> = Vec::new();
+        let mut streams: Vec<MessageStream> = Vec::new();
+        for reply in replies {
             match reply.stream {
                 Some(stream) => streams.push(stream),
                 None if reply.body.is_empty() => {}
@@ -1073,17 +1188,16 @@ impl Endpoint {
             array.push(b']');
             return HttpResponse::from_reply(Reply::ok(array));
         }
-        // Some call streams: one event stream carries the ready responses, then each call's
-        // messages in turn.
+        // Some calls stream: one event stream carries the ready responses, then the calls'
+        // messages as they come, interleaved.
         let (sink, rx) = MessageStream::channel();
         let run = async move {
             for body in bodies {
                 let _ = sink.unbounded_send(Out::Message(body));
             }
-            for mut stream in streams {
-                while let Some(message) = stream.next().await {
-                    let _ = sink.unbounded_send(Out::Message(message));
-                }
+            let mut all = futures_util::stream::select_all(streams);
+            while let Some(message) = all.next().await {
+                let _ = sink.unbounded_send(Out::Message(message));
             }
         };
         respond(
@@ -1091,6 +1205,28 @@ impl Endpoint {
             self.config.background,
         )
         .await
+    }
+}
+
+impl Endpoint {
+    /// One message of a batch.
+    async fn batch_item(&self, item: &RawValue, session: &Arc<Session>) -> Reply {
+        match dispatch::parse(item.get().as_bytes()) {
+            Err(reply) => *reply,
+            Ok(msg) if msg.kind == Kind::Request && msg.method == "initialize" => Reply::error(
+                400,
+                msg.id,
+                &RpcError::new(
+                    code::INVALID_REQUEST,
+                    "Invalid Request: initialize must not be part of a batch",
+                ),
+            ),
+            Ok(msg) => {
+                self.server
+                    .dispatch(&msg, session.version, Some(session))
+                    .await
+            }
+        }
     }
 }
 
@@ -1144,17 +1280,41 @@ fn header_matches(kind: &str, value: &serde_json::Value, header: &str) -> bool {
     }
 }
 
-fn host_name(host: &str) -> &str {
-    if host.starts_with('[') {
-        return host.find(']').map_or(host, |i| &host[..=i]);
-    }
-    host.rsplit_once(':').map_or(host, |(name, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) {
-            name
-        } else {
-            host
+/// The name part of a `Host` value (lowercase): an IPv6 literal in brackets or a name of
+/// letters, digits, `-` and `.`, then an optional `:port` and nothing else. An empty `Host`
+/// (HTTP/1.0) is an empty name; anything else is `None`.
+fn host_name(host: &str) -> Option<&str> {
+    let (name, rest) = if host.starts_with('[') {
+        let end = host.find(']')?;
+        let literal = &host[1..end];
+        if literal.is_empty()
+            || !literal
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
+            return None;
         }
-    })
+        (&host[..=end], &host[end + 1..])
+    } else {
+        let end = host.find(':').unwrap_or(host.len());
+        let name = &host[..end];
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        {
+            return None;
+        }
+        (name, &host[end..])
+    };
+    match rest.strip_prefix(':') {
+        None if rest.is_empty() => Some(name),
+        Some(port)
+            if !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(name)
+        }
+        _ => None,
+    }
 }
 
 /// `scheme://host[:port]`, lowercased, without default ports; `None` if it is not an origin.
@@ -1181,6 +1341,40 @@ fn origin_host_or(origin: &str, host: &str) -> String {
     }
 }
 
+/// A CORS preflight (`OPTIONS`) from an allowed origin, or a plain `OPTIONS`: 204 with the
+/// methods and, for a preflight, the request headers the endpoint takes.
+fn preflight(req: &HttpRequest<'_>) -> HttpResponse {
+    let mut headers = vec![("allow", "GET, POST, DELETE, OPTIONS".to_string())];
+    if header(req, "origin").ok().flatten().is_some() {
+        headers.push(("access-control-allow-methods", "GET, POST, DELETE".into()));
+        // The headers an MCP client sends: the standard ones, the protocol's, and any
+        // `Mcp-Param-*` the page asks for (only HTTP tokens are echoed).
+        let asked = header(req, "access-control-request-headers").ok().flatten();
+        let tokens = asked.map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|h| {
+                    !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+                .take(32)
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        headers.push((
+            "access-control-allow-headers",
+            tokens.filter(|t| !t.is_empty()).unwrap_or_else(|| {
+                "content-type, accept, authorization, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name, last-event-id".into()
+            }),
+        ));
+        headers.push(("access-control-max-age", "600".into()));
+    }
+    HttpResponse {
+        status: 204,
+        headers,
+        body: HttpBody::Empty,
+    }
+}
+
 /// A 405 with its `Allow` header and a JSON-RPC error body.
 fn method_not_allowed(allow: &'static str, message: &str) -> HttpResponse {
     let mut resp = HttpResponse::error(405, None, &server_error(message.into()));
@@ -1194,10 +1388,39 @@ mod tests {
 
     #[test]
     fn host_names() {
-        assert_eq!(host_name("127.0.0.1:8000"), "127.0.0.1");
-        assert_eq!(host_name("[::1]:8000"), "[::1]");
-        assert_eq!(host_name("localhost"), "localhost");
-        assert_eq!(host_name("example.com:443"), "example.com");
+        assert_eq!(host_name("127.0.0.1:8000"), Some("127.0.0.1"));
+        assert_eq!(host_name("[::1]:8000"), Some("[::1]"));
+        assert_eq!(host_name("[::1]"), Some("[::1]"));
+        assert_eq!(host_name("localhost"), Some("localhost"));
+        assert_eq!(host_name("example.com:443"), Some("example.com"));
+        assert_eq!(host_name(""), Some(""));
+        for bad in [
+            "[::1]evil.com",
+            "[::1].evil.com:8080",
+            "[::1]:80:80",
+            "localhost:",
+            "localhost:8000x",
+            "evil.com@localhost",
+            "local host",
+            "[]",
+            "[::1",
+            "localhost:123456",
+        ] {
+            assert_eq!(host_name(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn quoted_values_are_short() {
+        assert_eq!(quoted("short"), "short");
+        let long = "é".repeat(10_000);
+        let q = quoted(&long);
+        assert_eq!(q.chars().count(), QUOTE_CHARS + 1);
+        let m = mismatch(
+            Some(&long),
+            format!("the body names {} and {}", quoted(&long), quoted(&long)),
+        );
+        assert!(m.message.len() < 1200, "{}", m.message.len());
     }
 
     #[test]

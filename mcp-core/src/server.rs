@@ -183,6 +183,28 @@ pub(crate) struct Inner {
     pub(crate) has_completions: bool,
     pub(crate) sealer: Sealer,
     pub(crate) listeners: Listeners,
+    pub(crate) limits: Limits,
+}
+
+/// Bounds on what clients can make the server hold.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Resource subscriptions per session, and per listen stream.
+    pub(crate) subscriptions: usize,
+    /// Open `subscriptions/listen` streams.
+    pub(crate) listen_streams: usize,
+    /// How long a request to the client (elicitation, sampling, roots) in a session waits.
+    pub(crate) client_request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            subscriptions: 1_000,
+            listen_streams: 10_000,
+            client_request_timeout: Duration::from_secs(300),
+        }
+    }
 }
 
 impl Inner {
@@ -214,6 +236,7 @@ impl Server {
             request_state_key: None,
             request_state_ttl: Duration::from_secs(30 * 60),
             icons: Vec::new(),
+            limits: Limits::default(),
         }
     }
 
@@ -292,6 +315,7 @@ pub struct ServerBuilder {
     request_state_key: Option<Vec<u8>>,
     request_state_ttl: Duration,
     icons: Vec<String>,
+    limits: Limits,
 }
 
 impl ServerBuilder {
@@ -418,10 +442,37 @@ impl ServerBuilder {
         self
     }
 
-    /// Most legacy sessions held at once (default 10,000); the least recently used one is
-    /// ended to make room.
+    /// Most sessions held at once (default 10,000). When the table is full, sessions idle past
+    /// their limit are ended; if none is, `initialize` is refused with 503 and `Retry-After`,
+    /// so that a flood of `initialize` calls cannot log out connected clients. Each session
+    /// keeps the client's `capabilities` (at most 16 KiB, or `initialize` is refused) and the
+    /// name, title and version of its `clientInfo` (each cut to 256 characters).
     pub fn max_sessions(mut self, max: usize) -> Self {
         self.max_sessions = max;
+        self
+    }
+
+    /// Most resource subscriptions a session (`resources/subscribe`) or a listen stream
+    /// (`resourceSubscriptions`) may hold (default 1,000); past it, subscribing is refused
+    /// (`-32602`). Subscribed URIs must be absolute and at most 2,048 bytes long.
+    pub fn max_subscriptions(mut self, max: usize) -> Self {
+        self.limits.subscriptions = max;
+        self
+    }
+
+    /// Most `subscriptions/listen` streams open at once (revision 2026-07-28; default
+    /// 10,000); past it, a new one is refused with 503 and `Retry-After`.
+    pub fn max_listen_streams(mut self, max: usize) -> Self {
+        self.limits.listen_streams = max;
+        self
+    }
+
+    /// How long a handler's question to the client (`ctx.elicit`, `ctx.sample`, `ctx.roots`
+    /// in a session) waits for the answer (default 5 minutes). Then the client is sent
+    /// `notifications/cancelled` for it and the handler gets an error, which a tool can turn
+    /// into an error result.
+    pub fn client_request_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.client_request_timeout = timeout;
         self
     }
 
@@ -634,6 +685,7 @@ impl ServerBuilder {
                 has_completions,
                 sealer: Sealer::new(self.request_state_key, self.request_state_ttl),
                 listeners: Listeners::default(),
+                limits: self.limits,
             }),
         })
     }

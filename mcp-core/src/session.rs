@@ -42,20 +42,48 @@ pub(crate) struct Session {
 }
 
 /// The most bytes of sent events a session keeps for replay; older events are dropped.
-const REPLAY_BYTES: usize = 1 << 20;
-/// The most calls a session keeps waiting for their client to reconnect; beyond that the
-/// oldest is dropped (cancelled).
+/// Responses of calls that went on in the background are kept apart (see `RESULTS_KEPT`).
+const REPLAY_BYTES: usize = 256 * 1024;
+/// The most calls a session keeps waiting for their client to reconnect, or running in the
+/// background; beyond that the oldest waiting one is dropped (cancelled), and a call that
+/// would run in the background is stopped with an error response its client can collect.
 const PARKED_CALLS: usize = 16;
+/// The most uncollected responses of background calls a session keeps, whatever their size.
+const RESULTS_KEPT: usize = 16;
+/// The most responses a session remembers having dropped (to answer their ids with an error).
+const DROPPED_KEPT: usize = 256;
 
 #[derive(Default)]
 struct Replay {
     /// `(stream, seq, framed event)`, oldest first.
     events: VecDeque<(Arc<str>, u64, Bytes)>,
     bytes: usize,
+    /// Responses of background calls: `(stream, seq, framed event)`, never pushed out by
+    /// other events.
+    results: VecDeque<(Arc<str>, u64, Bytes)>,
+    /// Responses dropped beyond `RESULTS_KEPT`, as error responses for their ids.
+    dropped: VecDeque<(Arc<str>, u64, Bytes)>,
     /// Calls whose stream was closed before their response: `(stream, messages, next seq)`.
     parked: VecDeque<(Arc<str>, MessageStream, u64)>,
     /// Calls running in the background after their stream closed, by stream.
     live: VecDeque<(Arc<str>, Live)>,
+}
+
+impl Replay {
+    /// The events of `stream` after number `after`, responses included, in order.
+    fn after(&self, stream: &str, after: u64) -> Vec<(u64, Bytes)> {
+        let mut found: Vec<(u64, Bytes)> = self
+            .events
+            .iter()
+            .chain(&self.results)
+            .chain(&self.dropped)
+            .filter(|(s, seq, _)| &**s == stream && *seq > after)
+            .map(|(_, seq, event)| (*seq, event.clone()))
+            .collect();
+        found.sort_by_key(|(seq, _)| *seq);
+        found.dedup_by_key(|(seq, _)| *seq);
+        found
+    }
 }
 
 /// A call that goes on in the background: its events land in the replay buffer.
@@ -118,24 +146,35 @@ impl Session {
         lock(&self.pending).remove(id);
     }
 
-    /// Delivers the client's answer to the request with JSON id text `id`.
+    /// Delivers the client's answer to the request with JSON id text `id` (in any spelling:
+    /// `"s-1"` and `"s\u002d1"` are the same id).
     pub(crate) fn answer(&self, id: &str, answer: Result<&str, &str>) {
-        if let Some(tx) = lock(&self.pending).remove(id) {
+        if let Some(tx) = lock(&self.pending).remove(&*canonical_id(id)) {
             let _ = tx.send(answer.map(str::to_string).map_err(str::to_string));
         }
     }
 
-    pub(crate) fn track(&self, request: &str, abort: AbortHandle) {
-        lock(&self.in_flight).insert(request.to_string(), abort);
+    /// Makes the running request `request` cancellable; false (and nothing tracked) when a
+    /// request with the same id is still running in this session.
+    pub(crate) fn track(&self, request: &str, abort: AbortHandle) -> bool {
+        let mut in_flight = lock(&self.in_flight);
+        match in_flight.entry(canonical_id(request).into_owned()) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(abort);
+                true
+            }
+        }
     }
 
     pub(crate) fn untrack(&self, request: &str) {
-        lock(&self.in_flight).remove(request);
+        lock(&self.in_flight).remove(&*canonical_id(request));
     }
 
     /// Stops the request whose JSON id text is `request`, if it is still running. A call
     /// waiting for its client to reconnect is dropped at once.
     pub(crate) fn cancel(&self, request: &str) {
+        let request = &*canonical_id(request);
         if let Some(abort) = lock(&self.in_flight).remove(request) {
             abort.abort();
         }
@@ -187,15 +226,22 @@ impl Session {
     ) {
         {
             let mut replay = lock(&self.replay);
-            replay.live.push_back((stream.clone(), Live::default()));
-            // Forget the oldest finished calls beyond the limit (running ones end by
-            // themselves, or with the session).
-            while replay.live.len() > PARKED_CALLS {
+            // Forget the oldest finished calls beyond the limit.
+            while replay.live.len() >= PARKED_CALLS {
                 match replay.live.iter().position(|(_, l)| l.finished) {
                     Some(i) => drop(replay.live.remove(i)),
                     None => break,
                 }
             }
+            if replay.live.len() >= PARKED_CALLS {
+                // Every slot holds a running call: this one stops, and says so.
+                let event = busy_error(&stream, next, messages.request());
+                push_result(&mut replay, stream, next, event);
+                drop(replay);
+                drop(messages);
+                return;
+            }
+            replay.live.push_back((stream.clone(), Live::default()));
         }
         let session = self.clone();
         // A stream the handler closed yields nothing until reopened.
@@ -205,7 +251,12 @@ impl Session {
             loop {
                 match futures_util::StreamExt::next(&mut messages).await {
                     Some(json) => {
-                        session.record(&stream, seq, frame(&stream, seq, &json));
+                        let event = frame(&stream, seq, &json);
+                        if messages.finished() {
+                            session.keep_result(&stream, seq, event);
+                        } else {
+                            session.record(&stream, seq, event);
+                        }
                         seq += 1;
                         session.wake(&stream, false);
                     }
@@ -216,6 +267,11 @@ impl Session {
             }
             session.wake(&stream, true);
         }));
+    }
+
+    /// Keeps the response of a background call until its client collects it.
+    fn keep_result(&self, stream: &Arc<str>, seq: u64, event: Bytes) {
+        push_result(&mut lock(&self.replay), stream.clone(), seq, event);
     }
 
     fn wake(&self, stream: &str, finished: bool) {
@@ -243,12 +299,11 @@ impl Session {
         let mut replay = lock(&self.replay);
         let mut last = after;
         let events: Vec<Bytes> = replay
-            .events
-            .iter()
-            .filter(|(s, seq, _)| &**s == stream && *seq > after)
-            .map(|(_, seq, event)| {
-                last = last.max(*seq);
-                event.clone()
+            .after(stream, after)
+            .into_iter()
+            .map(|(seq, event)| {
+                last = last.max(seq);
+                event
             })
             .collect();
         if !events.is_empty() {
@@ -256,7 +311,14 @@ impl Session {
         }
         match replay.live.iter_mut().find(|(s, _)| &**s == stream) {
             Some((_, live)) if !live.finished => {
-                live.waiting.push(cx.waker().clone());
+                // One waker per waiting client; a client that reconnected and left again
+                // leaves at most a bounded number behind.
+                if !live.waiting.iter().any(|w| w.will_wake(cx.waker())) {
+                    if live.waiting.len() >= 8 {
+                        live.waiting.remove(0);
+                    }
+                    live.waiting.push(cx.waker().clone());
+                }
                 std::task::Poll::Pending
             }
             _ => std::task::Poll::Ready(None),
@@ -268,7 +330,15 @@ impl Session {
         let evicted = {
             let mut replay = lock(&self.replay);
             replay.parked.push_back((stream, messages, next));
-            (replay.parked.len() > PARKED_CALLS).then(|| replay.parked.pop_front())
+            let evicted = (replay.parked.len() > PARKED_CALLS)
+                .then(|| replay.parked.pop_front())
+                .flatten();
+            if let Some((stream, messages, next)) = &evicted {
+                // Its client gets an error response instead of nothing.
+                let event = busy_error(stream, *next, messages.request());
+                push_result(&mut replay, stream.clone(), *next, event);
+            }
+            evicted
         };
         // Dropped outside the lock: dropping a call runs its destructors.
         drop(evicted);
@@ -278,10 +348,9 @@ impl Session {
     pub(crate) fn resume(&self, stream: &str, after: u64) -> Resumed {
         let mut replay = lock(&self.replay);
         let events = replay
-            .events
-            .iter()
-            .filter(|(s, seq, _)| &**s == stream && *seq > after)
-            .map(|(_, _, event)| event.clone())
+            .after(stream, after)
+            .into_iter()
+            .map(|(_, event)| event)
             .collect();
         let call = replay
             .parked
@@ -315,8 +384,14 @@ impl Session {
         *lock(&self.stream) = None;
     }
 
-    pub(crate) fn subscribe(&self, uri: &str) {
-        lock(&self.subscriptions).insert(uri.to_string());
+    /// Subscribes to `uri`; false when the session already holds `max` other subscriptions.
+    pub(crate) fn subscribe(&self, uri: &str, max: usize) -> bool {
+        let mut subscriptions = lock(&self.subscriptions);
+        if subscriptions.len() >= max && !subscriptions.contains(uri) {
+            return false;
+        }
+        subscriptions.insert(uri.to_string());
+        true
     }
 
     pub(crate) fn unsubscribe(&self, uri: &str) {
@@ -327,11 +402,30 @@ impl Session {
         lock(&self.subscriptions).contains(uri)
     }
 
-    /// Opens the standalone stream; a stream opened before is closed.
-    pub(crate) fn open_stream(&self) -> futures_channel::mpsc::UnboundedReceiver<Out> {
+    /// Opens the standalone stream; `None` while another is open (a client gets one).
+    pub(crate) fn open_stream(&self) -> Option<futures_channel::mpsc::UnboundedReceiver<Out>> {
+        let mut stream = lock(&self.stream);
+        if stream.as_ref().is_some_and(|s| !s.is_closed()) {
+            return None;
+        }
+        let (sink, rx) = futures_channel::mpsc::unbounded();
+        *stream = Some(sink);
+        Some(rx)
+    }
+
+    /// Opens the standalone stream for a client resuming it: one opened before is closed.
+    pub(crate) fn reopen_stream(&self) -> futures_channel::mpsc::UnboundedReceiver<Out> {
         let (sink, rx) = futures_channel::mpsc::unbounded();
         *lock(&self.stream) = Some(sink);
         rx
+    }
+
+    /// Whether `stream` names an event stream this session has opened.
+    pub(crate) fn issued(&self, stream: &str) -> bool {
+        let n = stream.strip_prefix('g').unwrap_or(stream);
+        n.parse::<u64>()
+            .is_ok_and(|n| n >= 1 && n < self.next_stream.load(Ordering::Relaxed))
+            && !n.starts_with('0')
     }
 
     /// Sends a message on the standalone stream; whether one was open to take it.
@@ -347,6 +441,75 @@ impl Session {
     }
 }
 
+/// One spelling of a JSON-RPC id: a string id re-encoded with serde_json's escapes, so ids
+/// that differ only in how they are escaped compare equal; numbers as they are.
+pub(crate) fn canonical_id(id: &str) -> std::borrow::Cow<'_, str> {
+    if !id.starts_with('"') || !id.contains('\\') {
+        return id.into();
+    }
+    serde_json::from_str::<String>(id)
+        .ok()
+        .and_then(|s| serde_json::to_string(&s).ok())
+        .map_or(id.into(), Into::into)
+}
+
+/// Keeps a background call's response; past `RESULTS_KEPT`, the oldest is replaced by an
+/// error response for its id, so that no client waits for a result that is gone.
+fn push_result(replay: &mut Replay, stream: Arc<str>, seq: u64, event: Bytes) {
+    replay.results.push_back((stream, seq, event));
+    while replay.results.len() > RESULTS_KEPT {
+        let Some((stream, seq, event)) = replay.results.pop_front() else {
+            break;
+        };
+        let id = response_id(&event);
+        let error = dropped_error(&stream, seq, id.as_deref());
+        replay.dropped.push_back((stream, seq, error));
+        if replay.dropped.len() > DROPPED_KEPT {
+            replay.dropped.pop_front();
+        }
+    }
+}
+
+/// The `id` of the response framed in `event`, as JSON text.
+fn response_id(event: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id<'a> {
+        #[serde(borrow)]
+        id: &'a RawValue,
+    }
+    let data = event
+        .split(|&b| b == b'\n')
+        .find_map(|l| l.strip_prefix(b"data: "))?;
+    let id: Id<'_> = serde_json::from_slice(data).ok()?;
+    Some(id.id.get().to_string())
+}
+
+fn error_event(stream: &str, seq: u64, id: Option<&str>, message: &str) -> Bytes {
+    let json = format!(
+        "{{\"jsonrpc\":\"2.0\",\"id\":{},\"error\":{{\"code\":-32000,\"message\":\"{message}\"}}}}",
+        id.unwrap_or("null")
+    );
+    frame(stream, seq, json.as_bytes())
+}
+
+fn dropped_error(stream: &str, seq: u64, id: Option<&str>) -> Bytes {
+    error_event(
+        stream,
+        seq,
+        id,
+        "Server error: the response was dropped before the client collected it (too many uncollected responses in this session)",
+    )
+}
+
+fn busy_error(stream: &str, seq: u64, id: Option<&str>) -> Bytes {
+    error_event(
+        stream,
+        seq,
+        id,
+        "Server error: the call was stopped when its stream closed: too many calls are running in the background in this session",
+    )
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -357,6 +520,45 @@ pub(crate) struct Sessions {
     max: usize,
     idle: Duration,
     epoch: Instant,
+    /// When expired sessions were last swept out, in ms since `epoch`.
+    last_sweep_ms: AtomicU64,
+}
+
+/// `initialize` found the session table full of live sessions.
+#[derive(Debug)]
+pub(crate) struct TableFull;
+
+/// How often any request sweeps expired sessions out of the table.
+const SWEEP_EVERY_MS: u64 = 10_000;
+
+/// The most bytes of `capabilities` a session keeps; a larger `initialize` is refused.
+pub(crate) const MAX_CAPABILITIES_BYTES: usize = 16 * 1024;
+
+/// The most characters kept of each `clientInfo` field.
+const CLIENT_INFO_CHARS: usize = 256;
+
+/// What a session keeps of `clientInfo`: its name, version and title, each shortened to
+/// [`CLIENT_INFO_CHARS`]; the rest of what the client sent is not held.
+pub(crate) fn compact_client_info(raw: &RawValue) -> Option<Box<RawValue>> {
+    #[derive(serde::Deserialize, serde::Serialize)]
+    struct Info {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+    }
+    let mut info: Info = serde_json::from_str(raw.get()).ok()?;
+    for field in [&mut info.name, &mut info.title, &mut info.version]
+        .into_iter()
+        .flatten()
+    {
+        if let Some((end, _)) = field.char_indices().nth(CLIENT_INFO_CHARS) {
+            field.truncate(end);
+        }
+    }
+    serde_json::value::to_raw_value(&info).ok()
 }
 
 impl Sessions {
@@ -366,7 +568,32 @@ impl Sessions {
             max: max.max(1),
             idle,
             epoch: Instant::now(),
+            last_sweep_ms: AtomicU64::new(0),
         }
+    }
+
+    /// Ends the sessions idle past the limit, at most every [`SWEEP_EVERY_MS`]: any request
+    /// reaps them, not only one that names an expired session.
+    fn sweep(&self, now: u64) {
+        let last = self.last_sweep_ms.load(Ordering::Relaxed);
+        if now.saturating_sub(last) < SWEEP_EVERY_MS
+            || self
+                .last_sweep_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        let mut expired = Vec::new();
+        lock(&self.map).retain(|_, s| {
+            let keep = !self.expired(s, now);
+            if !keep {
+                expired.push(s.clone());
+            }
+            keep
+        });
+        // Ended outside the lock: ending a session drops its calls.
+        expired.iter().for_each(|s| s.end());
     }
 
     fn now_ms(&self) -> u64 {
@@ -381,14 +608,15 @@ impl Sessions {
         now.saturating_sub(s.last_seen_ms.load(Ordering::Relaxed)) > self.idle_ms()
     }
 
-    /// Starts a session. When the table is full, expired sessions are dropped first, then
-    /// the least recently used one.
+    /// Starts a session. When the table is full, expired sessions are dropped first; if it is
+    /// still full, the new session is refused: a flood of `initialize` calls must not log out
+    /// the clients already connected.
     pub(crate) fn create(
         &self,
         version: Version,
         client_capabilities: Option<Box<RawValue>>,
         client_info: Option<Box<RawValue>>,
-    ) -> Arc<Session> {
+    ) -> Result<Arc<Session>, TableFull> {
         let id: Arc<str> = uuid::Uuid::new_v4().simple().to_string().into();
         let now = self.now_ms();
         let session = Arc::new(Session {
@@ -407,35 +635,38 @@ impl Sessions {
             replay: Mutex::new(Replay::default()),
             next_stream: AtomicU64::new(1),
         });
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = lock(&self.map);
         if map.len() >= self.max {
+            let mut expired = Vec::new();
             map.retain(|_, s| {
                 let keep = !self.expired(s, now);
                 if !keep {
-                    s.end();
+                    expired.push(s.clone());
                 }
                 keep
             });
+            expired.iter().for_each(|s| s.end());
         }
         if map.len() >= self.max {
-            let oldest = map
-                .iter()
-                .min_by_key(|(_, s)| s.last_seen_ms.load(Ordering::Relaxed))
-                .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                tracing::warn!(session = %k, "session table full: ending the least recently used session");
-                if let Some(s) = map.remove(&k) {
-                    s.end();
-                }
-            }
+            tracing::warn!(
+                sessions = map.len(),
+                "session table full: refusing a new session"
+            );
+            return Err(TableFull);
         }
         map.insert(id, session.clone());
-        session
+        Ok(session)
+    }
+
+    /// The most sessions held at once.
+    pub(crate) fn capacity(&self) -> usize {
+        self.max
     }
 
     /// The live session with this id, marked as used now.
     pub(crate) fn get(&self, id: &str) -> Option<Arc<Session>> {
         let now = self.now_ms();
+        self.sweep(now);
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         let session = map.get(id)?.clone();
         if self.expired(&session, now) {
@@ -470,18 +701,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn full_tables_end_the_least_recently_used_session() {
+    fn full_tables_refuse_new_sessions_and_keep_the_old_ones() {
         let sessions = Sessions::new(2, Duration::from_secs(60));
-        let a = sessions.create(Version::V2025_11_25, None, None);
-        std::thread::sleep(Duration::from_millis(5));
-        let b = sessions.create(Version::V2025_11_25, None, None);
-        std::thread::sleep(Duration::from_millis(5));
-        // Using `a` makes `b` the least recently used.
-        assert!(sessions.get(&a.id).is_some());
-        let c = sessions.create(Version::V2025_06_18, None, None);
+        let a = sessions.create(Version::V2025_11_25, None, None).unwrap();
+        let b = sessions.create(Version::V2025_11_25, None, None).unwrap();
+        assert!(sessions.create(Version::V2025_06_18, None, None).is_err());
         assert_eq!(sessions.len(), 2);
-        assert!(sessions.get(&b.id).is_none());
         assert!(sessions.get(&a.id).is_some());
+        assert!(sessions.get(&b.id).is_some());
+        // An ended session makes room.
+        assert!(sessions.remove(&a.id));
+        let c = sessions.create(Version::V2025_06_18, None, None).unwrap();
         assert_eq!(
             sessions.get(&c.id).map(|s| s.version),
             Some(Version::V2025_06_18)
@@ -489,9 +719,40 @@ mod tests {
     }
 
     #[test]
+    fn expired_sessions_make_room() {
+        let sessions = Sessions::new(1, Duration::from_millis(20));
+        let a = sessions.create(Version::V2025_11_25, None, None).unwrap();
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(sessions.create(Version::V2025_11_25, None, None).is_ok());
+        assert!(sessions.get(&a.id).is_none());
+    }
+
+    #[test]
+    fn ids_compare_by_value_not_spelling() {
+        assert_eq!(canonical_id(r#""s\u002d1""#), r#""s-1""#);
+        assert_eq!(canonical_id(r#""s-1""#), r#""s-1""#);
+        assert_eq!(canonical_id("7"), "7");
+        assert_eq!(canonical_id(r#""a\"b""#), r#""a\"b""#);
+    }
+
+    #[test]
+    fn client_info_is_kept_short() {
+        let long = "x".repeat(100_000);
+        let raw = serde_json::value::to_raw_value(&serde_json::json!({
+            "name": long, "version": "1.0", "extra": {"big": long},
+        }))
+        .unwrap();
+        let kept = compact_client_info(&raw).unwrap();
+        let value: serde_json::Value = serde_json::from_str(kept.get()).unwrap();
+        assert_eq!(value["name"].as_str().unwrap().len(), CLIENT_INFO_CHARS);
+        assert_eq!(value["version"], "1.0");
+        assert!(value.get("extra").is_none());
+    }
+
+    #[test]
     fn idle_sessions_expire() {
         let sessions = Sessions::new(10, Duration::from_millis(20));
-        let a = sessions.create(Version::V2025_11_25, None, None);
+        let a = sessions.create(Version::V2025_11_25, None, None).unwrap();
         assert!(sessions.get(&a.id).is_some());
         std::thread::sleep(Duration::from_millis(40));
         assert!(sessions.get(&a.id).is_none());
@@ -505,6 +766,7 @@ mod tests {
             .map(|_| {
                 sessions
                     .create(Version::V2025_11_25, None, None)
+                    .unwrap()
                     .id
                     .to_string()
             })

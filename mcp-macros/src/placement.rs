@@ -17,7 +17,27 @@ pub(crate) fn in_impl_block(ident: &Ident) -> bool {
         return false;
     };
     let line = span.line();
-    read(&path).is_some_and(|text| innermost_block_is_impl(&text, line))
+    let name = ident.to_string();
+    read(&path).is_some_and(|text| {
+        // The span may map into a file that is not this source (doctests, generated code):
+        // only a file that has this function on this line is scanned.
+        let here = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+        defines_fn(here, &name) && innermost_block_is_impl(&text, line)
+    })
+}
+
+/// Whether `line` holds `fn name` (as a whole word).
+fn defines_fn(line: &str, name: &str) -> bool {
+    line.match_indices(name).any(|(at, _)| {
+        let before = line[..at].trim_end();
+        let after = line[at + name.len()..].chars().next();
+        before.ends_with("fn")
+            && before[..before.len() - 2]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+            && after.is_none_or(|c| !c.is_alphanumeric() && c != '_')
+    })
 }
 
 fn read(path: &Path) -> Option<String> {
@@ -184,6 +204,11 @@ mod tests {
                        fn free() {}\n\
                    }\n";
         assert!(innermost_block_is_impl(src, 8));
+        assert!(super::defines_fn("    fn add(a: i64) -> i64 { a }", "add"));
+        assert!(super::defines_fn("pub(crate) async fn add<'a>()", "add"));
+        assert!(!super::defines_fn("    fn adder()", "add"));
+        assert!(!super::defines_fn("    let add = 1;", "add"));
+        assert!(!super::defines_fn("    coolfn add()", "add"));
         assert!(!innermost_block_is_impl(src, 13));
         assert!(!innermost_block_is_impl(src, 3));
     }

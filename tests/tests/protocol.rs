@@ -772,7 +772,7 @@ async fn malformed_requests() {
     .await;
     // Without a session, GET has no stream to open: not allowed for this request.
     assert_eq!(a.status, 405);
-    assert_eq!(a.headers.get("allow").unwrap(), "POST, DELETE");
+    assert_eq!(a.headers.get("allow").unwrap(), "POST, DELETE, OPTIONS");
     assert_eq!(a.error()["code"], -32000);
     assert!(
         a.error()["message"]
@@ -790,7 +790,10 @@ async fn malformed_requests() {
     )
     .await;
     assert_eq!(a.status, 405);
-    assert_eq!(a.headers.get("allow").unwrap(), "GET, POST, DELETE");
+    assert_eq!(
+        a.headers.get("allow").unwrap(),
+        "GET, POST, DELETE, OPTIONS"
+    );
     assert_eq!(
         a.error()["message"],
         "Method Not Allowed: send MCP messages with POST"
@@ -960,9 +963,21 @@ async fn session_lifecycle() {
     .await;
     assert_eq!(a.status, 400);
 
-    // Any supported session version header is accepted; an unsupported one is not.
+    // The negotiated revision is accepted; another session revision, or an unsupported one,
+    // is not.
     let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
     let body = request(1, "ping", json!({}));
+    let a = post(
+        &app,
+        "/mcp",
+        &[
+            ("mcp-session-id", &session),
+            ("mcp-protocol-version", "2025-11-25"),
+        ],
+        &body,
+    )
+    .await;
+    assert_eq!(a.status, 200);
     let a = post(
         &app,
         "/mcp",
@@ -973,7 +988,11 @@ async fn session_lifecycle() {
         &body,
     )
     .await;
-    assert_eq!(a.status, 200);
+    assert_eq!(a.status, 400);
+    assert_eq!(
+        a.error()["message"],
+        "Bad Request: MCP-Protocol-Version 2025-03-26 is not the revision this session negotiated (2025-11-25)"
+    );
     let a = post(
         &app,
         "/mcp",
