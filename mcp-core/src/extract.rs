@@ -459,8 +459,7 @@ impl Context {
                         let _ = sink.unbounded_send(Out::Message(bytes.into()));
                     }
                     return Err(Error::new(format!(
-                        "the client did not answer `{method}` within {} s",
-                        timeout.as_secs()
+                        "the client did not answer `{method}` within {timeout:?}"
                     )));
                 }
             };

@@ -278,3 +278,52 @@ async fn a_call_goes_on_while_its_client_is_away() {
         "finished while you were away"
     );
 }
+
+/// How many `bulky_job` calls have answered.
+static BULKY_DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Closes its stream, reports 600 KB of progress (more than a session keeps for replay),
+/// then answers with 400 KB.
+#[tool(server = "resume")]
+async fn bulky_job(ctx: Context) -> String {
+    ctx.close_stream();
+    let chatter = "p".repeat(15_000);
+    for i in 0..40 {
+        ctx.progress(f64::from(i), None, Some(&chatter)).await;
+    }
+    BULKY_DONE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    "r".repeat(400_000)
+}
+
+#[actix_web::test]
+async fn a_background_result_survives_the_events_that_push_it_out() {
+    let app = app().await;
+    let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
+    let mut streams = Vec::new();
+    for id in [11, 12] {
+        let req = session_post(
+            &session,
+            &request(
+                id,
+                "tools/call",
+                json!({"name": "bulky_job", "arguments": {}, "_meta": {"progressToken": id}}),
+            ),
+        );
+        let resp = test::call_service(&app, req).await;
+        let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+        let priming = events(&text).remove(0);
+        streams.push(priming.id.unwrap().strip_suffix("-0").unwrap().to_string());
+        let done = streams.len();
+        assert!(eventually(|| BULKY_DONE.load(std::sync::atomic::Ordering::SeqCst) == done).await);
+    }
+    // The second call's megabyte of events came after the first call's response.
+    let resp = test::call_service(&app, get(&session, Some(&format!("{}-0", streams[0])))).await;
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    let rest = events(&text);
+    let last = message(rest.last().expect("the first call's response"));
+    assert_eq!(last["id"], 11);
+    assert_eq!(
+        last["result"]["content"][0]["text"].as_str().unwrap().len(),
+        400_000
+    );
+}
