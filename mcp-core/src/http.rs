@@ -553,7 +553,7 @@ const LOG_LEVELS: [&str; 8] = [
 ];
 
 /// Decodes the `=?base64?...?=` form of header values.
-fn decode_header_value(value: &str) -> Option<String> {
+pub(crate) fn decode_header_value(value: &str) -> Option<String> {
     match value
         .strip_prefix("=?base64?")
         .and_then(|v| v.strip_suffix("?="))

@@ -94,6 +94,10 @@ mod uri_template;
 #[doc(hidden)]
 pub mod __private;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use content::{
     Annotations, Content, Json, PromptMessage, ResourceContents, ResourceLink, Role, ToolResult,
 };

@@ -1,0 +1,47 @@
+//! /!\ Not a public API. /!\
+//!
+//! Entry points for the fuzz targets in `fuzz/` (enabled by the `fuzzing` feature): each
+//! takes arbitrary input and must neither panic nor hang, whatever the input.
+
+use std::time::Duration;
+
+use serde_json::value::RawValue;
+
+use crate::mrtr::{Inputs, Sealer};
+use crate::uri_template::UriTemplate;
+
+/// Parses one JSON-RPC message as the dispatcher does.
+pub fn parse_message(body: &[u8]) -> bool {
+    crate::dispatch::parse(body).is_ok()
+}
+
+/// Parses `template` as a resource URI template and, if valid, matches `uri` against it.
+pub fn match_template(template: &str, uri: &str) -> Option<usize> {
+    let template = UriTemplate::parse(template).ok()?;
+    template.matches(uri).map(|vars| vars.len())
+}
+
+/// Decodes a header value in the `=?base64?...?=` form (or plain).
+pub fn decode_header(value: &str) -> Option<String> {
+    crate::http::decode_header_value(value)
+}
+
+/// Opens a `requestState` (and `inputResponses`) as a `tools/call` retry would, under a
+/// fixed key; `Ok` only for a state this key sealed for this binding.
+pub fn open_request_state(state: &str, arguments: &str, responses: &str) -> bool {
+    let sealer = Sealer::new(
+        Some(b"fuzzing key, 32 bytes or more....".to_vec()),
+        Duration::from_secs(60),
+    );
+    let arguments = RawValue::from_string(arguments.to_string()).ok();
+    let responses = RawValue::from_string(responses.to_string()).ok();
+    Inputs::from_request(
+        &sealer,
+        "tools/call",
+        "tool",
+        arguments.as_deref(),
+        responses.as_deref(),
+        Some(state),
+    )
+    .is_ok()
+}
