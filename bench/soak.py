@@ -50,9 +50,9 @@ def rss_mib(pid):
 
 
 class Worker(threading.Thread):
-    def __init__(self, port, stop, kind, counts):
+    def __init__(self, port, stop, kind, counts, pace):
         super().__init__(daemon=True)
-        self.port, self.stop, self.kind, self.counts = port, stop, kind, counts
+        self.port, self.stop, self.kind, self.counts, self.pace = port, stop, kind, counts, pace
 
     def conn(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -129,6 +129,7 @@ class Worker(threading.Thread):
                 else:
                     self.malformed()
                 self.counts[self.kind] = self.counts.get(self.kind, 0) + 1
+                time.sleep(self.pace)
             except Exception:  # noqa: BLE001 - a refused or reset request is part of the load
                 self.counts["errors"] = self.counts.get("errors", 0) + 1
                 time.sleep(0.05)
@@ -138,6 +139,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES", 30)))
     ap.add_argument("--bin", default="target/release/conformance")
+    ap.add_argument("--pace", type=float, default=0.002, help="pause (s) after each request, per worker")
     args = ap.parse_args()
     port = free_port()
     server = subprocess.Popen([args.bin], env={**os.environ, "PORT": str(port), "RUST_LOG": "error"},
@@ -149,7 +151,7 @@ def main():
         except OSError:
             time.sleep(0.1)
     stop, counts = threading.Event(), {}
-    workers = [Worker(port, stop, kind, counts) for kind in ["stateless"] * 4 + ["session"] * 2 + ["streams"] * 2 + ["malformed"]]
+    workers = [Worker(port, stop, kind, counts, args.pace) for kind in ["stateless"] * 4 + ["session"] * 2 + ["streams"] * 2 + ["malformed"]]
     for w in workers:
         w.start()
     samples = []

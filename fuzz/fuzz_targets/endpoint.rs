@@ -70,6 +70,7 @@ fn endpoint() -> &'static (Endpoint, String) {
             host: Some("localhost"),
             headers: &headers,
             body: init,
+            peer: None,
         }));
         let session = resp
             .headers
@@ -127,6 +128,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         host: Some("localhost:8000"),
         headers: &headers,
         body,
+        peer: None,
     }));
     match resp.body {
         HttpBody::Json(chunks) => {

@@ -298,6 +298,7 @@ async fn handle(
                     host: Some(&host),
                     headers: &ActixHeaders(req.headers()),
                     body: &body,
+                    peer: req.peer_addr().map(|a| a.ip()),
                 })
                 .await
         }

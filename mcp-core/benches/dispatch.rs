@@ -112,6 +112,7 @@ fn handle(endpoint: &Endpoint, headers: &Map, body: &[u8]) -> HttpResponse {
         host: Some("127.0.0.1:8000"),
         headers,
         body,
+        peer: None,
     }))
 }
 

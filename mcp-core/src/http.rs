@@ -171,6 +171,9 @@ const SINGLE_HEADERS: [&str; 6] = [
     "content-type",
 ];
 
+/// `Retry-After` of a 503 (seconds).
+const RETRY_AFTER_SECS: u32 = 30;
+
 /// Longest client value quoted back in an error message.
 const QUOTE_CHARS: usize = 64;
 
@@ -200,6 +203,8 @@ pub struct HttpRequest<'a> {
     pub headers: &'a dyn Headers,
     /// The whole body (the adapter enforces [`HttpConfig::body_limit`]).
     pub body: &'a [u8],
+    /// The client's address (the socket's peer), for per-client bounds; `None` if unknown.
+    pub peer: Option<std::net::IpAddr>,
 }
 
 /// The body of an [`HttpResponse`].
@@ -466,7 +471,7 @@ impl HttpResponse {
             headers.push(("mcp-session-id", session.id.to_string()));
         }
         if reply.status == 503 {
-            headers.push(("retry-after", "30".to_string()));
+            headers.push(("retry-after", RETRY_AFTER_SECS.to_string()));
         }
         HttpResponse {
             status: reply.status,
@@ -477,6 +482,12 @@ impl HttpResponse {
                 None => HttpBody::Json(reply.body),
             },
         }
+    }
+
+    fn retry_after(mut self) -> HttpResponse {
+        self.headers
+            .push(("retry-after", RETRY_AFTER_SECS.to_string()));
+        self
     }
 
     fn error(status: u16, id: Option<&RawValue>, err: &RpcError) -> HttpResponse {
@@ -1033,9 +1044,32 @@ impl Endpoint {
         None
     }
 
+    /// `initialize`: a new session, counted against its client's quota.
+    async fn initialize(&self, msg: &Message<'_>, peer: Option<std::net::IpAddr>) -> HttpResponse {
+        let sessions = &self.server.inner.sessions;
+        if let Some(limit) = sessions.refuses(peer) {
+            return HttpResponse::error(
+                503,
+                msg.id,
+                &server_error(format!(
+                    "Service Unavailable: this client holds its maximum of {limit} sessions; end one (DELETE) or retry later"
+                )),
+            )
+            .retry_after();
+        }
+        let reply = self
+            .server
+            .dispatch(msg, Version::LATEST_LEGACY, None)
+            .await;
+        if let (Some(session), Some(peer)) = (&reply.new_session, peer) {
+            sessions.assign(session, peer);
+        }
+        HttpResponse::from_reply(reply)
+    }
+
     async fn legacy(
         &self,
-        _req: &HttpRequest<'_>,
+        req: &HttpRequest<'_>,
         msg: &Message<'_>,
         mpv: Option<&str>,
         session_header: Option<&str>,
@@ -1053,11 +1087,7 @@ impl Endpoint {
                     ),
                 );
             }
-            return HttpResponse::from_reply(
-                self.server
-                    .dispatch(msg, Version::LATEST_LEGACY, None)
-                    .await,
-            );
+            return self.initialize(msg, req.peer).await;
         }
         if let Some(v) = mpv {
             if Version::parse(v).is_none_or(Version::is_modern) {
@@ -1083,12 +1113,15 @@ impl Endpoint {
         let Some(session) = sessions.get(session_id) else {
             return HttpResponse::error(404, id, &RpcError::new(-32001, "Session not found"));
         };
-        if let Some(v) = mpv.filter(|v| *v != session.version.as_str()) {
+        // A revision newer than the negotiated one claims what the session never agreed to.
+        // An older session revision is tolerated, as the reference implementation and the
+        // official conformance suite (`server-sse-multiple-streams`) expect.
+        if let Some(v) = mpv.filter(|v| Version::parse(v).is_some_and(|v| v > session.version)) {
             return HttpResponse::error(
                 400,
                 id,
                 &server_error(format!(
-                    "Bad Request: MCP-Protocol-Version {} is not the revision this session negotiated ({})",
+                    "Bad Request: MCP-Protocol-Version {} is newer than the revision this session negotiated ({})",
                     quoted(v),
                     session.version.as_str()
                 )),

@@ -33,6 +33,36 @@ pub(crate) struct Sealer {
     /// HMAC-SHA256 already keyed: each use clones it instead of hashing the key again.
     mac: HmacSha256,
     ttl: Duration,
+    /// States already used, so that a captured one cannot be replayed within its lifetime.
+    used: std::sync::Mutex<Used>,
+}
+
+/// The most used states remembered; past it, the oldest are forgotten first.
+const USED_KEPT: usize = 100_000;
+
+/// Tags of the states opened so far, with their expiry, oldest first.
+#[derive(Default)]
+struct Used {
+    order: std::collections::VecDeque<(Vec<u8>, u64)>,
+    tags: std::collections::HashSet<Vec<u8>>,
+}
+
+impl Used {
+    /// Records `tag`; false if it was used before.
+    fn first_use(&mut self, tag: &[u8], expires: u64, now: u64) -> bool {
+        while let Some((old, exp)) = self.order.front() {
+            if *exp >= now && self.order.len() < USED_KEPT {
+                break;
+            }
+            self.tags.remove(old);
+            self.order.pop_front();
+        }
+        if !self.tags.insert(tag.to_vec()) {
+            return false;
+        }
+        self.order.push_back((tag.to_vec(), expires));
+        true
+    }
 }
 
 impl Sealer {
@@ -45,6 +75,7 @@ impl Sealer {
         Sealer {
             mac: HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length"),
             ttl,
+            used: std::sync::Mutex::new(Used::default()),
         }
     }
 
@@ -90,9 +121,16 @@ impl Sealer {
         if state.binding != binding {
             return Err(invalid("belongs to a different request"));
         }
-        if state.expires < now_secs() {
+        let now = now_secs();
+        if state.expires < now {
             return Err(invalid(
                 "has expired; call again without `inputResponses` and `requestState`",
+            ));
+        }
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        if !used.first_use(&tag, state.expires, now) {
+            return Err(invalid(
+                "was used already; each is good for one call (call again without `inputResponses` and `requestState` to start over)",
             ));
         }
         Ok(state.answers)
@@ -376,6 +414,12 @@ mod tests {
             answers: &answers,
         });
         assert_eq!(s.open(&sealed, "b").unwrap(), answers);
+        // A state is good for one call: a captured one cannot be replayed.
+        assert!(s
+            .open(&sealed, "b")
+            .unwrap_err()
+            .message
+            .contains("was used already"));
         let tampered = format!("{sealed}-TAMPERED");
         assert_eq!(
             s.open(&tampered, "b").unwrap_err().code,
@@ -399,6 +443,22 @@ mod tests {
             .unwrap_err()
             .message
             .contains("expired"));
+    }
+
+    #[test]
+    fn the_used_states_are_bounded() {
+        let mut used = Used::default();
+        for i in 0..(USED_KEPT + 10) {
+            assert!(used.first_use(&i.to_le_bytes(), u64::MAX, 0));
+        }
+        assert_eq!(used.order.len(), USED_KEPT);
+        assert_eq!(used.tags.len(), USED_KEPT);
+        // Expired entries go first.
+        let mut used = Used::default();
+        assert!(used.first_use(b"a", 10, 0));
+        assert!(used.first_use(b"b", 100, 50));
+        assert_eq!(used.order.len(), 1);
+        assert!(used.first_use(b"a", 200, 60));
     }
 
     #[test]

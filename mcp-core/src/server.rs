@@ -195,6 +195,8 @@ pub(crate) struct Limits {
     pub(crate) listen_streams: usize,
     /// How long a request to the client (elicitation, sampling, roots) in a session waits.
     pub(crate) client_request_timeout: Duration,
+    /// Sessions one client address may hold (0: no limit).
+    pub(crate) sessions_per_client: usize,
 }
 
 impl Default for Limits {
@@ -203,6 +205,7 @@ impl Default for Limits {
             subscriptions: 1_000,
             listen_streams: 10_000,
             client_request_timeout: Duration::from_secs(300),
+            sessions_per_client: 1_000,
         }
     }
 }
@@ -476,6 +479,15 @@ impl ServerBuilder {
         self
     }
 
+    /// Most sessions one client address may hold at once (default 1,000; 0 for no limit);
+    /// past it, that client's `initialize` is refused with 503 and `Retry-After` while others
+    /// are still served. The address is the connection's peer: behind a proxy every client
+    /// shares the proxy's address, so raise or lift the limit there.
+    pub fn max_sessions_per_client(mut self, max: usize) -> Self {
+        self.limits.sessions_per_client = max;
+        self
+    }
+
     /// How long an unused legacy session lives (default 30 minutes).
     pub fn session_idle_timeout(mut self, idle: Duration) -> Self {
         self.session_idle = idle;
@@ -681,7 +693,11 @@ impl ServerBuilder {
                 prompt_index,
                 state: std::mem::take(&mut self.state),
                 per_version,
-                sessions: Sessions::new(self.max_sessions, self.session_idle),
+                sessions: Sessions::new(
+                    self.max_sessions,
+                    self.limits.sessions_per_client,
+                    self.session_idle,
+                ),
                 has_completions,
                 sealer: Sealer::new(self.request_state_key, self.request_state_ttl),
                 listeners: Listeners::default(),

@@ -23,6 +23,8 @@ pub(crate) struct Session {
     pub(crate) client_capabilities: Option<Box<RawValue>>,
     pub(crate) client_info: Option<Box<RawValue>>,
     pub(crate) initialized: AtomicBool,
+    /// The client address the session counts against, if known.
+    peer: std::sync::OnceLock<std::net::IpAddr>,
     /// The level set by `logging/setLevel`; 0 until then (no log messages).
     log_level: AtomicU8,
     last_seen_ms: AtomicU64,
@@ -517,6 +519,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// The table of live sessions of one server.
 pub(crate) struct Sessions {
     map: Mutex<HashMap<Arc<str>, Arc<Session>>>,
+    /// Live sessions per client address.
+    per_client: Mutex<HashMap<std::net::IpAddr, usize>>,
+    /// The most sessions one client address may hold (0: no limit).
+    max_per_client: usize,
     max: usize,
     idle: Duration,
     epoch: Instant,
@@ -562,9 +568,11 @@ pub(crate) fn compact_client_info(raw: &RawValue) -> Option<Box<RawValue>> {
 }
 
 impl Sessions {
-    pub(crate) fn new(max: usize, idle: Duration) -> Self {
+    pub(crate) fn new(max: usize, max_per_client: usize, idle: Duration) -> Self {
         Sessions {
             map: Mutex::new(HashMap::new()),
+            per_client: Mutex::new(HashMap::new()),
+            max_per_client,
             max: max.max(1),
             idle,
             epoch: Instant::now(),
@@ -593,7 +601,7 @@ impl Sessions {
             keep
         });
         // Ended outside the lock: ending a session drops its calls.
-        expired.iter().for_each(|s| s.end());
+        self.release(expired);
     }
 
     fn now_ms(&self) -> u64 {
@@ -625,6 +633,7 @@ impl Sessions {
             client_capabilities,
             client_info,
             initialized: AtomicBool::new(false),
+            peer: std::sync::OnceLock::new(),
             log_level: AtomicU8::new(0),
             subscriptions: Mutex::new(HashSet::new()),
             stream: Mutex::new(None),
@@ -645,7 +654,9 @@ impl Sessions {
                 }
                 keep
             });
-            expired.iter().for_each(|s| s.end());
+            drop(map);
+            self.release(expired);
+            map = lock(&self.map);
         }
         if map.len() >= self.max {
             tracing::warn!(
@@ -663,6 +674,36 @@ impl Sessions {
         self.max
     }
 
+    /// The per-client limit, if `peer` has reached it.
+    pub(crate) fn refuses(&self, peer: Option<std::net::IpAddr>) -> Option<usize> {
+        let peer = peer.filter(|_| self.max_per_client > 0)?;
+        let held = lock(&self.per_client).get(&peer).copied().unwrap_or(0);
+        (held >= self.max_per_client).then_some(self.max_per_client)
+    }
+
+    /// Counts `session` against `peer` until it ends.
+    pub(crate) fn assign(&self, session: &Session, peer: std::net::IpAddr) {
+        if session.peer.set(peer).is_ok() {
+            *lock(&self.per_client).entry(peer).or_insert(0) += 1;
+        }
+    }
+
+    /// Ends sessions taken out of the table, releasing their clients' quota.
+    fn release(&self, ended: impl IntoIterator<Item = Arc<Session>>) {
+        for session in ended {
+            if let Some(peer) = session.peer.get() {
+                let mut per_client = lock(&self.per_client);
+                if let Some(n) = per_client.get_mut(peer) {
+                    *n -= 1;
+                    if *n == 0 {
+                        per_client.remove(peer);
+                    }
+                }
+            }
+            session.end();
+        }
+    }
+
     /// The live session with this id, marked as used now.
     pub(crate) fn get(&self, id: &str) -> Option<Arc<Session>> {
         let now = self.now_ms();
@@ -672,7 +713,7 @@ impl Sessions {
         if self.expired(&session, now) {
             map.remove(id);
             drop(map);
-            session.end();
+            self.release([session]);
             return None;
         }
         session.last_seen_ms.store(now, Ordering::Relaxed);
@@ -682,7 +723,9 @@ impl Sessions {
     /// Ends a session; whether it existed.
     pub(crate) fn remove(&self, id: &str) -> bool {
         let removed = lock(&self.map).remove(id);
-        removed.map(|s| s.end()).is_some()
+        let existed = removed.is_some();
+        self.release(removed);
+        existed
     }
 
     /// Every live session.
@@ -702,7 +745,7 @@ mod tests {
 
     #[test]
     fn full_tables_refuse_new_sessions_and_keep_the_old_ones() {
-        let sessions = Sessions::new(2, Duration::from_secs(60));
+        let sessions = Sessions::new(2, 0, Duration::from_secs(60));
         let a = sessions.create(Version::V2025_11_25, None, None).unwrap();
         let b = sessions.create(Version::V2025_11_25, None, None).unwrap();
         assert!(sessions.create(Version::V2025_06_18, None, None).is_err());
@@ -720,7 +763,7 @@ mod tests {
 
     #[test]
     fn expired_sessions_make_room() {
-        let sessions = Sessions::new(1, Duration::from_millis(20));
+        let sessions = Sessions::new(1, 0, Duration::from_millis(20));
         let a = sessions.create(Version::V2025_11_25, None, None).unwrap();
         std::thread::sleep(Duration::from_millis(40));
         assert!(sessions.create(Version::V2025_11_25, None, None).is_ok());
@@ -751,7 +794,7 @@ mod tests {
 
     #[test]
     fn idle_sessions_expire() {
-        let sessions = Sessions::new(10, Duration::from_millis(20));
+        let sessions = Sessions::new(10, 0, Duration::from_millis(20));
         let a = sessions.create(Version::V2025_11_25, None, None).unwrap();
         assert!(sessions.get(&a.id).is_some());
         std::thread::sleep(Duration::from_millis(40));
@@ -761,7 +804,7 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_visible_ascii() {
-        let sessions = Sessions::new(100, Duration::from_secs(60));
+        let sessions = Sessions::new(100, 0, Duration::from_secs(60));
         let ids: std::collections::HashSet<String> = (0..50)
             .map(|_| {
                 sessions

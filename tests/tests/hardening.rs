@@ -564,3 +564,58 @@ async fn a_body_that_never_arrives_gets_408_and_the_connection_closes() {
     // read_to_string returned: the server closed the connection.
     assert!(waited < Duration::from_secs(5), "{waited:?}");
 }
+
+#[actix_web::test]
+async fn each_client_address_has_a_session_quota() {
+    let app = app_with(guard().max_sessions_per_client(2).build().unwrap()).await;
+    let init = request(
+        0,
+        "initialize",
+        json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}),
+    );
+    let from = |ip: &str| {
+        let addr: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+        test::TestRequest::post().uri("/mcp").peer_addr(addr)
+    };
+    let mut mine = Vec::new();
+    for _ in 0..2 {
+        let a = send(&app, from("127.0.0.2"), &[], init.to_string()).await;
+        assert_eq!(a.status, 200);
+        mine.push(
+            a.headers
+                .get("mcp-session-id")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let a = send(&app, from("127.0.0.2"), &[], init.to_string()).await;
+    assert_eq!(a.status, 503);
+    assert_eq!(a.headers.get("retry-after").unwrap(), "30");
+    assert_eq!(
+        a.error()["message"],
+        "Service Unavailable: this client holds its maximum of 2 sessions; end one (DELETE) or retry later"
+    );
+    // Another client is served; ending a session gives its client room again.
+    assert_eq!(
+        send(&app, from("127.0.0.3"), &[], init.to_string())
+            .await
+            .status,
+        200
+    );
+    let del = send(
+        &app,
+        test::TestRequest::delete().uri("/mcp"),
+        &[("mcp-session-id", &mine[0])],
+        String::new(),
+    )
+    .await;
+    assert_eq!(del.status, 200);
+    assert_eq!(
+        send(&app, from("127.0.0.2"), &[], init.to_string())
+            .await
+            .status,
+        200
+    );
+}

@@ -963,27 +963,30 @@ async fn session_lifecycle() {
     .await;
     assert_eq!(a.status, 400);
 
-    // The negotiated revision is accepted; another session revision, or an unsupported one,
-    // is not.
+    // The negotiated revision and older session revisions are accepted; a newer one, or an
+    // unsupported one, is not.
     let (_, session) = initialize(&app, "/mcp", "2025-11-25").await;
     let body = request(1, "ping", json!({}));
+    for older in ["2025-11-25", "2025-03-26"] {
+        let a = post(
+            &app,
+            "/mcp",
+            &[
+                ("mcp-session-id", &session),
+                ("mcp-protocol-version", older),
+            ],
+            &body,
+        )
+        .await;
+        assert_eq!(a.status, 200, "{older}");
+    }
+    let (_, old_session) = initialize(&app, "/mcp", "2025-06-18").await;
     let a = post(
         &app,
         "/mcp",
         &[
-            ("mcp-session-id", &session),
+            ("mcp-session-id", &old_session),
             ("mcp-protocol-version", "2025-11-25"),
-        ],
-        &body,
-    )
-    .await;
-    assert_eq!(a.status, 200);
-    let a = post(
-        &app,
-        "/mcp",
-        &[
-            ("mcp-session-id", &session),
-            ("mcp-protocol-version", "2025-03-26"),
         ],
         &body,
     )
@@ -991,7 +994,7 @@ async fn session_lifecycle() {
     assert_eq!(a.status, 400);
     assert_eq!(
         a.error()["message"],
-        "Bad Request: MCP-Protocol-Version 2025-03-26 is not the revision this session negotiated (2025-11-25)"
+        "Bad Request: MCP-Protocol-Version 2025-11-25 is newer than the revision this session negotiated (2025-06-18)"
     );
     let a = post(
         &app,
