@@ -219,6 +219,9 @@ fn valid_id(id: &RawValue) -> bool {
 /// The longest resource URI a client may subscribe to.
 pub(crate) const MAX_URI_BYTES: usize = 2048;
 
+/// The most bytes of subscribed URIs a session, or a listen stream, holds.
+pub(crate) const SUBSCRIPTION_BYTES: usize = 64 * 1024;
+
 /// A URI a client may subscribe to: absolute, and at most [`MAX_URI_BYTES`] long.
 fn check_subscription_uri(uri: &str) -> Result<(), RpcError> {
     if uri.len() > MAX_URI_BYTES {
@@ -726,13 +729,14 @@ impl Server {
                         if let Err(err) = check_subscription_uri(uri) {
                             return Reply::error(200, Some(id), &err);
                         }
-                        if !session.subscribe(uri, self.inner.limits.subscriptions) {
+                        let limits = &self.inner.limits;
+                        if !session.subscribe(uri, limits.subscriptions, SUBSCRIPTION_BYTES) {
                             return Reply::error(
                                 200,
                                 Some(id),
                                 &invalid_params(format!(
-                                    "Invalid params: a session subscribes to at most {} resources",
-                                    self.inner.limits.subscriptions
+                                    "Invalid params: a session subscribes to at most {} resources, of at most {SUBSCRIPTION_BYTES} bytes of URIs in all",
+                                    limits.subscriptions
                                 )),
                             );
                         }
@@ -791,12 +795,13 @@ impl Server {
             }
         };
         if let Some(uris) = &requested.resource_subscriptions {
-            if uris.len() > self.inner.limits.subscriptions {
+            let bytes: usize = uris.iter().map(String::len).sum();
+            if uris.len() > self.inner.limits.subscriptions || bytes > SUBSCRIPTION_BYTES {
                 return Reply::error(
                     200,
                     Some(id),
                     &invalid_params(format!(
-                        "Invalid params: a listen stream subscribes to at most {} resources",
+                        "Invalid params: a listen stream subscribes to at most {} resources, of at most {SUBSCRIPTION_BYTES} bytes of URIs in all",
                         self.inner.limits.subscriptions
                     )),
                 );
@@ -974,6 +979,7 @@ impl Server {
         let args: Option<Box<RawValue>> = msg.params.arguments.map(ToOwned::to_owned);
         let index = self.inner.tool_index[entry.def.name];
         let (sink, rx) = MessageStream::channel();
+        let end_sink = sink.clone();
         let run = async move {
             let out = {
                 let scope = owned.scope(&sink);
@@ -1007,8 +1013,21 @@ impl Server {
         let tracked = session.clone();
         let messages = MessageStream::new(
             async move {
-                let _ = run.await;
+                let stopped = run.await.is_err();
                 tracked.untrack(&request);
+                // A call stopped because its session ended still gets a response (a call the
+                // client cancelled does not: it asked for none).
+                if stopped && tracked.has_ended() {
+                    let id = RawValue::from_string(request.clone()).ok();
+                    let error = protocol::error_bytes(
+                        id.as_deref(),
+                        &RpcError::new(
+                            code::SERVER_ERROR,
+                            "Session ended: the session was deleted or expired before this call finished",
+                        ),
+                    );
+                    let _ = end_sink.unbounded_send(Out::Final(error.into()));
+                }
             },
             rx,
         );

@@ -203,7 +203,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             subscriptions: 1_000,
-            listen_streams: 10_000,
+            listen_streams: 1_000,
             client_request_timeout: Duration::from_secs(300),
             sessions_per_client: 1_000,
         }
@@ -457,14 +457,15 @@ impl ServerBuilder {
 
     /// Most resource subscriptions a session (`resources/subscribe`) or a listen stream
     /// (`resourceSubscriptions`) may hold (default 1,000); past it, subscribing is refused
-    /// (`-32602`). Subscribed URIs must be absolute and at most 2,048 bytes long.
+    /// (`-32602`). Subscribed URIs must be absolute, at most 2,048 bytes long each and 64 KiB
+    /// in all.
     pub fn max_subscriptions(mut self, max: usize) -> Self {
         self.limits.subscriptions = max;
         self
     }
 
     /// Most `subscriptions/listen` streams open at once (revision 2026-07-28; default
-    /// 10,000); past it, a new one is refused with 503 and `Retry-After`.
+    /// 1,000); past it, a new one is refused with 503 and `Retry-After`.
     pub fn max_listen_streams(mut self, max: usize) -> Self {
         self.limits.listen_streams = max;
         self

@@ -23,6 +23,7 @@ pub(crate) struct Session {
     pub(crate) client_capabilities: Option<Box<RawValue>>,
     pub(crate) client_info: Option<Box<RawValue>>,
     pub(crate) initialized: AtomicBool,
+    ended: AtomicBool,
     /// The client address the session counts against, if known.
     peer: std::sync::OnceLock<std::net::IpAddr>,
     /// The level set by `logging/setLevel`; 0 until then (no log messages).
@@ -372,6 +373,7 @@ impl Session {
     /// Ends everything the session holds: calls waiting for a reconnection are dropped,
     /// running calls are stopped, the standalone stream is closed.
     pub(crate) fn end(&self) {
+        self.ended.store(true, Ordering::Relaxed);
         let replay = std::mem::take(&mut *lock(&self.replay));
         // Clients following a background call see it end.
         for (_, live) in &replay.live {
@@ -386,10 +388,20 @@ impl Session {
         *lock(&self.stream) = None;
     }
 
-    /// Subscribes to `uri`; false when the session already holds `max` other subscriptions.
-    pub(crate) fn subscribe(&self, uri: &str, max: usize) -> bool {
+    /// Whether the session was ended (deleted, expired).
+    pub(crate) fn has_ended(&self) -> bool {
+        self.ended.load(Ordering::Relaxed)
+    }
+
+    /// Subscribes to `uri`; false when the session already holds `max` other subscriptions,
+    /// or `max_bytes` of subscribed URIs.
+    pub(crate) fn subscribe(&self, uri: &str, max: usize, max_bytes: usize) -> bool {
         let mut subscriptions = lock(&self.subscriptions);
-        if subscriptions.len() >= max && !subscriptions.contains(uri) {
+        if subscriptions.contains(uri) {
+            return true;
+        }
+        let bytes: usize = subscriptions.iter().map(String::len).sum();
+        if subscriptions.len() >= max || bytes + uri.len() > max_bytes {
             return false;
         }
         subscriptions.insert(uri.to_string());
@@ -633,6 +645,7 @@ impl Sessions {
             client_capabilities,
             client_info,
             initialized: AtomicBool::new(false),
+            ended: AtomicBool::new(false),
             peer: std::sync::OnceLock::new(),
             log_level: AtomicU8::new(0),
             subscriptions: Mutex::new(HashSet::new()),

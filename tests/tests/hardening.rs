@@ -104,8 +104,28 @@ async fn subscriptions_are_validated_and_capped() {
     let a = subscribe("doc://3".into()).await;
     assert_eq!(
         a.error()["message"],
-        "Invalid params: a session subscribes to at most 3 resources"
+        "Invalid params: a session subscribes to at most 3 resources, of at most 65536 bytes of URIs in all"
     );
+    // Long URIs run into the byte budget before the count.
+    let app2 = app_with(guard().build().unwrap()).await;
+    let (_, s2) = initialize(&app2, "/mcp", "2025-11-25").await;
+    let mut refused = None;
+    for i in 0..100 {
+        let uri = format!("doc://{i}/{}", "x".repeat(2000));
+        let a = legacy(
+            &app2,
+            "/mcp",
+            &s2,
+            "resources/subscribe",
+            json!({ "uri": uri }),
+        )
+        .await;
+        if a.body.get("error").is_some() {
+            refused = Some(i);
+            break;
+        }
+    }
+    assert_eq!(refused, Some(32));
     // A listen stream is held to the same bounds.
     let uris: Vec<String> = (0..4).map(|i| format!("doc://{i}")).collect();
     let params = json!({"notifications": {"resourceSubscriptions": uris}, "_meta": envelope()});
@@ -122,7 +142,7 @@ async fn subscriptions_are_validated_and_capped() {
     .await;
     assert_eq!(
         a.error()["message"],
-        "Invalid params: a listen stream subscribes to at most 3 resources"
+        "Invalid params: a listen stream subscribes to at most 3 resources, of at most 65536 bytes of URIs in all"
     );
 }
 
@@ -617,5 +637,40 @@ async fn each_client_address_has_a_session_quota() {
             .await
             .status,
         200
+    );
+}
+
+#[actix_web::test]
+async fn deleting_a_session_answers_its_waiting_calls() {
+    let app = app_with(guard().build().unwrap()).await;
+    let init = request(
+        0,
+        "initialize",
+        json!({"protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}}, "clientInfo": {"name": "t", "version": "1"}}),
+    );
+    let a = post(&app, "/mcp", &[], &init).await;
+    let s = a
+        .headers
+        .get("mcp-session-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let call = request(4, "tools/call", json!({"name": "ask"}));
+    let resp = test::call_service(&app, session_post(&s, &call)).await;
+    let mut body = resp.into_body();
+    assert_eq!(next_event(&mut body).await["method"], "elicitation/create");
+    let del = send(
+        &app,
+        test::TestRequest::delete().uri("/mcp"),
+        &[("mcp-session-id", &s)],
+        String::new(),
+    )
+    .await;
+    assert_eq!(del.status, 200);
+    assert_eq!(
+        next_event(&mut body).await,
+        json!({"jsonrpc": "2.0", "id": 4, "error": {"code": -32000,
+            "message": "Session ended: the session was deleted or expired before this call finished"}})
     );
 }
