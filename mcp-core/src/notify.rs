@@ -11,6 +11,7 @@ use futures_util::future::{FutureExt as _, Shared};
 use futures_util::{Stream, StreamExt as _};
 use serde::Serialize;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::dispatch::BoxFuture;
@@ -92,8 +93,90 @@ pub(crate) enum Out {
     Close,
 }
 
-/// Where a running handler's messages go.
-pub(crate) type Sink = mpsc::UnboundedSender<Out>;
+/// The most bytes that may wait, unread, on one stream. A client that stops reading while
+/// the server keeps sending is cut off when its stream holds this much: its connection is
+/// ended, and in a session its call goes on in the background as if it had disconnected.
+pub(crate) const STREAM_BUFFER_BYTES: usize = 4 * 1024 * 1024;
+
+impl Out {
+    fn len(&self) -> usize {
+        match self {
+            Out::Message(b) | Out::Final(b) | Out::Reject(b) => b.len(),
+            Out::Close => 0,
+        }
+    }
+}
+
+/// Where a running handler's messages go: a channel bounded in bytes (see
+/// [`STREAM_BUFFER_BYTES`]).
+#[derive(Clone)]
+pub(crate) struct Sink {
+    tx: mpsc::UnboundedSender<Out>,
+    queued: Arc<AtomicUsize>,
+}
+
+/// A message could not be queued: the stream's reader is gone, or too far behind.
+#[derive(Debug)]
+pub(crate) struct Gone;
+
+impl Sink {
+    /// Queues `out`; a stream whose unread messages would pass the limit is closed.
+    pub(crate) fn unbounded_send(&self, out: Out) -> Result<(), Gone> {
+        let len = out.len();
+        let before = self.queued.fetch_add(len, Ordering::Relaxed);
+        if before + len > STREAM_BUFFER_BYTES {
+            self.queued.fetch_sub(len, Ordering::Relaxed);
+            if !self.tx.is_closed() {
+                tracing::warn!(
+                    queued = before,
+                    "a client stopped reading its event stream; closing the stream"
+                );
+                self.tx.close_channel();
+            }
+            return Err(Gone);
+        }
+        self.tx.unbounded_send(out).map_err(|_| {
+            self.queued.fetch_sub(len, Ordering::Relaxed);
+            Gone
+        })
+    }
+
+    /// Whether the reader is gone.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+}
+
+/// The reading end of a [`Sink`].
+pub(crate) struct Receiver {
+    rx: mpsc::UnboundedReceiver<Out>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Stream for Receiver {
+    type Item = Out;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Out>> {
+        let polled = self.rx.poll_next_unpin(cx);
+        if let Poll::Ready(Some(out)) = &polled {
+            self.queued.fetch_sub(out.len(), Ordering::Relaxed);
+        }
+        polled
+    }
+}
+
+/// A new stream's two ends.
+pub(crate) fn channel() -> (Sink, Receiver) {
+    let (tx, rx) = mpsc::unbounded();
+    let queued = Arc::new(AtomicUsize::new(0));
+    (
+        Sink {
+            tx,
+            queued: queued.clone(),
+        },
+        Receiver { rx, queued },
+    )
+}
 
 /// A response given as JSON-RPC messages: notifications first, the response last.
 ///
@@ -101,7 +184,7 @@ pub(crate) type Sink = mpsc::UnboundedSender<Out>;
 /// drops the handler: that is cancellation.
 pub(crate) struct MessageStream {
     run: Option<BoxFuture<'static, ()>>,
-    rx: mpsc::UnboundedReceiver<Out>,
+    rx: Receiver,
     done: bool,
     rejected: bool,
     /// Set by [`Out::Close`]: the stream yields nothing until reopened.
@@ -117,10 +200,7 @@ pub(crate) struct MessageStream {
 impl MessageStream {
     /// `run` drives the handler and ends by sending [`Out::Final`] through the sink paired
     /// with `rx`.
-    pub(crate) fn new(
-        run: impl Future<Output = ()> + Send + 'static,
-        rx: mpsc::UnboundedReceiver<Out>,
-    ) -> Self {
+    pub(crate) fn new(run: impl Future<Output = ()> + Send + 'static, rx: Receiver) -> Self {
         MessageStream {
             run: Some(Box::pin(run)),
             rx,
@@ -135,7 +215,7 @@ impl MessageStream {
 
     /// A stream of whatever arrives on `rx` until the sender goes away (a session's
     /// standalone stream).
-    pub(crate) fn listen(rx: mpsc::UnboundedReceiver<Out>) -> Self {
+    pub(crate) fn listen(rx: Receiver) -> Self {
         MessageStream {
             run: None,
             rx,
@@ -191,8 +271,8 @@ impl MessageStream {
         self.rejected
     }
 
-    pub(crate) fn channel() -> (Sink, mpsc::UnboundedReceiver<Out>) {
-        mpsc::unbounded()
+    pub(crate) fn channel() -> (Sink, Receiver) {
+        channel()
     }
 }
 

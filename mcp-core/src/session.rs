@@ -417,19 +417,19 @@ impl Session {
     }
 
     /// Opens the standalone stream; `None` while another is open (a client gets one).
-    pub(crate) fn open_stream(&self) -> Option<futures_channel::mpsc::UnboundedReceiver<Out>> {
+    pub(crate) fn open_stream(&self) -> Option<crate::notify::Receiver> {
         let mut stream = lock(&self.stream);
         if stream.as_ref().is_some_and(|s| !s.is_closed()) {
             return None;
         }
-        let (sink, rx) = futures_channel::mpsc::unbounded();
+        let (sink, rx) = crate::notify::channel();
         *stream = Some(sink);
         Some(rx)
     }
 
     /// Opens the standalone stream for a client resuming it: one opened before is closed.
-    pub(crate) fn reopen_stream(&self) -> futures_channel::mpsc::UnboundedReceiver<Out> {
-        let (sink, rx) = futures_channel::mpsc::unbounded();
+    pub(crate) fn reopen_stream(&self) -> crate::notify::Receiver {
+        let (sink, rx) = crate::notify::channel();
         *lock(&self.stream) = Some(sink);
         rx
     }

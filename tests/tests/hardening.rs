@@ -674,3 +674,35 @@ async fn deleting_a_session_answers_its_waiting_calls() {
             "message": "Session ended: the session was deleted or expired before this call finished"}})
     );
 }
+
+#[actix_web::test]
+async fn a_listener_that_stops_reading_is_cut_off() {
+    let server = guard().build().unwrap();
+    let app = app_with(server.clone()).await;
+    let params =
+        json!({"notifications": {"resourceSubscriptions": ["doc://one"]}, "_meta": envelope()});
+    let listen = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/mcp")
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("mcp-protocol-version", MODERN))
+            .insert_header(("mcp-method", "subscriptions/listen"))
+            .set_payload(request(5, "subscriptions/listen", params).to_string())
+            .to_request(),
+    )
+    .await;
+    assert_eq!(listen.status(), 200);
+    assert_eq!(server.subscription_count(), 1);
+    // Nobody reads the stream: past 4 MiB of unread notifications it is closed, not grown.
+    let mut told = 0;
+    for _ in 0..100_000 {
+        if server.notify_resource_updated("doc://one") == 0 {
+            break;
+        }
+        told += 1;
+    }
+    assert!((20_000..100_000).contains(&told), "{told}");
+    assert_eq!(server.subscription_count(), 0);
+    drop(listen);
+}
