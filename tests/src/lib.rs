@@ -198,6 +198,41 @@ pub fn session_post(session: &str, body: &Value) -> actix_http::Request {
         .to_request()
 }
 
+/// The next message on an event stream that stays open, skipping priming events and
+/// keep-alives.
+pub async fn next_message(body: &mut actix_web::body::BoxBody) -> Value {
+    use actix_web::body::MessageBody as _;
+    loop {
+        let chunk = std::future::poll_fn(|cx| std::pin::Pin::new(&mut *body).poll_next(cx))
+            .await
+            .expect("an event")
+            .expect("no body error");
+        if let Some(message) = sse_messages(&String::from_utf8_lossy(&chunk)).pop() {
+            return message;
+        }
+    }
+}
+
+/// Runs `initialize` at `version` declaring `capabilities`; the session id.
+pub async fn session_with<S>(app: &S, path: &str, version: &str, capabilities: Value) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let body = request(
+        0,
+        "initialize",
+        json!({"protocolVersion": version, "capabilities": capabilities, "clientInfo": {"name": "tests", "version": "1.0.0"}}),
+    );
+    let answer = post(app, path, &[], &body).await;
+    answer
+        .headers
+        .get("mcp-session-id")
+        .expect("initialize issues a session id")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
 /// Waits up to 5 seconds for `done()` to hold; whether it did.
 pub async fn eventually(done: impl Fn() -> bool) -> bool {
     for _ in 0..500 {

@@ -2,14 +2,13 @@
 //! each test tries to push past one bound and checks the refusal's exact shape, and that a
 //! well-behaved client is still served.
 
-use std::pin::Pin;
 use std::time::Duration;
 
-use actix_web::body::MessageBody;
 use actix_web::{test, App};
 use mcp_core::{resource, tool, Context, Error, Server};
 use mcp_tests::{
-    envelope, initialize, legacy, post, request, send, session_post, sse_messages, MODERN,
+    envelope, initialize, legacy, next_message, post, request, send, session_post, session_with,
+    MODERN,
 };
 use serde_json::{json, Value};
 
@@ -51,19 +50,6 @@ async fn app_with(
     Error = actix_web::Error,
 > {
     test::init_service(App::new().service(mcp_actix::scope("/mcp", server))).await
-}
-
-/// The next message on an event stream, skipping priming events and keep-alives.
-async fn next_event(body: &mut actix_web::body::BoxBody) -> Value {
-    loop {
-        let chunk = std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx))
-            .await
-            .expect("an event")
-            .expect("no body error");
-        if let Some(message) = sse_messages(&String::from_utf8_lossy(&chunk)).pop() {
-            return message;
-        }
-    }
 }
 
 #[actix_web::test]
@@ -345,19 +331,7 @@ async fn client_values_are_quoted_once_and_short() {
 #[actix_web::test]
 async fn batches_are_capped_and_run_concurrently() {
     let app = app_with(guard().build().unwrap()).await;
-    let init = request(
-        0,
-        "initialize",
-        json!({"protocolVersion": "2025-03-26", "capabilities": {"elicitation": {}}, "clientInfo": {"name": "t", "version": "1"}}),
-    );
-    let a = post(&app, "/mcp", &[], &init).await;
-    let s = a
-        .headers
-        .get("mcp-session-id")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let s = session_with(&app, "/mcp", "2025-03-26", json!({"elicitation": {}})).await;
     let too_long: Vec<Value> = (0..65).map(|i| request(i, "ping", json!({}))).collect();
     let a = post(&app, "/mcp", &[("mcp-session-id", &s)], &json!(too_long)).await;
     assert_eq!(a.status, 400);
@@ -372,8 +346,8 @@ async fn batches_are_capped_and_run_concurrently() {
     ]);
     let resp = test::call_service(&app, session_post(&s, &batch)).await;
     let mut body = resp.into_body();
-    let first = next_event(&mut body).await;
-    let second = next_event(&mut body).await;
+    let first = next_message(&mut body).await;
+    let second = next_message(&mut body).await;
     let mut seen = [first, second];
     seen.sort_by_key(|m| m.get("method").is_some());
     assert_eq!(seen[0]["id"], 2);
@@ -389,7 +363,7 @@ async fn batches_are_capped_and_run_concurrently() {
     )
     .await;
     assert_eq!(a.status, 202);
-    let last = next_event(&mut body).await;
+    let last = next_message(&mut body).await;
     assert_eq!(last["id"], 1);
     assert_eq!(last["result"]["content"][0]["text"], "Decline");
 }
@@ -401,30 +375,18 @@ async fn unanswered_questions_time_out() {
         .build()
         .unwrap();
     let app = app_with(server).await;
-    let init = request(
-        0,
-        "initialize",
-        json!({"protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}}, "clientInfo": {"name": "t", "version": "1"}}),
-    );
-    let a = post(&app, "/mcp", &[], &init).await;
-    let s = a
-        .headers
-        .get("mcp-session-id")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let s = session_with(&app, "/mcp", "2025-11-25", json!({"elicitation": {}})).await;
     let call = request(7, "tools/call", json!({"name": "ask"}));
     let resp = test::call_service(&app, session_post(&s, &call)).await;
     let mut body = resp.into_body();
-    let asked = next_event(&mut body).await;
+    let asked = next_message(&mut body).await;
     assert_eq!(asked["method"], "elicitation/create");
-    let cancelled = next_event(&mut body).await;
+    let cancelled = next_message(&mut body).await;
     assert_eq!(
         cancelled,
         json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": asked["id"], "reason": "timed out"}})
     );
-    let result = next_event(&mut body).await;
+    let result = next_message(&mut body).await;
     assert_eq!(result["id"], 7);
     assert_eq!(result["result"]["isError"], true);
     assert_eq!(
@@ -436,19 +398,7 @@ async fn unanswered_questions_time_out() {
 #[actix_web::test]
 async fn one_request_per_id_and_streams_per_session() {
     let app = app_with(guard().build().unwrap()).await;
-    let init = request(
-        0,
-        "initialize",
-        json!({"protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}}, "clientInfo": {"name": "t", "version": "1"}}),
-    );
-    let a = post(&app, "/mcp", &[], &init).await;
-    let s = a
-        .headers
-        .get("mcp-session-id")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let s = session_with(&app, "/mcp", "2025-11-25", json!({"elicitation": {}})).await;
     let call = request(3, "tools/call", json!({"name": "ask"}));
     let running = test::call_service(&app, session_post(&s, &call)).await;
     let a = post(&app, "/mcp", &[("mcp-session-id", &s)], &call).await;
@@ -643,23 +593,14 @@ async fn each_client_address_has_a_session_quota() {
 #[actix_web::test]
 async fn deleting_a_session_answers_its_waiting_calls() {
     let app = app_with(guard().build().unwrap()).await;
-    let init = request(
-        0,
-        "initialize",
-        json!({"protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}}, "clientInfo": {"name": "t", "version": "1"}}),
-    );
-    let a = post(&app, "/mcp", &[], &init).await;
-    let s = a
-        .headers
-        .get("mcp-session-id")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let s = session_with(&app, "/mcp", "2025-11-25", json!({"elicitation": {}})).await;
     let call = request(4, "tools/call", json!({"name": "ask"}));
     let resp = test::call_service(&app, session_post(&s, &call)).await;
     let mut body = resp.into_body();
-    assert_eq!(next_event(&mut body).await["method"], "elicitation/create");
+    assert_eq!(
+        next_message(&mut body).await["method"],
+        "elicitation/create"
+    );
     let del = send(
         &app,
         test::TestRequest::delete().uri("/mcp"),
@@ -669,7 +610,7 @@ async fn deleting_a_session_answers_its_waiting_calls() {
     .await;
     assert_eq!(del.status, 200);
     assert_eq!(
-        next_event(&mut body).await,
+        next_message(&mut body).await,
         json!({"jsonrpc": "2.0", "id": 4, "error": {"code": -32000,
             "message": "Session ended: the session was deleted or expired before this call finished"}})
     );

@@ -2,29 +2,13 @@
 //! session revisions: the request goes out on the call's event stream, the client answers
 //! with a new message, the tool resumes.
 
-use std::pin::Pin;
-
-use actix_web::body::MessageBody;
 use actix_web::{test, App};
 use mcp_core::Server;
-use mcp_tests::{envelope, post, request, session_post, sse_messages, MODERN};
+use mcp_tests::{envelope, next_message, post, request, session_post, sse_messages, MODERN};
 use serde_json::{json, Value};
 
 // The handlers, `confirm` and `ask_model`, are `mcp_tests::asking`, shared with
 // `input_required.rs`.
-
-/// The next message on an event stream, skipping priming events.
-async fn next_event(body: &mut actix_web::body::BoxBody) -> Value {
-    loop {
-        let chunk = std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx))
-            .await
-            .expect("an event")
-            .expect("no body error");
-        if let Some(message) = sse_messages(&String::from_utf8_lossy(&chunk)).pop() {
-            return message;
-        }
-    }
-}
 
 async fn start(
     capabilities: Value,
@@ -70,7 +54,7 @@ async fn elicitation_round_trip() {
         "text/event-stream"
     );
     let mut body = resp.into_body();
-    let ask = next_event(&mut body).await;
+    let ask = next_message(&mut body).await;
     assert_eq!(
         ask,
         json!({"jsonrpc": "2.0", "id": "s-1", "method": "elicitation/create", "params": {
@@ -96,7 +80,7 @@ async fn elicitation_round_trip() {
     // A declined elicitation.
     let resp = test::call_service(&app, call(&s, 10, "confirm", json!({"action": "drop"}))).await;
     let mut body = resp.into_body();
-    let ask = next_event(&mut body).await;
+    let ask = next_message(&mut body).await;
     let answer = json!({"jsonrpc": "2.0", "id": ask["id"], "result": {"action": "decline"}});
     post(&app, "/mcp", &[("mcp-session-id", &s)], &answer).await;
     let rest = sse_messages(&String::from_utf8_lossy(
@@ -111,12 +95,12 @@ async fn sampling_and_roots_round_trip_and_errors() {
     let resp =
         test::call_service(&app, call(&s, 3, "ask_model", json!({"question": "2+2?"}))).await;
     let mut body = resp.into_body();
-    let ask = next_event(&mut body).await;
+    let ask = next_message(&mut body).await;
     assert_eq!(ask["method"], "sampling/createMessage");
     assert_eq!(ask["params"]["maxTokens"], 50);
     let answer = json!({"jsonrpc": "2.0", "id": ask["id"], "result": {"role": "assistant", "content": {"type": "text", "text": "4"}, "model": "m"}});
     post(&app, "/mcp", &[("mcp-session-id", &s)], &answer).await;
-    let ask = next_event(&mut body).await;
+    let ask = next_message(&mut body).await;
     assert_eq!(ask["method"], "roots/list");
     let answer =
         json!({"jsonrpc": "2.0", "id": ask["id"], "result": {"roots": [{"uri": "file:///work"}]}});
@@ -132,7 +116,7 @@ async fn sampling_and_roots_round_trip_and_errors() {
     // The client answers with an error: the tool sees it as one.
     let resp = test::call_service(&app, call(&s, 4, "ask_model", json!({"question": "?"}))).await;
     let mut body = resp.into_body();
-    let ask = next_event(&mut body).await;
+    let ask = next_message(&mut body).await;
     let answer = json!({"jsonrpc": "2.0", "id": ask["id"], "error": {"code": -1, "message": "User rejected sampling request"}});
     post(&app, "/mcp", &[("mcp-session-id", &s)], &answer).await;
     let rest = sse_messages(&String::from_utf8_lossy(
