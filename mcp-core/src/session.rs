@@ -24,6 +24,8 @@ pub(crate) struct Session {
     pub(crate) client_info: Option<Box<RawValue>>,
     pub(crate) initialized: AtomicBool,
     ended: AtomicBool,
+    /// Replayable event bytes of all the server's sessions (shared by them).
+    all_replay: Arc<std::sync::atomic::AtomicUsize>,
     /// The client address the session counts against, if known.
     peer: std::sync::OnceLock<std::net::IpAddr>,
     /// The level set by `logging/setLevel`; 0 until then (no log messages).
@@ -47,6 +49,8 @@ pub(crate) struct Session {
 /// The most bytes of sent events a session keeps for replay; older events are dropped.
 /// Responses of calls that went on in the background are kept apart (see `RESULTS_KEPT`).
 const REPLAY_BYTES: usize = 256 * 1024;
+/// The most bytes of replayable events all sessions of a server keep together.
+const ALL_REPLAY_BYTES: usize = 64 * 1024 * 1024;
 /// The most calls a session keeps waiting for their client to reconnect, or running in the
 /// background; beyond that the oldest waiting one is dropped (cancelled), and a call that
 /// would run in the background is stopped with an error response its client can collect.
@@ -208,11 +212,20 @@ impl Session {
     /// Keeps a sent event for replay.
     pub(crate) fn record(&self, stream: &Arc<str>, seq: u64, event: Bytes) {
         let mut replay = lock(&self.replay);
-        replay.bytes += event.len();
+        let len = event.len();
+        replay.bytes += len;
+        self.all_replay.fetch_add(len, Ordering::Relaxed);
         replay.events.push_back((stream.clone(), seq, event));
-        while replay.bytes > REPLAY_BYTES {
+        // This session's own limit, then the server's: past either, this session's oldest
+        // events go (the newest too, if it holds nothing else).
+        while replay.bytes > REPLAY_BYTES
+            || self.all_replay.load(Ordering::Relaxed) > ALL_REPLAY_BYTES
+        {
             match replay.events.pop_front() {
-                Some((_, _, old)) => replay.bytes -= old.len(),
+                Some((_, _, old)) => {
+                    replay.bytes -= old.len();
+                    self.all_replay.fetch_sub(old.len(), Ordering::Relaxed);
+                }
                 None => break,
             }
         }
@@ -375,6 +388,7 @@ impl Session {
     pub(crate) fn end(&self) {
         self.ended.store(true, Ordering::Relaxed);
         let replay = std::mem::take(&mut *lock(&self.replay));
+        self.all_replay.fetch_sub(replay.bytes, Ordering::Relaxed);
         // Clients following a background call see it end.
         for (_, live) in &replay.live {
             live.waiting.iter().for_each(std::task::Waker::wake_by_ref);
@@ -540,6 +554,8 @@ pub(crate) struct Sessions {
     epoch: Instant,
     /// When expired sessions were last swept out, in ms since `epoch`.
     last_sweep_ms: AtomicU64,
+    /// Replayable event bytes of all sessions.
+    all_replay: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// `initialize` found the session table full of live sessions.
@@ -589,6 +605,7 @@ impl Sessions {
             idle,
             epoch: Instant::now(),
             last_sweep_ms: AtomicU64::new(0),
+            all_replay: Arc::default(),
         }
     }
 
@@ -646,6 +663,7 @@ impl Sessions {
             client_info,
             initialized: AtomicBool::new(false),
             ended: AtomicBool::new(false),
+            all_replay: self.all_replay.clone(),
             peer: std::sync::OnceLock::new(),
             log_level: AtomicU8::new(0),
             subscriptions: Mutex::new(HashSet::new()),
@@ -789,6 +807,28 @@ mod tests {
         assert_eq!(canonical_id(r#""s-1""#), r#""s-1""#);
         assert_eq!(canonical_id("7"), "7");
         assert_eq!(canonical_id(r#""a\"b""#), r#""a\"b""#);
+    }
+
+    #[test]
+    fn replay_buffers_are_bounded_per_session_and_in_all() {
+        let sessions = Sessions::new(1000, 0, Duration::from_secs(60));
+        let event = Bytes::from(vec![b'x'; 64 * 1024]);
+        let all: Vec<_> = (0..600)
+            .map(|_| {
+                let s = sessions.create(Version::V2025_11_25, None, None).unwrap();
+                let stream = s.new_stream(false);
+                for seq in 0..8 {
+                    s.record(&stream, seq, event.clone());
+                }
+                assert!(lock(&s.replay).bytes <= REPLAY_BYTES);
+                s
+            })
+            .collect();
+        let held: usize = all.iter().map(|s| lock(&s.replay).bytes).sum();
+        assert!(held <= ALL_REPLAY_BYTES, "{held}");
+        assert_eq!(sessions.all_replay.load(Ordering::Relaxed), held);
+        all.iter().for_each(|s| s.end());
+        assert_eq!(sessions.all_replay.load(Ordering::Relaxed), 0);
     }
 
     #[test]
