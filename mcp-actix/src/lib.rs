@@ -138,6 +138,39 @@ pub fn nodelay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extension
     }
 }
 
+/// Tunes each accepted TCP connection: Nagle off (as [`nodelay`]), and a write deadline, so
+/// that a client that stops reading cannot hold a connection and its unsent answer forever.
+/// Pass it to `HttpServer::on_connect`.
+///
+/// The deadline is the kernel's `TCP_USER_TIMEOUT` (Linux): once sent data has waited
+/// `timeout` without the peer taking it (its receive window stays closed), the connection is
+/// aborted. Elsewhere only Nagle is turned off.
+///
+/// ```no_run
+/// # use actix_web::{App, HttpServer};
+/// # async fn run() -> std::io::Result<()> {
+/// HttpServer::new(|| App::new())
+///     .on_connect(mcp_actix::write_timeout(std::time::Duration::from_secs(30)))
+///     .bind(("127.0.0.1", 8000))?
+///     .run()
+///     .await
+/// # }
+/// ```
+pub fn write_timeout(
+    timeout: Duration,
+) -> impl Fn(&dyn std::any::Any, &mut actix_web::dev::Extensions) + Send + Sync + 'static {
+    move |connection, _| {
+        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let socket = socket2::SockRef::from(tcp);
+            let _ = socket.set_tcp_nodelay(true);
+            #[cfg(any(target_os = "linux", target_os = "android", target_os = "fuchsia"))]
+            let _ = socket.set_tcp_user_timeout(Some(timeout));
+            #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "fuchsia")))]
+            let _ = timeout;
+        }
+    }
+}
+
 /// What [`scope`] can mount.
 #[derive(Debug)]
 pub struct Mount(Endpoint);

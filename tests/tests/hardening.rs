@@ -32,6 +32,12 @@ fn whoami(ctx: Context) -> String {
     ctx.client_name().unwrap_or_default().to_string()
 }
 
+/// A large answer.
+#[tool(server = "guard")]
+fn big() -> String {
+    "b".repeat(8 * 1024 * 1024)
+}
+
 /// A document clients subscribe to.
 #[resource(server = "guard", uri = "doc://one")]
 fn one() -> &'static str {
@@ -498,6 +504,7 @@ fn serve(config: mcp_actix::HttpConfig) -> std::net::SocketAddr {
         App::new().service(mcp_actix::scope("/mcp", (server.clone(), config.clone())))
     })
     .workers(1)
+    .on_connect(mcp_actix::write_timeout(Duration::from_secs(1)))
     .bind(("127.0.0.1", 0))
     .unwrap();
     let addr = http.addrs()[0];
@@ -646,4 +653,42 @@ async fn a_listener_that_stops_reading_is_cut_off() {
     assert!((20_000..100_000).contains(&told), "{told}");
     assert_eq!(server.subscription_count(), 0);
     drop(listen);
+}
+
+#[actix_web::test]
+async fn a_client_that_never_reads_its_answer_is_cut_off() {
+    use std::io::{Read as _, Write as _};
+    let addr = serve(mcp_actix::HttpConfig::new());
+    let got = actix_web::rt::task::spawn_blocking(move || {
+        let conn = std::net::TcpStream::connect(addr).unwrap();
+        // A small receive buffer, so the 8 MiB answer cannot all sit in it.
+        socket2::SockRef::from(&conn).set_recv_buffer_size(4096).unwrap();
+        let body = request(1, "tools/call", json!({"name": "big", "arguments": {}, "_meta": envelope()}));
+        let body = body.to_string();
+        let mut conn = conn;
+        write!(
+            conn,
+            "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nMcp-Protocol-Version: {MODERN}\r\nMcp-Method: tools/call\r\nMcp-Name: big\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        // Read nothing for a while: the server's write deadline passes.
+        std::thread::sleep(Duration::from_secs(6));
+        conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut got = 0usize;
+        let mut buf = vec![0u8; 65536];
+        loop {
+            match conn.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got += n,
+            }
+        }
+        got
+    })
+    .await
+    .unwrap();
+    assert!(
+        got < 8 * 1024 * 1024,
+        "the whole answer arrived ({got} bytes): the connection was not cut off"
+    );
 }

@@ -368,7 +368,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(8000);
     println!("MCP conformance server on http://127.0.0.1:{port}/mcp");
     HttpServer::new(move || App::new().service(mcp_actix::scope("/mcp", server.clone())))
-        .on_connect(mcp_actix::nodelay)
+        .on_connect(mcp_actix::write_timeout(std::time::Duration::from_secs(30)))
         .bind(("127.0.0.1", port))?
         .run()
         .await?;

@@ -150,7 +150,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .service(mcp_actix::scope("/mcp/math", math.clone()))
             .default_service(actix_web::web::to(mcp_actix::not_found))
     })
-    .on_connect(mcp_actix::nodelay)
+    .on_connect(mcp_actix::write_timeout(std::time::Duration::from_secs(30)))
     .bind(("127.0.0.1", port))?
     .run()
     .await?;
