@@ -613,7 +613,7 @@ impl Sessions {
     /// reaps them, not only one that names an expired session.
     fn sweep(&self, now: u64) {
         let last = self.last_sweep_ms.load(Ordering::Relaxed);
-        if now.saturating_sub(last) < SWEEP_EVERY_MS
+        if now.saturating_sub(last) < SWEEP_EVERY_MS.min(self.idle_ms())
             || self
                 .last_sweep_ms
                 .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
@@ -790,6 +790,40 @@ mod tests {
             sessions.get(&c.id).map(|s| s.version),
             Some(Version::V2025_06_18)
         );
+    }
+
+    #[test]
+    fn reconnections_that_leave_again_leave_little_behind() {
+        struct Wake;
+        impl futures_util::task::ArcWake for Wake {
+            fn wake_by_ref(_: &Arc<Self>) {}
+        }
+        let sessions = Sessions::new(10, 0, Duration::from_secs(60));
+        let s = sessions.create(Version::V2025_11_25, None, None).unwrap();
+        let stream: Arc<str> = "1".into();
+        lock(&s.replay)
+            .live
+            .push_back((stream.clone(), Live::default()));
+        // A thousand clients reconnect to the running call and leave before it says anything.
+        for _ in 0..1000 {
+            let waker = futures_util::task::waker(Arc::new(Wake));
+            let mut cx = std::task::Context::from_waker(&waker);
+            assert!(s.follow(&stream, 0, &mut cx).is_pending());
+        }
+        let waiting = lock(&s.replay).live[0].1.waiting.len();
+        assert!(waiting <= 8, "{waiting}");
+    }
+
+    #[test]
+    fn any_request_sweeps_out_idle_sessions() {
+        let sessions = Sessions::new(100, 0, Duration::from_millis(20));
+        for _ in 0..10 {
+            sessions.create(Version::V2025_11_25, None, None).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        // A request naming some other session (or none) reaps them.
+        assert!(sessions.get("no-such-session").is_none());
+        assert_eq!(sessions.len(), 0);
     }
 
     #[test]

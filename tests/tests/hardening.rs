@@ -692,3 +692,28 @@ async fn a_client_that_never_reads_its_answer_is_cut_off() {
         "the whole answer arrived ({got} bytes): the connection was not cut off"
     );
 }
+
+#[actix_web::test]
+async fn a_malformed_chunked_body_gets_a_json_rpc_error() {
+    use std::io::{Read as _, Write as _};
+    let addr = serve(mcp_actix::HttpConfig::new());
+    let answer = actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = std::net::TcpStream::connect(addr).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            conn,
+            "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = conn.read_to_string(&mut answer);
+        answer
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
+    let body: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("{answer}"));
+    assert_eq!(body["jsonrpc"], "2.0");
+    assert_eq!(body["error"]["code"], -32000);
+}
