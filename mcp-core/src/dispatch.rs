@@ -1000,15 +1000,21 @@ impl Server {
         };
         let (run, abort) = futures_util::future::abortable(run);
         let request = scope.id.get().to_string();
-        if !session.track(&request, abort) {
-            return Reply::error(
-                200,
-                Some(scope.id),
-                &RpcError::new(
+        if let Err(busy) = session.track(&request, abort) {
+            let err = match busy {
+                session::Busy::SameId => RpcError::new(
                     code::INVALID_REQUEST,
                     "Invalid Request: a request with this id is still in progress in this session",
                 ),
-            );
+                session::Busy::Full => RpcError::new(
+                    code::SERVER_ERROR,
+                    format!(
+                        "Server busy: {} calls are already in progress in this session",
+                        session::CALLS_IN_FLIGHT
+                    ),
+                ),
+            };
+            return Reply::error(200, Some(scope.id), &err);
         }
         let tracked = session.clone();
         let messages = MessageStream::new(

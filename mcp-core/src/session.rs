@@ -51,6 +51,17 @@ pub(crate) struct Session {
 const REPLAY_BYTES: usize = 256 * 1024;
 /// The most bytes of replayable events all sessions of a server keep together.
 const ALL_REPLAY_BYTES: usize = 64 * 1024 * 1024;
+/// The most calls that may run at once in one session (each may hold an open stream).
+pub(crate) const CALLS_IN_FLIGHT: usize = 64;
+
+/// Why a call could not be tracked.
+pub(crate) enum Busy {
+    /// A request with the same id is still running.
+    SameId,
+    /// [`CALLS_IN_FLIGHT`] calls are running.
+    Full,
+}
+
 /// The most calls a session keeps waiting for their client to reconnect, or running in the
 /// background; beyond that the oldest waiting one is dropped (cancelled), and a call that
 /// would run in the background is stopped with an error response its client can collect.
@@ -161,15 +172,19 @@ impl Session {
         }
     }
 
-    /// Makes the running request `request` cancellable; false (and nothing tracked) when a
-    /// request with the same id is still running in this session.
-    pub(crate) fn track(&self, request: &str, abort: AbortHandle) -> bool {
+    /// Makes the running request `request` cancellable; `Err` (and nothing tracked) when a
+    /// request with the same id is still running in this session, or when
+    /// [`CALLS_IN_FLIGHT`] are.
+    pub(crate) fn track(&self, request: &str, abort: AbortHandle) -> Result<(), Busy> {
         let mut in_flight = lock(&self.in_flight);
+        if in_flight.len() >= CALLS_IN_FLIGHT {
+            return Err(Busy::Full);
+        }
         match in_flight.entry(canonical_id(request).into_owned()) {
-            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Occupied(_) => Err(Busy::SameId),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(abort);
-                true
+                Ok(())
             }
         }
     }

@@ -413,6 +413,24 @@ async fn one_request_per_id_and_streams_per_session() {
         "Invalid Request: a request with this id is still in progress in this session"
     );
     drop(running);
+    // At most 64 calls run at once in a session.
+    let mut held = Vec::new();
+    for id in 100..164 {
+        let call = request(id, "tools/call", json!({"name": "ask"}));
+        held.push(test::call_service(&app, session_post(&s, &call)).await);
+    }
+    let a = post(
+        &app,
+        "/mcp",
+        &[("mcp-session-id", &s)],
+        &request(200, "tools/call", json!({"name": "ask"})),
+    )
+    .await;
+    assert_eq!(
+        a.error()["message"],
+        "Server busy: 64 calls are already in progress in this session"
+    );
+    drop(held);
     // One standalone stream per session; an unknown Last-Event-ID is an error.
     let get = || {
         test::TestRequest::get()
