@@ -30,6 +30,11 @@ pub(crate) struct UriTemplate {
 /// Longest URI we try to match against templates.
 const MAX_URI: usize = 8 * 1024;
 
+/// Most work one match may do, in bytes of URI read back into variables: adjacent
+/// expressions make matching a search, and no URI may make it a long one. Past the budget
+/// the URI does not match.
+const MATCH_BUDGET: usize = 1 << 20;
+
 impl UriTemplate {
     /// Parses `template`, or says what is wrong with it.
     pub(crate) fn parse(template: &str) -> Result<UriTemplate, String> {
@@ -69,6 +74,15 @@ impl UriTemplate {
                 }
             }
         }
+        let mut seen = std::collections::HashSet::new();
+        for var in parts.iter().flat_map(|p| match p {
+            Part::Expr { vars, .. } => vars.as_slice(),
+            Part::Literal(_) => &[],
+        }) {
+            if !seen.insert(var.as_str()) {
+                return Err(format!("variable `{var}` appears more than once"));
+            }
+        }
         Ok(UriTemplate { parts })
     }
 
@@ -85,8 +99,13 @@ impl UriTemplate {
         if uri.len() > MAX_URI {
             return None;
         }
+        let mut matcher = Matcher {
+            uri,
+            failed: std::collections::HashSet::new(),
+            budget: MATCH_BUDGET,
+        };
         let mut out = Vec::new();
-        match_parts(&self.parts, uri, &mut out).then_some(out)
+        matcher.parts(&self.parts, 0, &mut out).then_some(out)
     }
 }
 
@@ -128,27 +147,61 @@ fn parse_expr(expr: &str) -> Result<Part, String> {
     Ok(Part::Expr { op, vars })
 }
 
-fn match_parts(parts: &[Part], s: &str, out: &mut Vec<(String, String)>) -> bool {
-    let Some((first, rest)) = parts.split_first() else {
-        return s.is_empty();
-    };
-    match first {
-        Part::Literal(lit) => s
-            .strip_prefix(lit.as_str())
-            .is_some_and(|tail| match_parts(rest, tail, out)),
-        Part::Expr { op, vars } => {
-            // Longest candidate first; backtrack when the rest does not match.
-            let mut ends: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
-            ends.push(s.len());
-            for &end in ends.iter().rev() {
-                let mark = out.len();
-                if capture(*op, vars, &s[..end], out) && match_parts(rest, &s[end..], out) {
-                    return true;
-                }
-                out.truncate(mark);
-            }
-            false
+/// A search for the expansion of a template's parts in a URI, remembering the (part,
+/// position) states that cannot match (a capture does not depend on earlier ones, since
+/// variable names are unique), within a budget of captures.
+struct Matcher<'u> {
+    uri: &'u str,
+    failed: std::collections::HashSet<(usize, usize)>,
+    budget: usize,
+}
+
+impl Matcher<'_> {
+    fn parts(&mut self, parts: &[Part], at: usize, out: &mut Vec<(String, String)>) -> bool {
+        let Some((first, rest)) = parts.split_first() else {
+            return at == self.uri.len();
+        };
+        let key = (parts.len(), at);
+        if self.failed.contains(&key) {
+            return false;
         }
+        let s = &self.uri[at..];
+        let found = match first {
+            Part::Literal(lit) => {
+                s.starts_with(lit.as_str()) && self.parts(rest, at + lit.len(), out)
+            }
+            Part::Expr { op, vars } => self.expr(*op, vars, rest, at, out),
+        };
+        if !found {
+            self.failed.insert(key);
+        }
+        found
+    }
+
+    /// Longest candidate first; backtrack when the rest does not match.
+    fn expr(
+        &mut self,
+        op: Op,
+        vars: &[String],
+        rest: &[Part],
+        at: usize,
+        out: &mut Vec<(String, String)>,
+    ) -> bool {
+        let s = &self.uri[at..];
+        let ends = std::iter::once(s.len()).chain(s.char_indices().rev().map(|(i, _)| i));
+        for end in ends {
+            // Each try reads `end` bytes back into variables.
+            let Some(left) = self.budget.checked_sub(end + 1) else {
+                return false;
+            };
+            self.budget = left;
+            let mark = out.len();
+            if capture(op, vars, &s[..end], out) && self.parts(rest, at + end, out) {
+                return true;
+            }
+            out.truncate(mark);
+        }
+        false
     }
 }
 
@@ -182,9 +235,10 @@ fn capture(op: Op, vars: &[String], seg: &str, out: &mut Vec<(String, String)>) 
     let values: Vec<&str> = body.split(sep).collect();
     match op {
         Op::PathParam | Op::Query | Op::QueryCont => {
+            let mark = out.len();
             for pair in values {
                 let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                if !vars.iter().any(|v| v == name) || out.iter().any(|(n, _)| n == name) {
+                if !vars.iter().any(|v| v == name) || out[mark..].iter().any(|(n, _)| n == name) {
                     return false;
                 }
                 out.push((name.to_string(), decode(value)));
@@ -256,6 +310,27 @@ mod tests {
     }
 
     #[test]
+    fn adjacent_expressions_cannot_make_matching_slow() {
+        let t = UriTemplate::parse("x://{a}{b}{c}{d}{e}{f}{g}{h}{i}{j}!").unwrap();
+        let uri = format!("x://{}", "a".repeat(4000));
+        let started = std::time::Instant::now();
+        assert_eq!(t.matches(&uri), None);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // The fuzzer's find, kept as a regression case.
+        let t = UriTemplate::parse("x://{%asss,b}{;c}{bb}{sqssss,a}{;cc}{#d}x");
+        if let Ok(t) = t {
+            let started = std::time::Instant::now();
+            let _ = t.matches(&format!("x://{}", "a,".repeat(3000)));
+            assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        }
+        // Ordinary templates still match.
+        assert_eq!(
+            m("a://{x}-{y}{z}", "a://1-23"),
+            pairs(&[("x", "1"), ("y", "23")])
+        );
+    }
+
+    #[test]
     fn invalid_templates() {
         for bad in [
             "a://{",
@@ -266,6 +341,7 @@ mod tests {
             "a://{=x}",
             "a://{a b}",
             "a:// {x}",
+            "a://{x}/{x}",
         ] {
             assert!(UriTemplate::parse(bad).is_err(), "{bad} should be rejected");
         }
