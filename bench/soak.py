@@ -170,7 +170,11 @@ def main():
         for w in workers:
             w.join(timeout=15)
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=40)  # actix-web drains open connections for up to 30 s
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     base = samples[2] if len(samples) > 2 else samples[0]
     print("soak: RSS curve (MiB): " + " ".join(f"{s:.1f}" for s in samples))
     print(f"soak: growth from minute 2 to the end: {samples[-1] - base:+.1f} MiB")
