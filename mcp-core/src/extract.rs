@@ -634,7 +634,7 @@ fn form_schema<T: JsonSchema + 'static>() -> Value {
         std::sync::Mutex<std::collections::HashMap<std::any::TypeId, Value>>,
     > = std::sync::OnceLock::new();
     let schemas = SCHEMAS.get_or_init(Default::default);
-    let mut schemas = schemas.lock().unwrap_or_else(|e| e.into_inner());
+    let mut schemas = crate::sync::lock(schemas);
     schemas
         .entry(std::any::TypeId::of::<T>())
         .or_insert_with(|| {

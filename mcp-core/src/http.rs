@@ -29,7 +29,7 @@ use serde_json::json;
 use serde_json::value::RawValue;
 
 use crate::dispatch::{self, Kind, Message, Reply};
-use crate::notify::{MessageStream, Out};
+use crate::notify::{LogLevel, MessageStream, Out};
 use crate::protocol::{code, RpcError, Version};
 use crate::server::Server;
 use crate::session::{self, Session, Spawn};
@@ -552,17 +552,6 @@ fn quoted_long(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-const LOG_LEVELS: [&str; 8] = [
-    "debug",
-    "info",
-    "notice",
-    "warning",
-    "error",
-    "critical",
-    "alert",
-    "emergency",
-];
-
 /// Decodes the `=?base64?...?=` form of header values.
 pub(crate) fn decode_header_value(value: &str) -> Option<String> {
     match value
@@ -717,7 +706,11 @@ impl Endpoint {
             );
         };
         let Some(session) = self.server.inner.sessions.get(id) else {
-            return HttpResponse::error(404, None, &RpcError::new(-32001, "Session not found"));
+            return HttpResponse::error(
+                404,
+                None,
+                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
+            );
         };
         let events = match header(req, "last-event-id") {
             Ok(None) => {
@@ -776,9 +769,11 @@ impl Endpoint {
                 headers: Vec::new(),
                 body: HttpBody::Empty,
             },
-            Ok(Some(_)) => {
-                HttpResponse::error(404, None, &RpcError::new(-32001, "Session not found"))
-            }
+            Ok(Some(_)) => HttpResponse::error(
+                404,
+                None,
+                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
+            ),
             _ => HttpResponse::error(
                 400,
                 None,
@@ -914,10 +909,10 @@ impl Endpoint {
             Some(_) => {}
         }
         if let Some(level) = meta.log_level.as_deref() {
-            if !LOG_LEVELS.contains(&level) {
+            if LogLevel::parse(level).is_none() {
                 return envelope_problem(
                     "io.modelcontextprotocol/logLevel",
-                    &format!("expected one of {}", LOG_LEVELS.join(", ")),
+                    &format!("expected one of {}", LogLevel::names().join(", ")),
                 );
             }
         }
@@ -1111,7 +1106,11 @@ impl Endpoint {
             );
         };
         let Some(session) = sessions.get(session_id) else {
-            return HttpResponse::error(404, id, &RpcError::new(-32001, "Session not found"));
+            return HttpResponse::error(
+                404,
+                id,
+                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
+            );
         };
         // A revision newer than the negotiated one claims what the session never agreed to.
         // An older session revision is tolerated, as the reference implementation and the
@@ -1156,7 +1155,11 @@ impl Endpoint {
             return unsupported();
         };
         let Some(session) = self.server.inner.sessions.get(session_id) else {
-            return HttpResponse::error(404, None, &RpcError::new(-32001, "Session not found"));
+            return HttpResponse::error(
+                404,
+                None,
+                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
+            );
         };
         if session.version != Version::V2025_03_26 {
             return unsupported();

@@ -89,6 +89,7 @@ mod response;
 mod schema;
 mod server;
 mod session;
+mod sync;
 mod uri_template;
 
 #[doc(hidden)]

@@ -1,6 +1,7 @@
 //! `subscriptions/listen` (revision 2026-07-28): long-lived streams on which the server sends
 //! the notifications a client opted in to, each tagged with the subscription's id.
 
+use crate::sync::lock;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
@@ -140,8 +141,4 @@ impl Listeners {
     pub(crate) fn len(&self) -> usize {
         lock(&self.list).len()
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }

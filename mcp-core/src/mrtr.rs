@@ -8,6 +8,7 @@
 //! URI, and a digest of the arguments) and to an expiry, and sealed with HMAC-SHA256 under the
 //! server's key. A state that fails verification is rejected with -32602.
 
+use crate::sync::lock;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -127,7 +128,7 @@ impl Sealer {
                 "has expired; call again without `inputResponses` and `requestState`",
             ));
         }
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let mut used = lock(&self.used);
         if !used.first_use(&tag, state.expires, now) {
             return Err(invalid(
                 "was used already; each is good for one call (call again without `inputResponses` and `requestState` to start over)",
@@ -153,6 +154,17 @@ struct State<'a> {
     expires: u64,
     #[serde(rename = "a")]
     answers: &'a Map<String, Value>,
+    /// Random, so that two states are never equal: a state used twice is a replay, not a
+    /// second request that happened to carry the same answers in the same second.
+    #[serde(rename = "n")]
+    nonce: u64,
+}
+
+/// A random `u64` for [`State::nonce`].
+fn nonce() -> u64 {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
+    u64::from_le_bytes(bytes)
 }
 
 #[derive(Deserialize)]
@@ -369,6 +381,7 @@ impl Inputs {
                 .get_or_init(|| binding(self.method, &self.target, self.arguments.as_deref())),
             expires: now_secs() + sealer.ttl.as_secs(),
             answers: &used,
+            nonce: nonce(),
         });
         let result = serde_json::json!({
             "resultType": "input_required",
@@ -386,12 +399,6 @@ impl Inputs {
 pub(crate) struct Halted {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -412,6 +419,7 @@ mod tests {
             binding: "b",
             expires: now_secs() + 60,
             answers: &answers,
+            nonce: nonce(),
         });
         assert_eq!(s.open(&sealed, "b").unwrap(), answers);
         // A state is good for one call: a captured one cannot be replayed.
@@ -437,12 +445,29 @@ mod tests {
             binding: "b",
             expires: now_secs() - 1,
             answers: &answers,
+            nonce: nonce(),
         });
         assert!(s
             .open(&expired, "b")
             .unwrap_err()
             .message
             .contains("expired"));
+    }
+
+    #[test]
+    fn equal_requests_get_different_states() {
+        let s = sealer();
+        let answers = Map::new();
+        let state = || State {
+            version: 1,
+            binding: "b",
+            expires: now_secs() + 60,
+            answers: &answers,
+            nonce: nonce(),
+        };
+        let (a, b) = (s.seal(&state()), s.seal(&state()));
+        assert_ne!(a, b);
+        assert!(s.open(&a, "b").is_ok() && s.open(&b, "b").is_ok());
     }
 
     #[test]

@@ -69,6 +69,11 @@ impl LogLevel {
         Self::ALL.into_iter().find(|l| l.as_str() == name)
     }
 
+    /// Every level's protocol name, from the least to the most severe.
+    pub(crate) fn names() -> [&'static str; 8] {
+        Self::ALL.map(LogLevel::as_str)
+    }
+
     /// 1 to 8, for storing in an atomic; 0 means "off".
     pub(crate) fn to_u8(self) -> u8 {
         self as u8 + 1
@@ -347,7 +352,7 @@ impl CancelGuard {
         self.signal
             .get_or_init(|| {
                 let (tx, rx) = oneshot::channel();
-                *self.tx.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+                *crate::sync::lock(&self.tx) = Some(tx);
                 Cancellation(rx.shared())
             })
             .clone()
@@ -355,7 +360,7 @@ impl CancelGuard {
 
     /// The handler finished: the signal never fires.
     pub(crate) fn finish(self) {
-        let tx = self.tx.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let tx = crate::sync::lock(&self.tx).take();
         if let Some(tx) = tx {
             let _ = tx.send(());
         }

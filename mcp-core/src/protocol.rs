@@ -70,6 +70,8 @@ pub(crate) mod code {
     pub(crate) const SERVER_ERROR: i64 = -32000;
     /// Legacy "resource not found" (2024-11-05 through 2025-11-25).
     pub(crate) const RESOURCE_NOT_FOUND: i64 = -32002;
+    /// The `Mcp-Session-Id` names no live session (HTTP 404).
+    pub(crate) const SESSION_NOT_FOUND: i64 = -32001;
     pub(crate) const HEADER_MISMATCH: i64 = -32020;
     pub(crate) const MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
     pub(crate) const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;

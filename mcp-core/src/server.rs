@@ -555,7 +555,7 @@ impl ServerBuilder {
         let mut tool_entries = Vec::new();
         let mut tool_json = Vec::new();
         for def in tools {
-            if let Err(why) = check_tool_name(def.name) {
+            if let Err(why) = mcp_grammar::check_tool_name(def.name) {
                 problems.push(format!("invalid tool name `{}`: {why}", def.name));
             }
             if tool_index.insert(def.name, tool_entries.len()).is_some() {
@@ -871,19 +871,6 @@ fn log_served(server: &str, items: &[&'static Item]) {
 
 fn catch<T>(f: impl FnOnce() -> T) -> Option<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
-}
-
-pub(crate) fn check_tool_name(name: &str) -> Result<(), &'static str> {
-    if name.is_empty() || name.len() > 128 {
-        return Err("tool names must be 1 to 128 characters long");
-    }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-    {
-        return Err("tool names may contain only ASCII letters, digits, `_`, `-` and `.`");
-    }
-    Ok(())
 }
 
 /// Entries as JSON objects holding every field of the newest revision; older revisions drop

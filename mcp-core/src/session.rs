@@ -1,6 +1,7 @@
 //! Sessions of the session-based revisions (2025-03-26 to 2025-11-25): created by
 //! `initialize`, bounded in number, expired when idle.
 
+use crate::sync::lock;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -553,10 +554,6 @@ fn busy_error(stream: &str, seq: u64, id: Option<&str>) -> Bytes {
     )
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// The table of live sessions of one server.
 pub(crate) struct Sessions {
     map: Mutex<HashMap<Arc<str>, Arc<Session>>>,
@@ -754,7 +751,7 @@ impl Sessions {
     pub(crate) fn get(&self, id: &str) -> Option<Arc<Session>> {
         let now = self.now_ms();
         self.sweep(now);
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = lock(&self.map);
         let session = map.get(id)?.clone();
         if self.expired(&session, now) {
             map.remove(id);
@@ -781,7 +778,7 @@ impl Sessions {
 
     /// Number of sessions held (including any not yet found expired).
     pub(crate) fn len(&self) -> usize {
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
+        lock(&self.map).len()
     }
 }
 

@@ -1,25 +1,8 @@
 //! RFC 6570 URI templates (levels 1 to 3): validation at start-up, and matching a concrete
 //! URI back to variable values when a resource is read.
 
+use mcp_grammar::{Op, Part};
 use percent_encoding::percent_decode_str;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Op {
-    Simple,
-    Reserved,
-    Fragment,
-    Label,
-    Path,
-    PathParam,
-    Query,
-    QueryCont,
-}
-
-#[derive(Debug)]
-enum Part {
-    Literal(String),
-    Expr { op: Op, vars: Vec<String> },
-}
 
 /// A parsed URI template.
 #[derive(Debug)]
@@ -36,62 +19,15 @@ const MAX_URI: usize = 8 * 1024;
 const MATCH_BUDGET: usize = 1 << 20;
 
 impl UriTemplate {
-    /// Parses `template`, or says what is wrong with it.
+    /// Parses `template`, or says what is wrong with it (the grammar `mcp-macros` checks at
+    /// compile time).
     pub(crate) fn parse(template: &str) -> Result<UriTemplate, String> {
-        let mut parts = Vec::new();
-        let mut rest = template;
-        while !rest.is_empty() {
-            match rest.find(['{', '}']) {
-                None => {
-                    parts.push(Part::Literal(rest.to_string()));
-                    break;
-                }
-                Some(i) if rest.as_bytes()[i] == b'}' => {
-                    return Err(format!(
-                        "unmatched `}}` at byte {}",
-                        template.len() - rest.len() + i
-                    ))
-                }
-                Some(i) => {
-                    if i > 0 {
-                        parts.push(Part::Literal(rest[..i].to_string()));
-                    }
-                    let after = &rest[i + 1..];
-                    let close = after.find('}').ok_or("unclosed `{`")?;
-                    parts.push(parse_expr(&after[..close])?);
-                    rest = &after[close + 1..];
-                }
-            }
-        }
-        for p in &parts {
-            if let Part::Literal(l) = p {
-                if l.chars().any(|c| {
-                    c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
-                }) {
-                    return Err(format!(
-                        "literal `{l}` contains characters not allowed in a URI"
-                    ));
-                }
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        for var in parts.iter().flat_map(|p| match p {
-            Part::Expr { vars, .. } => vars.as_slice(),
-            Part::Literal(_) => &[],
-        }) {
-            if !seen.insert(var.as_str()) {
-                return Err(format!("variable `{var}` appears more than once"));
-            }
-        }
-        Ok(UriTemplate { parts })
+        mcp_grammar::parse_template(template).map(|parts| UriTemplate { parts })
     }
 
     /// The variable names, in order.
     pub(crate) fn variables(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().flat_map(|p| match p {
-            Part::Expr { vars, .. } => vars.iter().map(String::as_str).collect::<Vec<_>>(),
-            Part::Literal(_) => Vec::new(),
-        })
+        mcp_grammar::variables(&self.parts)
     }
 
     /// The variable values if `uri` is an expansion of this template (percent-decoded).
@@ -107,44 +43,6 @@ impl UriTemplate {
         let mut out = Vec::new();
         matcher.parts(&self.parts, 0, &mut out).then_some(out)
     }
-}
-
-fn parse_expr(expr: &str) -> Result<Part, String> {
-    let (op, list) = match expr.chars().next() {
-        Some('+') => (Op::Reserved, &expr[1..]),
-        Some('#') => (Op::Fragment, &expr[1..]),
-        Some('.') => (Op::Label, &expr[1..]),
-        Some('/') => (Op::Path, &expr[1..]),
-        Some(';') => (Op::PathParam, &expr[1..]),
-        Some('?') => (Op::Query, &expr[1..]),
-        Some('&') => (Op::QueryCont, &expr[1..]),
-        Some(c @ ('=' | ',' | '!' | '@' | '|')) => {
-            return Err(format!("operator `{c}` is reserved by RFC 6570"))
-        }
-        Some(_) => (Op::Simple, expr),
-        None => return Err("empty expression `{}`".into()),
-    };
-    let mut vars = Vec::new();
-    for spec in list.split(',') {
-        if spec.ends_with('*') || spec.contains(':') {
-            return Err(format!(
-                "variable `{spec}` uses a level-4 modifier (`*` or `:n`), which is not supported"
-            ));
-        }
-        let valid = !spec.is_empty()
-            && spec.split('.').all(|seg| !seg.is_empty())
-            && spec
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '%');
-        if !valid {
-            return Err(format!("invalid variable name `{spec}`"));
-        }
-        if vars.iter().any(|v| v == spec) {
-            return Err(format!("variable `{spec}` appears twice in one expression"));
-        }
-        vars.push(spec.to_string());
-    }
-    Ok(Part::Expr { op, vars })
 }
 
 /// A search for the expansion of a template's parts in a URI, remembering the (part,

@@ -12,7 +12,6 @@ use syn::{ItemFn, LitStr, Path, ReturnType, Token};
 use crate::ast::{FnSpec, Param, ParamKind};
 use crate::attr::{Complete, ItemAttrs, Kind};
 use crate::ctxt::Ctxt;
-use crate::template;
 
 pub(crate) fn item(kind: Kind, args: TokenStream, input: TokenStream) -> TokenStream {
     let item_fn: ItemFn = match syn::parse2(input.clone()) {
@@ -120,7 +119,7 @@ fn item_name(cx: &Ctxt, kind: Kind, attrs: &ItemAttrs, spec: &FnSpec) -> String 
         }
     };
     if kind == Kind::Tool {
-        if let Err(why) = check_tool_name(&name) {
+        if let Err(why) = mcp_grammar::check_tool_name(&name) {
             let msg = format!(
                 "invalid tool name `{name}`: {why}; set a valid one with `#[tool(name = \"...\")]`"
             );
@@ -135,19 +134,6 @@ fn item_name(cx: &Ctxt, kind: Kind, attrs: &ItemAttrs, spec: &FnSpec) -> String 
         }
     }
     name
-}
-
-fn check_tool_name(name: &str) -> Result<(), &'static str> {
-    if name.is_empty() || name.len() > 128 {
-        return Err("tool names must be 1 to 128 characters long");
-    }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-    {
-        return Err("tool names may contain only ASCII letters, digits, `_`, `-` and `.`");
-    }
-    Ok(())
 }
 
 fn servers(cx: &Ctxt, attrs: &ItemAttrs) -> TokenStream {
@@ -629,7 +615,11 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         return TokenStream::new();
     };
     let uri = uri_lit.value();
-    let vars = match template::variables(&uri) {
+    let vars = match mcp_grammar::parse_template(&uri).map(|parts| {
+        mcp_grammar::variables(&parts)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    }) {
         Ok(v) => v,
         Err(why) => {
             cx.error_spanned_by(uri_lit, format!("invalid URI template: {why}"));

@@ -10,7 +10,6 @@ mod attr;
 mod ctxt;
 mod expand;
 mod placement;
-mod template;
 
 use proc_macro::TokenStream;
 

@@ -49,12 +49,6 @@ fn needs(_s: State<Missing>) -> u8 {
     0
 }
 
-/// A template that is invalid at run time (level-4 modifier).
-#[resource(server = "bad-template", uri = "files://{path*}")]
-fn bad(path: String) -> String {
-    path
-}
-
 /// A prompt.
 #[prompt(server = "reg")]
 fn hello() -> &'static str {
@@ -186,10 +180,34 @@ fn line_of(needle: &str) -> usize {
         + 1
 }
 
+/// A template the macro would refuse at compile time (the same grammar: see the UI test
+/// `resource/fail/level4_template`), registered by hand to reach the run-time check.
+static BAD_TEMPLATE: mcp_core::__private::Item =
+    mcp_core::__private::Item::Resource(mcp_core::__private::ResourceDef {
+        location: mcp_core::__private::Location {
+            module: module_path!(),
+            file: file!(),
+            line: line!(),
+        },
+        uri: "files://{path*}",
+        is_template: true,
+        name: "bad",
+        servers: &[],
+        icons: &[],
+        title: None,
+        description: None,
+        mime_type: None,
+        handler: mcp_core::__private::ResourceHandler::Sync(|_, _| {
+            mcp_core::__private::ReadOutcome::NoMatch
+        }),
+        completions: &[],
+        requires: &[],
+    });
+
 #[test]
 fn invalid_templates_fail_at_start_up() {
     let err = Server::builder("bad-template")
-        .collect()
+        .items([&BAD_TEMPLATE])
         .build()
         .unwrap_err();
     assert!(
