@@ -285,36 +285,48 @@ impl<S: Stream<Item = Bytes> + Unpin> Stream for KeepAlive<S> {
     }
 }
 
+/// The request body within the endpoint's size limit and read deadline: `None` when it is too
+/// large; an error answer when it is malformed at the HTTP level or too slow.
+async fn request_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    config: &HttpConfig,
+) -> Result<Option<Bytes>, HttpResponse> {
+    let declared_too_large = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|n| n > config.body_limit());
+    if declared_too_large {
+        return Ok(None);
+    }
+    let read = read_body(payload, config.body_limit());
+    match actix_web::rt::time::timeout(config.body_read_timeout(), read).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(err)) => Err(json_error(
+            err.as_response_error().status_code(),
+            &err.to_string(),
+        )),
+        Err(_) => {
+            let mut resp = json_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "Request Timeout: the request body did not arrive in time",
+            );
+            resp.head_mut()
+                .set_connection_type(actix_web::http::ConnectionType::Close);
+            Err(resp)
+        }
+    }
+}
+
 async fn handle(
     req: HttpRequest,
     payload: web::Payload,
     endpoint: web::Data<Endpoint>,
 ) -> HttpResponse {
-    let declared_too_large = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|n| n > endpoint.config().body_limit());
-    let body = if declared_too_large {
-        None
-    } else {
-        let deadline = endpoint.config().body_read_timeout();
-        let read = read_body(payload, endpoint.config().body_limit());
-        match actix_web::rt::time::timeout(deadline, read).await {
-            Ok(Ok(body)) => body,
-            Ok(Err(err)) => {
-                return json_error(err.as_response_error().status_code(), &err.to_string())
-            }
-            Err(_) => {
-                let mut resp = json_error(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "Request Timeout: the request body did not arrive in time",
-                );
-                resp.head_mut()
-                    .set_connection_type(actix_web::http::ConnectionType::Close);
-                return resp;
-            }
-        }
+    let body = match request_body(&req, payload, endpoint.config()).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal,
     };
     let response = match body {
         None => endpoint.payload_too_large(),

@@ -528,127 +528,33 @@ impl ServerBuilder {
     /// not registered. On success, what the server serves is logged at `info` level, and tools
     /// without a description (the model reads only the description) at `warn` level.
     pub fn build(mut self) -> Result<Server, BuildError> {
+        // Collect, validate, index, render.
         let items = self.gather();
         let mut problems = Vec::new();
         self.check_icons(&items, &mut problems);
         self.resolve_state(&items, &mut problems);
         duplicates(&items, &mut problems);
+        self.check_not_empty(&items, &mut problems);
+        let index = Index::new(&items, &mut problems);
+        if !problems.is_empty() {
+            return Err(BuildError::new(&self.name, problems));
+        }
+        log_served(&self.name, &items);
+        Ok(self.render(index))
+    }
 
-        let mut tools = Vec::new();
-        let mut resources = Vec::new();
-        let mut templates = Vec::new();
-        let mut prompts = Vec::new();
-        for item in &items {
-            match item {
-                Item::Tool(def) => tools.push(def),
-                Item::Resource(def) if def.is_template => templates.push(def),
-                Item::Resource(def) => resources.push(def),
-                Item::Prompt(def) => prompts.push(def),
-            }
-        }
-        tools.sort_by_key(|d| d.name);
-        prompts.sort_by_key(|d| d.name);
-        resources.sort_by_key(|d| d.uri);
-        templates.sort_by_key(|d| d.uri);
-
-        let mut tool_index = HashMap::new();
-        let mut tool_entries = Vec::new();
-        let mut tool_json = Vec::new();
-        for def in tools {
-            if let Err(why) = mcp_grammar::check_tool_name(def.name) {
-                problems.push(format!("invalid tool name `{}`: {why}", def.name));
-            }
-            if tool_index.insert(def.name, tool_entries.len()).is_some() {
-                continue; // reported by `duplicates`
-            }
-            let input =
-                catch(|| schema::normalize((def.input_schema)(&mut schema::input_generator())));
-            let Some(input) = input else {
-                problems.push(format!(
-                    "tool `{}`: generating the input schema panicked",
-                    def.name
-                ));
-                continue;
-            };
-            if !schema::is_object(&input) {
-                problems.push(format!(
-                    "tool `{}`: the arguments must be a JSON object, but the schema is {input}; use a struct with named fields",
-                    def.name
-                ));
-            }
-            let output = catch(|| {
-                (def.output_schema)(&mut schema::output_generator()).map(schema::normalize)
-            })
-            .flatten();
-            let wrap_output = output.as_ref().is_some_and(|o| !schema::is_object(o));
-            let output = output.map(|o| {
-                if wrap_output {
-                    schema::wrap_result(o)
-                } else {
-                    o
-                }
-            });
-            let headers = header_params(def.name, &input, &mut problems);
-            tool_json.push(tool_to_json(def, input, output));
-            tool_entries.push(ToolEntry {
-                def,
-                wrap_output,
-                headers,
-            });
-        }
-
-        let mut resource_index = HashMap::new();
-        let mut resource_entries = Vec::new();
-        for def in resources {
-            if resource_index
-                .insert(def.uri, resource_entries.len())
-                .is_some()
-            {
-                continue; // reported by `duplicates`
-            }
-            resource_entries.push(ResourceEntry { def });
-        }
-        let mut template_entries: Vec<TemplateEntry> = Vec::new();
-        for def in templates {
-            match UriTemplate::parse(def.uri) {
-                Ok(template) => {
-                    if template_entries.iter().any(|t| t.def.uri == def.uri) {
-                        continue; // reported by `duplicates`
-                    }
-                    if template.variables().next().is_none() {
-                        problems.push(format!("resource template `{}` has no variables", def.uri));
-                    }
-                    template_entries.push(TemplateEntry { def, template });
-                }
-                Err(why) => problems.push(format!(
-                    "invalid URI template `{}` (resource `{}`): {why}",
-                    def.uri, def.name
-                )),
-            }
-        }
-        let mut prompt_index = HashMap::new();
-        let mut prompt_entries = Vec::new();
-        for def in prompts {
-            if prompt_index
-                .insert(def.name, prompt_entries.len())
-                .is_some()
-            {
-                continue; // reported by `duplicates`
-            }
-            prompt_entries.push(PromptEntry { def });
-        }
+    fn check_not_empty(&self, items: &[&'static Item], problems: &mut Vec<String>) {
         if !self.allow_empty && items.is_empty() {
             problems.push(format!(
                 "no tools, resources or prompts were registered for server `{}`: tag items with `server = \"{}\"` and call `.collect()` (or leave the key off and call `.collect_untagged()`), make sure the crates defining them are linked in, or call `.allow_empty()`",
                 self.name, self.name
             ));
         }
-        if !problems.is_empty() {
-            return Err(BuildError::new(&self.name, problems));
-        }
+    }
 
-        log_served(&self.name, &items);
-        let has_completions = !prompt_entries.is_empty() || !template_entries.is_empty();
+    /// The server: every list and discovery result serialized once per revision.
+    fn render(mut self, index: Index) -> Server {
+        let has_completions = !index.prompts.is_empty() || !index.templates.is_empty();
         let info = Info {
             name: std::mem::take(&mut self.name),
             version: std::mem::take(&mut self.version),
@@ -658,22 +564,9 @@ impl ServerBuilder {
             instructions: self.instructions,
             icons: self.icons,
         };
-        let lists = Lists {
-            tools: tool_json,
-            resources: resource_entries
-                .iter()
-                .map(|e| resource_to_json(e.def))
-                .collect(),
-            templates: template_entries
-                .iter()
-                .map(|e| template_to_json(e.def))
-                .collect(),
-            prompts: prompt_entries
-                .iter()
-                .map(|e| prompt_to_json(e.def))
-                .collect(),
-        };
+        let lists = index.lists();
         let caps = capabilities(&lists, has_completions);
+        // In `Version::index` order.
         let per_version = [
             Version::V2025_03_26,
             Version::V2025_06_18,
@@ -681,18 +574,17 @@ impl ServerBuilder {
             Version::V2026_07_28,
         ]
         .map(|v| per_version(v, &info, &lists, &caps, self.page_size, self.cache_ttl));
-
-        Ok(Server {
+        Server {
             inner: Arc::new(Inner {
                 info,
-                tools: tool_entries,
-                tool_index,
-                resources: resource_entries,
-                resource_index,
-                templates: template_entries,
-                prompts: prompt_entries,
-                prompt_index,
-                state: std::mem::take(&mut self.state),
+                tools: index.tools,
+                tool_index: index.tool_index,
+                resources: index.resources,
+                resource_index: index.resource_index,
+                templates: index.templates,
+                prompts: index.prompts,
+                prompt_index: index.prompt_index,
+                state: self.state,
                 per_version,
                 sessions: Sessions::new(
                     self.max_sessions,
@@ -704,7 +596,7 @@ impl ServerBuilder {
                 listeners: Listeners::default(),
                 limits: self.limits,
             }),
-        })
+        }
     }
 
     /// The explicit items, then what `collect` finds, each once.
@@ -865,6 +757,168 @@ fn log_served(server: &str, items: &[&'static Item]) {
                 item.name(),
                 item.location(),
             );
+        }
+    }
+}
+
+/// The items of a server, checked and in list order, with lookup tables.
+struct Index {
+    tools: Vec<ToolEntry>,
+    tool_index: HashMap<&'static str, usize>,
+    /// Each tool's list entry, with its schemas.
+    tool_json: Vec<Map<String, Value>>,
+    resources: Vec<ResourceEntry>,
+    resource_index: HashMap<&'static str, usize>,
+    templates: Vec<TemplateEntry>,
+    prompts: Vec<PromptEntry>,
+    prompt_index: HashMap<&'static str, usize>,
+}
+
+impl Index {
+    fn new(items: &[&'static Item], problems: &mut Vec<String>) -> Index {
+        let mut tools = Vec::new();
+        let mut resources = Vec::new();
+        let mut templates = Vec::new();
+        let mut prompts = Vec::new();
+        for item in items {
+            match item {
+                Item::Tool(def) => tools.push(def),
+                Item::Resource(def) if def.is_template => templates.push(def),
+                Item::Resource(def) => resources.push(def),
+                Item::Prompt(def) => prompts.push(def),
+            }
+        }
+        tools.sort_by_key(|d| d.name);
+        prompts.sort_by_key(|d| d.name);
+        resources.sort_by_key(|d| d.uri);
+        templates.sort_by_key(|d| d.uri);
+        let mut index = Index {
+            tools: Vec::new(),
+            tool_index: HashMap::new(),
+            tool_json: Vec::new(),
+            resources: Vec::new(),
+            resource_index: HashMap::new(),
+            templates: Vec::new(),
+            prompts: Vec::new(),
+            prompt_index: HashMap::new(),
+        };
+        // Duplicates are skipped here: `duplicates` reported them.
+        for def in tools {
+            if index.tool_index.contains_key(def.name) {
+                continue;
+            }
+            if let Some((entry, json)) = tool_entry(def, problems) {
+                index.tool_index.insert(def.name, index.tools.len());
+                index.tools.push(entry);
+                index.tool_json.push(json);
+            }
+        }
+        for def in resources {
+            if index
+                .resource_index
+                .insert(def.uri, index.resources.len())
+                .is_none()
+            {
+                index.resources.push(ResourceEntry { def });
+            }
+        }
+        for def in templates {
+            if !index.templates.iter().any(|t| t.def.uri == def.uri) {
+                index.templates.extend(template_entry(def, problems));
+            }
+        }
+        for def in prompts {
+            if index
+                .prompt_index
+                .insert(def.name, index.prompts.len())
+                .is_none()
+            {
+                index.prompts.push(PromptEntry { def });
+            }
+        }
+        index
+    }
+
+    /// The list entries, as JSON objects of the newest revision.
+    fn lists(&self) -> Lists {
+        Lists {
+            tools: self.tool_json.clone(),
+            resources: self
+                .resources
+                .iter()
+                .map(|e| resource_to_json(e.def))
+                .collect(),
+            templates: self
+                .templates
+                .iter()
+                .map(|e| template_to_json(e.def))
+                .collect(),
+            prompts: self.prompts.iter().map(|e| prompt_to_json(e.def)).collect(),
+        }
+    }
+}
+
+/// A tool, checked: its name, its schemas (generated once, here) and its header arguments.
+fn tool_entry(
+    def: &'static ToolDef,
+    problems: &mut Vec<String>,
+) -> Option<(ToolEntry, Map<String, Value>)> {
+    if let Err(why) = mcp_grammar::check_tool_name(def.name) {
+        problems.push(format!("invalid tool name `{}`: {why}", def.name));
+    }
+    let Some(input) =
+        catch(|| schema::normalize((def.input_schema)(&mut schema::input_generator())))
+    else {
+        problems.push(format!(
+            "tool `{}`: generating the input schema panicked",
+            def.name
+        ));
+        return None;
+    };
+    if !schema::is_object(&input) {
+        problems.push(format!(
+            "tool `{}`: the arguments must be a JSON object, but the schema is {input}; use a struct with named fields",
+            def.name
+        ));
+    }
+    let output =
+        catch(|| (def.output_schema)(&mut schema::output_generator()).map(schema::normalize))
+            .flatten();
+    let wrap_output = output.as_ref().is_some_and(|o| !schema::is_object(o));
+    let output = output.map(|o| {
+        if wrap_output {
+            schema::wrap_result(o)
+        } else {
+            o
+        }
+    });
+    let headers = header_params(def.name, &input, problems);
+    let json = tool_to_json(def, input, output);
+    Some((
+        ToolEntry {
+            def,
+            wrap_output,
+            headers,
+        },
+        json,
+    ))
+}
+
+/// A resource template, parsed.
+fn template_entry(def: &'static ResourceDef, problems: &mut Vec<String>) -> Option<TemplateEntry> {
+    match UriTemplate::parse(def.uri) {
+        Ok(template) => {
+            if template.variables().next().is_none() {
+                problems.push(format!("resource template `{}` has no variables", def.uri));
+            }
+            Some(TemplateEntry { def, template })
+        }
+        Err(why) => {
+            problems.push(format!(
+                "invalid URI template `{}` (resource `{}`): {why}",
+                def.uri, def.name
+            ));
+            None
         }
     }
 }
