@@ -57,7 +57,7 @@ pub use mcp_core::http::HttpConfig;
 pub fn scope(path: &str, endpoint: impl Into<Mount>) -> actix_web::Scope {
     let endpoint = endpoint.into().0;
     // Calls whose client disconnects in a session go on in the background.
-    let endpoint = if endpoint.config().has_background() {
+    let endpoint = if endpoint.has_background() {
         endpoint
     } else {
         let config = endpoint.config().clone().background(spawn);
@@ -110,35 +110,13 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
 
 /// Runs a session call in the background on the current worker's runtime; outside any
 /// runtime (during shutdown) the call is dropped, which cancels it.
-fn spawn(call: mcp_core::__private::BoxFuture<'static, ()>) {
+fn spawn(call: mcp_core::BoxFuture<'static, ()>) {
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
         runtime.spawn(call);
     }
 }
 
-/// Turns off Nagle's algorithm on each accepted TCP connection; pass it to
-/// `HttpServer::on_connect`.
-///
-/// actix-web leaves Nagle on, so an answer written in several parts (such as an event
-/// stream) can wait for the peer's delayed ACK, about 40 ms on Linux.
-///
-/// ```no_run
-/// # use actix_web::{App, HttpServer};
-/// # async fn run() -> std::io::Result<()> {
-/// HttpServer::new(|| App::new())
-///     .on_connect(mcp_actix::nodelay)
-///     .bind(("127.0.0.1", 8000))?
-///     .run()
-///     .await
-/// # }
-/// ```
-pub fn nodelay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
-    if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
-        let _ = tcp.set_nodelay(true);
-    }
-}
-
-/// Tunes each accepted TCP connection: Nagle off (as [`nodelay`]), and a write deadline, so
+/// Tunes each accepted TCP connection: Nagle off (as `HttpServer::tcp_nodelay(true)` does), and a write deadline, so
 /// that a client that stops reading cannot hold a connection and its unsent answer forever.
 /// Pass it to `HttpServer::on_connect`.
 ///
@@ -290,18 +268,18 @@ impl<S: Stream<Item = Bytes> + Unpin> Stream for KeepAlive<S> {
 async fn request_body(
     req: &HttpRequest,
     payload: web::Payload,
-    config: &HttpConfig,
+    endpoint: &Endpoint,
 ) -> Result<Option<Bytes>, HttpResponse> {
     let declared_too_large = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|n| n > config.body_limit());
+        .is_some_and(|n| n > endpoint.max_body_bytes());
     if declared_too_large {
         return Ok(None);
     }
-    let read = read_body(payload, config.body_limit());
-    match actix_web::rt::time::timeout(config.body_read_timeout(), read).await {
+    let read = read_body(payload, endpoint.max_body_bytes());
+    match actix_web::rt::time::timeout(endpoint.body_timeout(), read).await {
         Ok(Ok(body)) => Ok(body),
         Ok(Err(err)) => Err(json_error(
             err.as_response_error().status_code(),
@@ -324,7 +302,7 @@ async fn handle(
     payload: web::Payload,
     endpoint: web::Data<Endpoint>,
 ) -> HttpResponse {
-    let body = match request_body(&req, payload, endpoint.config()).await {
+    let body = match request_body(&req, payload, &endpoint).await {
         Ok(body) => body,
         Err(refusal) => return refusal,
     };
@@ -379,7 +357,7 @@ async fn handle(
             .insert_header(("cache-control", "no-cache"))
             .insert_header(("x-accel-buffering", "no"))
             .streaming(
-                KeepAlive::new(events, endpoint.config().keep_alive())
+                KeepAlive::new(events, endpoint.sse_keep_alive())
                     .map(Ok::<_, std::convert::Infallible>),
             ),
         _ => out.finish(),

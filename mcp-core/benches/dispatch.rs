@@ -203,7 +203,11 @@ fn many_tools(n: usize) -> Endpoint {
         })));
         item
     });
-    Server::builder("many").items(items).build().unwrap().into()
+    Server::builder("many")
+        .items(items.map(mcp_core::ItemRef::from))
+        .build()
+        .unwrap()
+        .into()
 }
 
 #[divan::bench(args = [10, 100, 1000])]

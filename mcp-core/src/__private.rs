@@ -10,23 +10,24 @@ pub use schemars;
 pub use schemars::{Schema, SchemaGenerator};
 pub use serde;
 
-pub use crate::dispatch::{
-    BoxFuture, PromptArgs, PromptOutcome, ReadOutcome, RequestScope, ResourceRequest, ToolArgs,
-};
-pub use crate::extract::{Inject, InjectError};
-pub use crate::registry::{
+pub use crate::handler::inject::{Inject, InjectError};
+pub use crate::handler::registry::{
     CompletionDef, Item, Location, PromptArgDef, PromptDef, PromptHandler, Registration,
     ResourceDef, ResourceHandler, StateKey, ToolDef, ToolHandler, ToolHints,
 };
-pub use crate::response::{IntoCompletions, IntoToolResult};
+pub use crate::handler::response::{IntoCompletions, IntoToolResult};
+pub use crate::handler::scope::{
+    PromptArgs, PromptOutcome, ReadOutcome, RequestScope, ResourceRequest, ToolArgs,
+};
 pub use crate::schema::schema_for;
+pub use crate::util::BoxFuture;
 
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
 use crate::content::ToolResult;
-pub use crate::response::ToolArgument;
-use crate::response::{CompleteFn, IntoPromptMessages, IntoResourceContents};
+pub use crate::handler::response::ToolArgument;
+use crate::handler::response::{CompleteFn, IntoPromptMessages, IntoResourceContents};
 
 /// How a tool's arguments object is read and described.
 pub struct Arguments<A> {

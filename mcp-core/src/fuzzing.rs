@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use serde_json::value::RawValue;
 
-use crate::mrtr::{Inputs, Sealer};
-use crate::uri_template::UriTemplate;
+use crate::handler::uri_template::UriTemplate;
+use crate::runtime::mrtr::{Inputs, Sealer};
 
 /// Parses one JSON-RPC message as the dispatcher does.
 pub fn parse_message(body: &[u8]) -> bool {
-    crate::dispatch::parse(body).is_ok()
+    crate::wire::parse(body).is_ok()
 }
 
 /// Parses `template` as a resource URI template and, if valid, matches `uri` against it.

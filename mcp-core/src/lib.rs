@@ -75,22 +75,18 @@
 
 #![deny(missing_docs)]
 
+// Layers, lowest first; each imports only from the ones above it in this list.
 mod content;
-mod dispatch;
 mod error;
-mod extract;
+mod handler;
 pub mod http;
-mod listen;
-mod mrtr;
-mod notify;
-mod protocol;
-mod registry;
-mod response;
+mod logging;
+mod runtime;
 mod schema;
 mod server;
 mod session;
-mod sync;
-mod uri_template;
+mod util;
+mod wire;
 
 #[doc(hidden)]
 pub mod __private;
@@ -103,13 +99,15 @@ pub use content::{
     Annotations, Content, Json, PromptMessage, ResourceContents, ResourceLink, Role, ToolResult,
 };
 pub use error::{BuildError, Error};
-pub use extract::{Context, ElicitAction, ElicitResult, Elicitation, Input, State};
-pub use notify::LogLevel;
-pub use response::{
+pub use handler::inject::{Context, ElicitAction, ElicitResult, Elicitation, Question, State};
+pub use handler::registry::ItemRef;
+pub use handler::response::{
     CompleteFn, IntoCompletions, IntoPromptMessages, IntoResourceContents, IntoToolResult,
     ToolArgument,
 };
+pub use logging::LogLevel;
 pub use server::{Server, ServerBuilder};
+pub use util::BoxFuture;
 
 #[cfg(feature = "macros")]
 #[doc = include_str!("docs/tool.md")]

@@ -1,7 +1,7 @@
 //! Sessions of the session-based revisions (2025-03-26 to 2025-11-25): created by
 //! `initialize`, bounded in number, expired when idle.
 
-use crate::sync::lock;
+use crate::util::{lock, BoxFuture};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,8 +14,9 @@ use serde_json::value::RawValue;
 
 use bytes::Bytes;
 
-use crate::notify::{LogLevel, MessageStream, Out, Sink};
-use crate::protocol::Version;
+use crate::logging::LogLevel;
+use crate::runtime::stream::{self, MessageStream, Out, Receiver, Sink};
+use crate::wire::{self, code, RpcError, Version};
 
 /// What `initialize` negotiated.
 pub(crate) struct Session {
@@ -114,7 +115,7 @@ struct Live {
 }
 
 /// Runs a future in the background (supplied by the transport).
-pub(crate) type Spawn = fn(crate::dispatch::BoxFuture<'static, ()>);
+pub(crate) type Spawn = fn(BoxFuture<'static, ()>);
 
 /// One event of a session stream: `id: <stream>-<seq>`, then the message.
 pub(crate) fn frame(stream: &str, seq: u64, json: &[u8]) -> Bytes {
@@ -447,19 +448,19 @@ impl Session {
     }
 
     /// Opens the standalone stream; `None` while another is open (a client gets one).
-    pub(crate) fn open_stream(&self) -> Option<crate::notify::Receiver> {
+    pub(crate) fn open_stream(&self) -> Option<Receiver> {
         let mut stream = lock(&self.stream);
         if stream.as_ref().is_some_and(|s| !s.is_closed()) {
             return None;
         }
-        let (sink, rx) = crate::notify::channel();
+        let (sink, rx) = stream::channel();
         *stream = Some(sink);
         Some(rx)
     }
 
     /// Opens the standalone stream for a client resuming it: one opened before is closed.
-    pub(crate) fn reopen_stream(&self) -> crate::notify::Receiver {
-        let (sink, rx) = crate::notify::channel();
+    pub(crate) fn reopen_stream(&self) -> Receiver {
+        let (sink, rx) = stream::channel();
         *lock(&self.stream) = Some(sink);
         rx
     }
@@ -528,12 +529,10 @@ fn response_id(event: &[u8]) -> Option<String> {
     Some(id.id.get().to_string())
 }
 
-fn error_event(stream: &str, seq: u64, id: Option<&str>, message: &str) -> Bytes {
-    let json = format!(
-        "{{\"jsonrpc\":\"2.0\",\"id\":{},\"error\":{{\"code\":-32000,\"message\":\"{message}\"}}}}",
-        id.unwrap_or("null")
-    );
-    frame(stream, seq, json.as_bytes())
+fn error_event(stream: &str, seq: u64, id: Option<&str>, message: &'static str) -> Bytes {
+    let id = id.and_then(|id| RawValue::from_string(id.to_string()).ok());
+    let json = wire::error_bytes(id.as_deref(), &RpcError::new(code::SERVER_ERROR, message));
+    frame(stream, seq, &json)
 }
 
 fn dropped_error(stream: &str, seq: u64, id: Option<&str>) -> Bytes {

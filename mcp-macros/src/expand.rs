@@ -73,7 +73,7 @@ pub(crate) fn items(input: TokenStream) -> TokenStream {
         if let Some(last) = path.segments.last_mut() {
             last.ident = format_ident!("__mcp_item_{}", last.ident, span = last.ident.span());
         }
-        quote!(&#path)
+        quote!(::core::convert::Into::into(&#path))
     });
     quote! { [#(#refs),*] }
 }

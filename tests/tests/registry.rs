@@ -207,7 +207,7 @@ static BAD_TEMPLATE: mcp_core::__private::Item =
 #[test]
 fn invalid_templates_fail_at_start_up() {
     let err = Server::builder("bad-template")
-        .items([&BAD_TEMPLATE])
+        .items([mcp_core::ItemRef::from(&BAD_TEMPLATE)])
         .build()
         .unwrap_err();
     assert!(

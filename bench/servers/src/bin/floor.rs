@@ -71,7 +71,7 @@ async fn main() -> std::io::Result<()> {
             .route("/mcp", web::post().to(handle))
     })
     .workers(1)
-    .on_connect(mcp_actix::nodelay)
+    .tcp_nodelay(true)
     .bind(("127.0.0.1", port))?
     .run()
     .await

@@ -630,7 +630,7 @@ async fn main() -> std::io::Result<()> {
         .unwrap_or(8000);
     HttpServer::new(move || App::new().service(mcp_actix::scope("/mcp", server.clone())))
         .workers(1)
-        .on_connect(mcp_actix::nodelay)
+        .tcp_nodelay(true)
         .bind(("127.0.0.1", port))?
         .run()
         .await

@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use std::future::IntoFuture;
 use std::marker::PhantomData;
@@ -15,13 +15,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::dispatch::{BoxFuture, RequestScope};
 use crate::error::Error;
-use crate::mrtr::Inputs;
-use crate::notify::{CancelGuard, Cancellation, LogLevel, Out, Sink};
-use crate::protocol::{code, RpcError, Version};
-use crate::registry::StateKey;
+use crate::handler::registry::StateKey;
+use crate::handler::scope::RequestScope;
+use crate::logging::LogLevel;
+use crate::runtime::mrtr::Inputs;
+use crate::runtime::stream::{CancelGuard, Cancellation, Out, Sink};
 use crate::session::Session;
+use crate::util::{lock, BoxFuture};
+use crate::wire::{code, RpcError, Version};
 
 /// Shared state registered with [`ServerBuilder::state`](crate::ServerBuilder::state).
 ///
@@ -85,13 +87,15 @@ pub struct Context {
 }
 
 struct ContextInner {
-    server: String,
-    protocol_version: &'static str,
-    stateless: bool,
-    request_id: String,
-    session_id: Option<String>,
-    client_info: Option<Value>,
-    client_capabilities: Value,
+    server: Arc<str>,
+    version: Version,
+    request_id: Box<RawValue>,
+    /// The client's info and capabilities as sent (from the request's envelope; in a session,
+    /// read from the session), parsed on first use.
+    client_info: Option<Box<RawValue>>,
+    client_capabilities: Option<Box<RawValue>>,
+    parsed_info: OnceLock<Option<Value>>,
+    parsed_capabilities: OnceLock<Value>,
     progress_token: Option<Box<RawValue>>,
     log_level: Option<LogLevel>,
     sink: Option<Sink>,
@@ -168,28 +172,45 @@ struct LogParams<'a, D> {
 }
 
 impl Context {
+    /// Copies what the handler may ask for out of the request; nothing is parsed until it
+    /// is asked for.
     pub(crate) fn from_scope(scope: &RequestScope<'_>) -> Context {
-        let parse = |raw: Option<&serde_json::value::RawValue>| {
-            raw.and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
+        // In a session, the client's info and capabilities are read from the session.
+        let own = |raw: Option<&RawValue>| match scope.session {
+            Some(_) => None,
+            None => raw.map(ToOwned::to_owned),
         };
         Context {
             inner: Arc::new(ContextInner {
-                server: scope.server.info.name.clone(),
-                protocol_version: scope.version.as_str(),
-                stateless: scope.version.is_modern(),
-                request_id: scope.id.get().to_string(),
-                session_id: scope.session.map(|s| s.id.to_string()),
-                client_info: parse(scope.client_info()),
-                client_capabilities: parse(scope.client_capabilities())
-                    .unwrap_or_else(|| Value::Object(Default::default())),
+                server: scope.server.name.clone(),
+                version: scope.version,
+                request_id: scope.id.to_owned(),
+                client_info: own(scope.client_info),
+                client_capabilities: own(scope.client_capabilities),
+                parsed_info: OnceLock::new(),
+                parsed_capabilities: OnceLock::new(),
                 progress_token: scope.progress_token.map(ToOwned::to_owned),
                 log_level: scope.log_level,
                 sink: scope.sink.cloned(),
                 session: scope.session.cloned(),
                 inputs: scope.inputs.cloned(),
                 cancel: scope.cancel.map(CancelGuard::signal),
-                client_timeout: scope.server.limits.client_request_timeout,
+                client_timeout: scope.server.client_request_timeout,
             }),
+        }
+    }
+
+    fn raw_client_info(&self) -> Option<&RawValue> {
+        match &self.inner.session {
+            Some(session) => session.client_info.as_deref(),
+            None => self.inner.client_info.as_deref(),
+        }
+    }
+
+    fn raw_client_capabilities(&self) -> Option<&RawValue> {
+        match &self.inner.session {
+            Some(session) => session.client_capabilities.as_deref(),
+            None => self.inner.client_capabilities.as_deref(),
         }
     }
 
@@ -253,7 +274,7 @@ impl Context {
     /// `requested_schema` is a flat JSON Schema object whose properties are strings, numbers,
     /// booleans or enums. Never ask for secrets this way.
     ///
-    /// Works the same in both protocol eras; see [`Input`] for how. Fails when the client did
+    /// Works the same in both protocol eras; see [`Question`] for how. Fails when the client did
     /// not declare the `elicitation` capability (check [`can_elicit`](Self::can_elicit)
     /// first to offer a fallback).
     ///
@@ -279,10 +300,10 @@ impl Context {
         &self,
         message: impl Into<String>,
         requested_schema: Value,
-    ) -> Input<'_, ElicitResult> {
+    ) -> Question<'_, ElicitResult> {
         let params =
             serde_json::json!({ "message": message.into(), "requestedSchema": requested_schema });
-        Input::new(self, &Ask::ELICIT, params)
+        Question::new(self, &Ask::ELICIT, params)
     }
 
     /// Asks the user to fill in a form described by `T` (`elicitation/create`): the form's
@@ -314,7 +335,7 @@ impl Context {
     ///     })
     /// }
     /// ```
-    pub fn elicit_form<T>(&self, message: impl Into<String>) -> Input<'_, Elicitation<T>>
+    pub fn elicit_form<T>(&self, message: impl Into<String>) -> Question<'_, Elicitation<T>>
     where
         T: JsonSchema + DeserializeOwned + 'static,
     {
@@ -322,25 +343,25 @@ impl Context {
             "message": message.into(),
             "requestedSchema": form_schema::<T>(),
         });
-        Input::new(self, &Ask::ELICIT, params)
+        Question::new(self, &Ask::ELICIT, params)
     }
 
     /// Asks the client's language model for a message (`sampling/createMessage`). `params`
     /// are the request's parameters (`messages`, `maxTokens`, `systemPrompt`, ...); the result
     /// is the client's (`role`, `content`, `model`, `stopReason`).
     ///
-    /// Works the same in both protocol eras; see [`Input`]. Fails when the client did not
+    /// Works the same in both protocol eras; see [`Question`]. Fails when the client did not
     /// declare the `sampling` capability (see [`can_sample`](Self::can_sample)).
-    pub fn sample(&self, params: Value) -> Input<'_, Value> {
-        Input::new(self, &Ask::SAMPLE, params)
+    pub fn sample(&self, params: Value) -> Question<'_, Value> {
+        Question::new(self, &Ask::SAMPLE, params)
     }
 
     /// The client's roots (`roots/list`): `{"roots": [{"uri": "file://..", "name": ..}]}`.
     ///
-    /// Works the same in both protocol eras; see [`Input`]. Fails when the client did not
+    /// Works the same in both protocol eras; see [`Question`]. Fails when the client did not
     /// declare the `roots` capability (see [`can_list_roots`](Self::can_list_roots)).
-    pub fn roots(&self) -> Input<'_, Value> {
-        Input::new(self, &Ask::ROOTS, serde_json::json!({}))
+    pub fn roots(&self) -> Question<'_, Value> {
+        Question::new(self, &Ask::ROOTS, serde_json::json!({}))
     }
 
     /// Whether the client declared the `elicitation` capability (for this request, or at
@@ -360,14 +381,13 @@ impl Context {
     }
 
     fn has_capability(&self, name: &str) -> bool {
-        self.inner
-            .client_capabilities
+        self.client_capabilities()
             .get(name)
             .is_some_and(|c| !c.is_null())
     }
 
     async fn ask(&self, ask: &Ask, key: Option<String>, params: Value) -> Result<Value, Error> {
-        if !self.inner.stateless {
+        if !self.inner.version.asks_by_retry() {
             return self.request(ask, &params).await;
         }
         let Some(inputs) = &self.inner.inputs else {
@@ -381,7 +401,7 @@ impl Context {
             // ends with MissingRequiredClientCapability (HTTP 400).
             let capability = ask.capability;
             inputs.halt(
-                400,
+                true,
                 RpcError::new(
                     code::MISSING_REQUIRED_CLIENT_CAPABILITY,
                     format!("Missing required client capability: {capability}"),
@@ -396,7 +416,7 @@ impl Context {
                 Ok(()) => Ok(answer),
                 Err(why) => {
                     inputs.halt(
-                        200,
+                        false,
                         RpcError::new(
                             code::INVALID_PARAMS,
                             format!(
@@ -497,7 +517,7 @@ impl Context {
         let (Some(session), Some(sink)) = (&self.inner.session, &self.inner.sink) else {
             return false;
         };
-        session.version == Version::V2025_11_25 && sink.unbounded_send(Out::Close).is_ok()
+        session.version.primes_event_streams() && sink.unbounded_send(Out::Close).is_ok()
     }
 
     /// Whether the request was cancelled: the client closed the response stream (revision
@@ -558,27 +578,30 @@ impl Context {
 
     /// The protocol revision of this request, e.g. `"2026-07-28"` or `"2025-11-25"`.
     pub fn protocol_version(&self) -> &str {
-        self.inner.protocol_version
+        self.inner.version.as_str()
     }
 
     /// Whether the request uses the stateless revision (no session).
     pub fn is_stateless(&self) -> bool {
-        self.inner.stateless
+        self.inner.version.is_stateless()
     }
 
     /// The JSON-RPC id of the request, as JSON text (`1` or `"abc"`).
     pub fn request_id(&self) -> &str {
-        &self.inner.request_id
+        self.inner.request_id.get()
     }
 
     /// The session id, for session-based revisions.
     pub fn session_id(&self) -> Option<&str> {
-        self.inner.session_id.as_deref()
+        self.inner.session.as_ref().map(|s| &*s.id)
     }
 
     /// The client's `clientInfo` (`{"name": .., "version": ..}`), if it sent one.
     pub fn client_info(&self) -> Option<&Value> {
-        self.inner.client_info.as_ref()
+        self.inner
+            .parsed_info
+            .get_or_init(|| parse_raw(self.raw_client_info()))
+            .as_ref()
     }
 
     /// The client's name from `clientInfo`.
@@ -588,17 +611,24 @@ impl Context {
 
     /// The capabilities the client declared (for this request, or at `initialize`).
     pub fn client_capabilities(&self) -> &Value {
-        &self.inner.client_capabilities
+        self.inner.parsed_capabilities.get_or_init(|| {
+            parse_raw(self.raw_client_capabilities())
+                .unwrap_or_else(|| Value::Object(Default::default()))
+        })
     }
+}
+
+fn parse_raw(raw: Option<&RawValue>) -> Option<Value> {
+    raw.and_then(|r| serde_json::from_str(r.get()).ok())
 }
 
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
             .field("server", &self.inner.server)
-            .field("protocol_version", &self.inner.protocol_version)
-            .field("request_id", &self.inner.request_id)
-            .field("session_id", &self.inner.session_id)
+            .field("protocol_version", &self.protocol_version())
+            .field("request_id", &self.request_id())
+            .field("session_id", &self.session_id())
             .finish_non_exhaustive()
     }
 }
@@ -634,7 +664,7 @@ fn form_schema<T: JsonSchema + 'static>() -> Value {
         std::sync::Mutex<std::collections::HashMap<std::any::TypeId, Value>>,
     > = std::sync::OnceLock::new();
     let schemas = SCHEMAS.get_or_init(Default::default);
-    let mut schemas = crate::sync::lock(schemas);
+    let mut schemas = lock(schemas);
     schemas
         .entry(std::any::TypeId::of::<T>())
         .or_insert_with(|| {
@@ -705,7 +735,7 @@ impl Ask {
 /// Each question has a key in `inputRequests`: by default its kind and position
 /// (`elicitation-0`, `sampling-1`, ...); [`key`](Self::key) names it.
 #[must_use = "a question does nothing until it is awaited"]
-pub struct Input<'a, T> {
+pub struct Question<'a, T> {
     ctx: &'a Context,
     ask: &'static Ask,
     key: Option<String>,
@@ -713,9 +743,9 @@ pub struct Input<'a, T> {
     _answer: PhantomData<fn() -> T>,
 }
 
-impl<'a, T> Input<'a, T> {
+impl<'a, T> Question<'a, T> {
     fn new(ctx: &'a Context, ask: &'static Ask, params: Value) -> Self {
-        Input {
+        Question {
             ctx,
             ask,
             key: None,
@@ -732,7 +762,7 @@ impl<'a, T> Input<'a, T> {
     }
 }
 
-impl<'a, T: DeserializeOwned + 'a> IntoFuture for Input<'a, T> {
+impl<'a, T: DeserializeOwned + 'a> IntoFuture for Question<'a, T> {
     type Output = Result<T, Error>;
     type IntoFuture = BoxFuture<'a, Result<T, Error>>;
 
@@ -749,9 +779,9 @@ impl<'a, T: DeserializeOwned + 'a> IntoFuture for Input<'a, T> {
     }
 }
 
-impl<T> fmt::Debug for Input<'_, T> {
+impl<T> fmt::Debug for Question<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Input")
+        f.debug_struct("Question")
             .field("method", &self.ask.method)
             .field("key", &self.key)
             .finish_non_exhaustive()

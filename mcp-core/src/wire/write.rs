@@ -1,80 +1,57 @@
-//! Wire-level pieces shared by the dispatcher and the transports: protocol revisions,
-//! JSON-RPC error codes, and writing responses without intermediate values.
+//! Writing JSON-RPC responses without intermediate values: prepared documents are framed,
+//! not copied.
 
 use std::borrow::Cow;
 
 use bytes::Bytes;
 use serde::Serialize;
-
-use crate::http::Chunks;
 use serde_json::value::RawValue;
 
-/// A protocol revision this framework speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Version {
-    V2025_03_26,
-    V2025_06_18,
-    V2025_11_25,
-    V2026_07_28,
+/// A document in up to three parts, so that prepared responses (such as list pages) are
+/// framed per request without being copied.
+#[derive(Clone, Debug, Default)]
+pub struct Chunks {
+    parts: [Bytes; 3],
 }
 
-impl Version {
-    /// Every supported revision, newest first.
-    pub(crate) const ALL: [Version; 4] = [
-        Version::V2026_07_28,
-        Version::V2025_11_25,
-        Version::V2025_06_18,
-        Version::V2025_03_26,
-    ];
-    /// The session-based revisions, newest first.
-    pub(crate) const LEGACY: [Version; 3] = [
-        Version::V2025_11_25,
-        Version::V2025_06_18,
-        Version::V2025_03_26,
-    ];
-    /// The stateless revisions.
-    pub(crate) const MODERN: [Version; 1] = [Version::V2026_07_28];
-    pub(crate) const LATEST_LEGACY: Version = Version::V2025_11_25;
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Version::V2025_03_26 => "2025-03-26",
-            Version::V2025_06_18 => "2025-06-18",
-            Version::V2025_11_25 => "2025-11-25",
-            Version::V2026_07_28 => "2026-07-28",
+impl Chunks {
+    pub(crate) fn framed(head: Vec<u8>, shared: Bytes, tail: &'static [u8]) -> Chunks {
+        Chunks {
+            parts: [Bytes::from(head), shared, Bytes::from_static(tail)],
         }
     }
 
-    pub(crate) fn parse(s: &str) -> Option<Version> {
-        Version::ALL.into_iter().find(|v| v.as_str() == s)
+    /// Total length in bytes.
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(Bytes::len).sum()
     }
 
-    pub(crate) fn is_modern(self) -> bool {
-        self >= Version::V2026_07_28
+    /// Whether there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
-    /// Index into per-revision tables.
-    pub(crate) fn index(self) -> usize {
-        self as usize
+    /// The non-empty parts, in order.
+    pub fn into_parts(self) -> impl Iterator<Item = Bytes> {
+        self.parts.into_iter().filter(|p| !p.is_empty())
+    }
+
+    /// The whole document in one buffer (copies when there are several parts).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.len());
+        for p in &self.parts {
+            v.extend_from_slice(p);
+        }
+        v
     }
 }
 
-/// JSON-RPC and MCP error codes.
-pub(crate) mod code {
-    pub(crate) const PARSE_ERROR: i64 = -32700;
-    pub(crate) const INVALID_REQUEST: i64 = -32600;
-    pub(crate) const METHOD_NOT_FOUND: i64 = -32601;
-    pub(crate) const INVALID_PARAMS: i64 = -32602;
-    pub(crate) const INTERNAL_ERROR: i64 = -32603;
-    /// Legacy, implementation-defined: transport and session problems (session revisions).
-    pub(crate) const SERVER_ERROR: i64 = -32000;
-    /// Legacy "resource not found" (2024-11-05 through 2025-11-25).
-    pub(crate) const RESOURCE_NOT_FOUND: i64 = -32002;
-    /// The `Mcp-Session-Id` names no live session (HTTP 404).
-    pub(crate) const SESSION_NOT_FOUND: i64 = -32001;
-    pub(crate) const HEADER_MISMATCH: i64 = -32020;
-    pub(crate) const MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
-    pub(crate) const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
+impl From<Vec<u8>> for Chunks {
+    fn from(body: Vec<u8>) -> Self {
+        Chunks {
+            parts: [Bytes::from(body), Bytes::new(), Bytes::new()],
+        }
+    }
 }
 
 /// A JSON-RPC error object, before it is written.

@@ -7,9 +7,10 @@ use std::any::TypeId;
 use schemars::{Schema, SchemaGenerator};
 
 use crate::content::ToolResult;
-use crate::dispatch::{
-    BoxFuture, PromptArgs, PromptOutcome, ReadOutcome, RequestScope, ResourceRequest, ToolArgs,
+use crate::handler::scope::{
+    PromptArgs, PromptOutcome, ReadOutcome, RequestScope, ResourceRequest, ToolArgs,
 };
+use crate::util::BoxFuture;
 
 /// One annotated function, of any kind.
 pub enum Item {
@@ -89,6 +90,30 @@ impl Item {
             .chain(completions.iter().flat_map(|c| c.requires))
             .flatten()
             .map(|key| key())
+    }
+}
+
+/// One annotated function, as [`items!`](crate::items) lists them for
+/// [`ServerBuilder::items`](crate::ServerBuilder::items).
+#[derive(Clone, Copy)]
+pub struct ItemRef(pub(crate) &'static Item);
+
+#[doc(hidden)]
+impl From<&'static Item> for ItemRef {
+    fn from(item: &'static Item) -> Self {
+        ItemRef(item)
+    }
+}
+
+impl std::fmt::Debug for ItemRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} `{}` at {}",
+            self.0.kind(),
+            self.0.name(),
+            self.0.location()
+        )
     }
 }
 

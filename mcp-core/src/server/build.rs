@@ -1,301 +1,30 @@
-//! [`Server`]: one named MCP server, built once at start-up from registered items.
+//! Building a [`Server`]: collect the registered items, validate them (names, URI templates,
+//! icons, state, duplicates), index them, then render what is served.
 
-use std::any::{Any, TypeId};
+use std::any::TypeId;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use bytes::Bytes;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
+use super::render::{
+    capabilities, check_icon, per_version, prompt_to_json, resource_to_json, template_to_json,
+    tool_to_json, Lists,
+};
+use super::{
+    HeaderKind, HeaderParam, Info, Inner, Limits, PromptEntry, ResourceEntry, Server,
+    TemplateEntry, ToolEntry,
+};
 use crate::error::BuildError;
-use crate::listen::Listeners;
-use crate::mrtr::Sealer;
-use crate::protocol::Version;
-use crate::registry::{AnyState, Item, PromptDef, Registration, ResourceDef, ToolDef};
+use crate::handler::registry::{AnyState, Item, ItemRef, Registration, ResourceDef, ToolDef};
+use crate::handler::scope::Shared;
+use crate::handler::uri_template::UriTemplate;
+use crate::runtime::listen::Listeners;
+use crate::runtime::mrtr::Sealer;
 use crate::schema;
 use crate::session::Sessions;
-use crate::uri_template::UriTemplate;
-
-/// A named MCP server: its tools, resources and prompts, with every list response and schema
-/// prepared at start-up.
-///
-/// Cheap to clone (an `Arc`); build it once, outside any per-worker factory, and share it.
-///
-/// ```
-/// use mcp_core::{tool, Server};
-///
-/// /// Add two integers.
-/// #[tool(server = "calc")]
-/// fn add(a: i64, b: i64) -> i64 { a + b }
-///
-/// let server = Server::builder("calc").collect().build().unwrap();
-/// assert_eq!(server.name(), "calc");
-/// ```
-#[derive(Clone)]
-pub struct Server {
-    pub(crate) inner: Arc<Inner>,
-}
-
-impl fmt::Debug for Server {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Server")
-            .field("name", &self.inner.info.name)
-            .field("tools", &self.inner.tools.len())
-            .field("resources", &self.inner.resources.len())
-            .field("resource_templates", &self.inner.templates.len())
-            .field("prompts", &self.inner.prompts.len())
-            .finish()
-    }
-}
-
-pub(crate) struct Info {
-    pub(crate) name: String,
-    pub(crate) version: String,
-    pub(crate) title: Option<String>,
-    pub(crate) description: Option<String>,
-    pub(crate) website_url: Option<String>,
-    pub(crate) instructions: Option<String>,
-    pub(crate) icons: Vec<String>,
-}
-
-pub(crate) struct ToolEntry {
-    pub(crate) def: &'static ToolDef,
-    pub(crate) wrap_output: bool,
-    /// Arguments the client repeats in `Mcp-Param-*` headers (`x-mcp-header`).
-    pub(crate) headers: Vec<HeaderParam>,
-}
-
-/// An argument mirrored in an HTTP header.
-pub(crate) struct HeaderParam {
-    /// The argument (property) name.
-    pub(crate) property: String,
-    /// The full header name, lowercase: `mcp-param-<name>`.
-    pub(crate) header: String,
-    /// `string`, `integer` or `boolean`.
-    pub(crate) kind: &'static str,
-}
-
-/// The one non-null `type` of a property schema, if it has exactly one.
-fn primitive_type(prop: &Value) -> Option<&str> {
-    match prop.get("type")? {
-        Value::String(t) => Some(t),
-        Value::Array(types) => {
-            let mut named = types
-                .iter()
-                .filter_map(Value::as_str)
-                .filter(|t| *t != "null");
-            let only = named.next()?;
-            named.next().is_none().then_some(only)
-        }
-        _ => None,
-    }
-}
-
-/// The `x-mcp-header` declarations of an input schema, checked.
-fn header_params(tool: &str, schema: &Value, problems: &mut Vec<String>) -> Vec<HeaderParam> {
-    let mut params: Vec<HeaderParam> = Vec::new();
-    let Some(Value::Object(properties)) = schema.get("properties") else {
-        return params;
-    };
-    for (property, prop) in properties {
-        let Some(name) = prop.get("x-mcp-header") else {
-            continue;
-        };
-        let Some(name) = name.as_str().filter(|n| {
-            !n.is_empty()
-                && n.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-        }) else {
-            problems.push(format!("tool `{tool}`: argument `{property}` has an invalid `x-mcp-header` name {name}; use an HTTP token such as \"Region\""));
-            continue;
-        };
-        // An optional argument is `["integer", "null"]`: the header carries the non-null value.
-        let kind = match primitive_type(prop) {
-            Some("string") => "string",
-            Some("integer") => "integer",
-            Some("boolean") => "boolean",
-            _ => {
-                problems.push(format!("tool `{tool}`: argument `{property}` has `x-mcp-header` but is not a string, integer or boolean"));
-                continue;
-            }
-        };
-        let header = format!("mcp-param-{}", name.to_ascii_lowercase());
-        if params.iter().any(|p| p.header == header) {
-            problems.push(format!(
-                "tool `{tool}`: two arguments use the `x-mcp-header` name {name}"
-            ));
-            continue;
-        }
-        params.push(HeaderParam {
-            property: property.clone(),
-            header,
-            kind,
-        });
-    }
-    params
-}
-
-pub(crate) struct ResourceEntry {
-    pub(crate) def: &'static ResourceDef,
-}
-
-pub(crate) struct TemplateEntry {
-    pub(crate) def: &'static ResourceDef,
-    pub(crate) template: UriTemplate,
-}
-
-pub(crate) struct PromptEntry {
-    pub(crate) def: &'static PromptDef,
-}
-
-/// One paginated list, pre-serialized per page: each entry is a complete result object.
-pub(crate) type Pages = Vec<Bytes>;
-
-/// Everything that depends only on the protocol revision.
-pub(crate) struct PerVersion {
-    pub(crate) tools: Pages,
-    pub(crate) resources: Pages,
-    pub(crate) templates: Pages,
-    pub(crate) prompts: Pages,
-    /// `initialize` (session revisions) or `server/discover` (stateless) result.
-    pub(crate) hello: Bytes,
-    /// Fields closing every result: empty, or `"resultType":"complete","_meta":{..}`.
-    pub(crate) suffix: Box<[u8]>,
-    /// Like `suffix`, plus the cache hints of `resources/read`.
-    pub(crate) read_suffix: Box<[u8]>,
-}
-
-pub(crate) struct Inner {
-    pub(crate) info: Info,
-    pub(crate) tools: Vec<ToolEntry>,
-    pub(crate) tool_index: HashMap<&'static str, usize>,
-    pub(crate) resources: Vec<ResourceEntry>,
-    pub(crate) resource_index: HashMap<&'static str, usize>,
-    pub(crate) templates: Vec<TemplateEntry>,
-    pub(crate) prompts: Vec<PromptEntry>,
-    pub(crate) prompt_index: HashMap<&'static str, usize>,
-    pub(crate) state: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
-    pub(crate) per_version: [PerVersion; 4],
-    pub(crate) sessions: Sessions,
-    pub(crate) has_completions: bool,
-    pub(crate) sealer: Sealer,
-    pub(crate) listeners: Listeners,
-    pub(crate) limits: Limits,
-}
-
-/// Bounds on what clients can make the server hold.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Limits {
-    /// Resource subscriptions per session, and per listen stream.
-    pub(crate) subscriptions: usize,
-    /// Open `subscriptions/listen` streams.
-    pub(crate) listen_streams: usize,
-    /// How long a request to the client (elicitation, sampling, roots) in a session waits.
-    pub(crate) client_request_timeout: Duration,
-    /// Sessions one client address may hold (0: no limit).
-    pub(crate) sessions_per_client: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            subscriptions: 1_000,
-            listen_streams: 1_000,
-            client_request_timeout: Duration::from_secs(300),
-            sessions_per_client: 1_000,
-        }
-    }
-}
-
-impl Inner {
-    pub(crate) fn v(&self, version: Version) -> &PerVersion {
-        &self.per_version[version.index()]
-    }
-}
-
-impl Server {
-    /// Starts building a server called `name` (its `serverInfo.name`).
-    pub fn builder(name: impl Into<String>) -> ServerBuilder {
-        ServerBuilder {
-            name: name.into(),
-            version: "0.0.0".into(),
-            title: None,
-            description: None,
-            website_url: None,
-            instructions: None,
-            items: Vec::new(),
-            collect: false,
-            collect_untagged: false,
-            state: HashMap::new(),
-            state_names: Vec::new(),
-            page_size: None,
-            cache_ttl: Duration::from_secs(300),
-            max_sessions: 10_000,
-            session_idle: Duration::from_secs(30 * 60),
-            allow_empty: false,
-            request_state_key: None,
-            request_state_ttl: Duration::from_secs(30 * 60),
-            icons: Vec::new(),
-            limits: Limits::default(),
-        }
-    }
-
-    /// The server's name.
-    pub fn name(&self) -> &str {
-        &self.inner.info.name
-    }
-
-    /// The names of its tools, in list order.
-    pub fn tool_names(&self) -> impl Iterator<Item = &str> {
-        self.inner.tools.iter().map(|t| t.def.name)
-    }
-
-    /// Tells clients subscribed to `uri` that the resource changed
-    /// (`notifications/resources/updated`).
-    ///
-    /// In revision 2026-07-28 these are the `subscriptions/listen` streams whose
-    /// `resourceSubscriptions` name this URI. In the session revisions they are the sessions
-    /// that called `resources/subscribe` with it and hold a standalone stream (HTTP `GET`).
-    /// Returns how many streams were told.
-    pub fn notify_resource_updated(&self, uri: &str) -> usize {
-        let message = serde_json::to_vec(&json!({
-            "jsonrpc": "2.0",
-            "method": "notifications/resources/updated",
-            "params": { "uri": uri },
-        }))
-        .expect("serializes");
-        let message = Bytes::from(message);
-        let sessions = self
-            .inner
-            .sessions
-            .all()
-            .into_iter()
-            .filter(|s| s.is_subscribed(uri))
-            .filter(|s| s.send(message.clone()))
-            .count();
-        sessions + self.inner.listeners.resource_updated(uri)
-    }
-
-    /// Ends every open `subscriptions/listen` stream gracefully (its result, then the end of
-    /// the stream), e.g. before shutting down; clients may listen again elsewhere. Returns
-    /// how many streams were open.
-    pub fn close_subscriptions(&self) -> usize {
-        self.inner.listeners.close_all()
-    }
-
-    /// Number of open `subscriptions/listen` streams (revision 2026-07-28).
-    pub fn subscription_count(&self) -> usize {
-        self.inner.listeners.len()
-    }
-
-    /// Number of live legacy sessions.
-    pub fn session_count(&self) -> usize {
-        self.inner.sessions.len()
-    }
-}
+use crate::wire::Version;
 
 /// Configures and validates a [`Server`]. Created by [`Server::builder`].
 pub struct ServerBuilder {
@@ -322,6 +51,31 @@ pub struct ServerBuilder {
 }
 
 impl ServerBuilder {
+    pub(crate) fn new(name: String) -> ServerBuilder {
+        ServerBuilder {
+            name,
+            version: "0.0.0".into(),
+            title: None,
+            description: None,
+            website_url: None,
+            instructions: None,
+            items: Vec::new(),
+            collect: false,
+            collect_untagged: false,
+            state: HashMap::new(),
+            state_names: Vec::new(),
+            page_size: None,
+            cache_ttl: Duration::from_secs(300),
+            max_sessions: 10_000,
+            session_idle: Duration::from_secs(30 * 60),
+            allow_empty: false,
+            request_state_key: None,
+            request_state_ttl: Duration::from_secs(30 * 60),
+            icons: Vec::new(),
+            limits: Limits::default(),
+        }
+    }
+
     /// The version in `serverInfo` (default `"0.0.0"`); usually `env!("CARGO_PKG_VERSION")`.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = version.into();
@@ -401,8 +155,8 @@ impl ServerBuilder {
     }
 
     /// Adds items explicitly, whatever their `server` tag: `.items(mcp_core::items![add, greet])`.
-    pub fn items(mut self, items: impl IntoIterator<Item = &'static Item>) -> Self {
-        self.items.extend(items);
+    pub fn items(mut self, items: impl IntoIterator<Item = ItemRef>) -> Self {
+        self.items.extend(items.into_iter().map(|item| item.0));
         self
     }
 
@@ -566,14 +320,13 @@ impl ServerBuilder {
         };
         let lists = index.lists();
         let caps = capabilities(&lists, has_completions);
-        // In `Version::index` order.
-        let per_version = [
-            Version::V2025_03_26,
-            Version::V2025_06_18,
-            Version::V2025_11_25,
-            Version::V2026_07_28,
-        ]
-        .map(|v| per_version(v, &info, &lists, &caps, self.page_size, self.cache_ttl));
+        let per_version = Version::ALL
+            .map(|v| per_version(v, &info, &lists, &caps, self.page_size, self.cache_ttl));
+        let shared = Shared {
+            name: info.name.as_str().into(),
+            state: self.state,
+            client_request_timeout: self.limits.client_request_timeout,
+        };
         Server {
             inner: Arc::new(Inner {
                 info,
@@ -584,7 +337,7 @@ impl ServerBuilder {
                 templates: index.templates,
                 prompts: index.prompts,
                 prompt_index: index.prompt_index,
-                state: self.state,
+                shared,
                 per_version,
                 sessions: Sessions::new(
                     self.max_sessions,
@@ -927,301 +680,62 @@ fn catch<T>(f: impl FnOnce() -> T) -> Option<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
 }
 
-/// Entries as JSON objects holding every field of the newest revision; older revisions drop
-/// the fields they do not know.
-struct Lists {
-    tools: Vec<Map<String, Value>>,
-    resources: Vec<Map<String, Value>>,
-    templates: Vec<Map<String, Value>>,
-    prompts: Vec<Map<String, Value>>,
-}
-
-fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
-    if let Some(v) = value {
-        map.insert(key.to_string(), v.into());
-    }
-}
-
-/// An icon URI is `https:`, `http:` or `data:`; anything else (`file:`, `javascript:`) is a
-/// mistake or a risk for clients that load it.
-fn check_icon(src: &str) -> Result<(), String> {
-    match url::Url::parse(src) {
-        Ok(url) if matches!(url.scheme(), "https" | "http" | "data") => Ok(()),
-        Ok(url) => Err(format!(
-            "the `{}:` scheme is not allowed; use an https: URL or a data: URI",
-            url.scheme()
-        )),
-        Err(err) => Err(format!("not an absolute URI ({err})")),
-    }
-}
-
-/// The `icons` array: `{src, mimeType?}` for each URI.
-fn icons_json(srcs: &[impl AsRef<str>]) -> Option<Value> {
-    if srcs.is_empty() {
-        return None;
-    }
-    let icons = srcs
-        .iter()
-        .map(|src| {
-            let src = src.as_ref();
-            let mut m = Map::new();
-            m.insert("src".into(), src.into());
-            put(&mut m, "mimeType", icon_mime_type(src));
-            Value::Object(m)
-        })
-        .collect();
-    Some(Value::Array(icons))
-}
-
-fn icon_mime_type(src: &str) -> Option<String> {
-    if let Some(data) = src.strip_prefix("data:") {
-        let media = data.split([';', ',']).next().unwrap_or_default();
-        return (!media.is_empty()).then(|| media.to_string());
-    }
-    let path = url::Url::parse(src).ok()?.path().to_ascii_lowercase();
-    let ext = path.rsplit_once('.')?.1.to_string();
-    let mime = match ext.as_str() {
-        "png" => "image/png",
-        "svg" => "image/svg+xml",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "gif" => "image/gif",
-        "ico" => "image/x-icon",
-        _ => return None,
-    };
-    Some(mime.to_string())
-}
-
-fn tool_to_json(def: &ToolDef, input: Value, output: Option<Value>) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("name".into(), def.name.into());
-    put(&mut m, "title", def.title);
-    put(&mut m, "description", def.description);
-    put(&mut m, "icons", icons_json(def.icons));
-    m.insert("inputSchema".into(), input);
-    put(&mut m, "outputSchema", output);
-    let a = def.annotations;
-    let mut ann = Map::new();
-    put(&mut ann, "readOnlyHint", a.read_only);
-    put(&mut ann, "destructiveHint", a.destructive);
-    put(&mut ann, "idempotentHint", a.idempotent);
-    put(&mut ann, "openWorldHint", a.open_world);
-    if !ann.is_empty() {
-        m.insert("annotations".into(), Value::Object(ann));
-    }
-    m
-}
-
-fn resource_to_json(def: &ResourceDef) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("uri".into(), def.uri.into());
-    m.insert("name".into(), def.name.into());
-    put(&mut m, "title", def.title);
-    put(&mut m, "description", def.description);
-    put(&mut m, "mimeType", def.mime_type);
-    put(&mut m, "icons", icons_json(def.icons));
-    m
-}
-
-fn template_to_json(def: &ResourceDef) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("uriTemplate".into(), def.uri.into());
-    m.insert("name".into(), def.name.into());
-    put(&mut m, "title", def.title);
-    put(&mut m, "description", def.description);
-    put(&mut m, "mimeType", def.mime_type);
-    put(&mut m, "icons", icons_json(def.icons));
-    m
-}
-
-fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("name".into(), def.name.into());
-    put(&mut m, "title", def.title);
-    put(&mut m, "description", def.description);
-    put(&mut m, "icons", icons_json(def.icons));
-    let args: Vec<Value> = def
-        .arguments
-        .iter()
-        .map(|a| {
-            let mut am = Map::new();
-            am.insert("name".into(), a.name.into());
-            put(&mut am, "description", a.description);
-            am.insert("required".into(), a.required.into());
-            Value::Object(am)
-        })
-        .collect();
-    if !args.is_empty() {
-        m.insert("arguments".into(), Value::Array(args));
-    }
-    m
-}
-
-fn capabilities(lists: &Lists, has_completions: bool) -> Map<String, Value> {
-    let mut caps = Map::new();
-    // Any tool taking a `Context` may log.
-    caps.insert("logging".into(), json!({}));
-    if !lists.tools.is_empty() {
-        caps.insert("tools".into(), json!({}));
-    }
-    if !lists.resources.is_empty() || !lists.templates.is_empty() {
-        caps.insert("resources".into(), json!({}));
-    }
-    if !lists.prompts.is_empty() {
-        caps.insert("prompts".into(), json!({}));
-    }
-    if has_completions {
-        caps.insert("completions".into(), json!({}));
-    }
-    caps
-}
-
-/// Drops fields a revision does not define.
-fn downgrade(entry: &Map<String, Value>, version: Version) -> Value {
-    let mut m = entry.clone();
-    if version < Version::V2025_06_18 {
-        m.remove("title");
-        m.remove("outputSchema");
-    }
-    if version < Version::V2025_11_25 {
-        m.remove("icons");
-    }
-    Value::Object(m)
-}
-
-fn server_info(info: &Info, version: Version) -> Value {
-    let mut m = Map::new();
-    m.insert("name".into(), info.name.clone().into());
-    if version >= Version::V2025_06_18 {
-        put(&mut m, "title", info.title.clone());
-    }
-    m.insert("version".into(), info.version.clone().into());
-    if version >= Version::V2025_11_25 {
-        put(&mut m, "description", info.description.clone());
-        put(&mut m, "websiteUrl", info.website_url.clone());
-        put(&mut m, "icons", icons_json(&info.icons));
-    }
-    Value::Object(m)
-}
-
-pub(crate) fn encode_cursor(page: usize) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("page:{page}"))
-}
-
-pub(crate) fn decode_cursor(cursor: &str) -> Option<usize> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()?;
-    std::str::from_utf8(&bytes)
-        .ok()?
-        .strip_prefix("page:")?
-        .parse()
-        .ok()
-}
-
-fn ttl_ms(ttl: Duration) -> u64 {
-    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX)
-}
-
-fn per_version(
-    version: Version,
-    info: &Info,
-    lists: &Lists,
-    caps: &Map<String, Value>,
-    page_size: Option<usize>,
-    ttl: Duration,
-) -> PerVersion {
-    let modern = version.is_modern();
-    let info_json = server_info(info, version);
-    let mut result_meta = Map::new();
-    result_meta.insert(
-        "io.modelcontextprotocol/serverInfo".into(),
-        info_json.clone(),
-    );
-    // Fields every result of this revision carries, and those of cacheable results.
-    let mut common = Map::new();
-    let mut cacheable = Map::new();
-    if modern {
-        common.insert("resultType".into(), "complete".into());
-        common.insert("_meta".into(), Value::Object(result_meta));
-        cacheable.insert("ttlMs".into(), ttl_ms(ttl).into());
-        cacheable.insert("cacheScope".into(), "public".into());
-    }
-    let pages = |key: &str, entries: &[Map<String, Value>]| -> Pages {
-        let size = page_size.unwrap_or(usize::MAX).max(1);
-        let chunks: Vec<&[Map<String, Value>]> = if entries.is_empty() {
-            vec![&[]]
-        } else {
-            entries.chunks(size).collect()
-        };
-        let count = chunks.len();
-        chunks
-            .into_iter()
-            .enumerate()
-            .map(|(i, chunk)| {
-                let mut m = Map::new();
-                m.insert(
-                    key.into(),
-                    chunk.iter().map(|e| downgrade(e, version)).collect(),
-                );
-                if i + 1 < count {
-                    m.insert("nextCursor".into(), encode_cursor(i + 1).into());
-                }
-                m.extend(cacheable.clone());
-                m.extend(common.clone());
-                Bytes::from(serde_json::to_vec(&Value::Object(m)).expect("lists serialize"))
-            })
-            .collect()
-    };
-    let mut caps = caps.clone();
-    // Session revisions: `resources/subscribe`, delivered on the standalone stream;
-    // 2026-07-28: `resourceSubscriptions` on `subscriptions/listen`.
-    if let Some(Value::Object(resources)) = caps.get_mut("resources") {
-        resources.insert("subscribe".into(), true.into());
-    }
-    let caps = &caps;
-    let hello = if modern {
-        let mut m = Map::new();
-        m.insert(
-            "supportedVersions".into(),
-            Version::MODERN
+/// The one non-null `type` of a property schema, if it has exactly one.
+fn primitive_type(prop: &Value) -> Option<&str> {
+    match prop.get("type")? {
+        Value::String(t) => Some(t),
+        Value::Array(types) => {
+            let mut named = types
                 .iter()
-                .map(|v| Value::from(v.as_str()))
-                .collect(),
-        );
-        m.insert("capabilities".into(), Value::Object(caps.clone()));
-        put(&mut m, "instructions", info.instructions.clone());
-        m.extend(cacheable.clone());
-        m.extend(common.clone());
-        Value::Object(m)
-    } else {
-        let mut m = Map::new();
-        m.insert("protocolVersion".into(), version.as_str().into());
-        m.insert("capabilities".into(), Value::Object(caps.clone()));
-        m.insert("serverInfo".into(), info_json);
-        put(&mut m, "instructions", info.instructions.clone());
-        Value::Object(m)
-    };
-    let fields = |m: Map<String, Value>| -> Box<[u8]> {
-        if m.is_empty() {
-            return Box::new([]);
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null");
+            let only = named.next()?;
+            named.next().is_none().then_some(only)
         }
-        let text = serde_json::to_string(&Value::Object(m)).expect("serializes");
-        // Strip the braces: these are fields spliced into another object.
-        text.as_bytes()[1..text.len() - 1].into()
+        _ => None,
+    }
+}
+
+/// The `x-mcp-header` declarations of an input schema, checked.
+fn header_params(tool: &str, schema: &Value, problems: &mut Vec<String>) -> Vec<HeaderParam> {
+    let mut params: Vec<HeaderParam> = Vec::new();
+    let Some(Value::Object(properties)) = schema.get("properties") else {
+        return params;
     };
-    let mut read = cacheable.clone();
-    if modern {
-        read.insert("ttlMs".into(), 0.into());
+    for (property, prop) in properties {
+        let Some(name) = prop.get("x-mcp-header") else {
+            continue;
+        };
+        let Some(name) = name.as_str().filter(|n| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        }) else {
+            problems.push(format!("tool `{tool}`: argument `{property}` has an invalid `x-mcp-header` name {name}; use an HTTP token such as \"Region\""));
+            continue;
+        };
+        // An optional argument is `["integer", "null"]`: the header carries the non-null value.
+        let kind = match primitive_type(prop) {
+            Some("string") => HeaderKind::String,
+            Some("integer") => HeaderKind::Integer,
+            Some("boolean") => HeaderKind::Boolean,
+            _ => {
+                problems.push(format!("tool `{tool}`: argument `{property}` has `x-mcp-header` but is not a string, integer or boolean"));
+                continue;
+            }
+        };
+        let header = format!("mcp-param-{}", name.to_ascii_lowercase());
+        if params.iter().any(|p| p.header == header) {
+            problems.push(format!(
+                "tool `{tool}`: two arguments use the `x-mcp-header` name {name}"
+            ));
+            continue;
+        }
+        params.push(HeaderParam {
+            property: property.clone(),
+            header,
+            kind,
+        });
     }
-    read.extend(common.clone());
-    PerVersion {
-        tools: pages("tools", &lists.tools),
-        resources: pages("resources", &lists.resources),
-        templates: pages("resourceTemplates", &lists.templates),
-        prompts: pages("prompts", &lists.prompts),
-        hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
-        suffix: fields(common),
-        read_suffix: fields(read),
-    }
+    params
 }

@@ -7,8 +7,9 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::dispatch::{BoxFuture, RequestScope};
-use crate::registry::StateKey;
+use crate::handler::registry::StateKey;
+use crate::handler::scope::RequestScope;
+use crate::util::BoxFuture;
 use serde_json::value::RawValue;
 
 use crate::content::{Content, Json, PromptMessage, ResourceContents, ToolResult};

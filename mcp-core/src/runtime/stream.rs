@@ -1,5 +1,5 @@
-//! What a handler sends while it runs (progress, log messages) and the stream that carries
-//! those messages, then the result, to the client.
+//! What a handler sends while it runs (progress, log messages, questions) and the stream that
+//! carries those messages, then the response, to the client; and a request's cancellation.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,80 +9,11 @@ use bytes::Bytes;
 use futures_channel::{mpsc, oneshot};
 use futures_util::future::{FutureExt as _, Shared};
 use futures_util::{Stream, StreamExt as _};
-use serde::Serialize;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::dispatch::BoxFuture;
-use crate::session::Session;
-
-/// Severity of a log message, as in RFC 5424 (`debug` lowest, `emergency` highest).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogLevel {
-    /// Detailed debugging information.
-    Debug,
-    /// Normal operation.
-    Info,
-    /// Normal but significant events.
-    Notice,
-    /// Warning conditions.
-    Warning,
-    /// Error conditions.
-    Error,
-    /// Critical conditions.
-    Critical,
-    /// Action must be taken immediately.
-    Alert,
-    /// The system is unusable.
-    Emergency,
-}
-
-impl LogLevel {
-    const ALL: [LogLevel; 8] = [
-        LogLevel::Debug,
-        LogLevel::Info,
-        LogLevel::Notice,
-        LogLevel::Warning,
-        LogLevel::Error,
-        LogLevel::Critical,
-        LogLevel::Alert,
-        LogLevel::Emergency,
-    ];
-
-    /// The protocol name, e.g. `"warning"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogLevel::Debug => "debug",
-            LogLevel::Info => "info",
-            LogLevel::Notice => "notice",
-            LogLevel::Warning => "warning",
-            LogLevel::Error => "error",
-            LogLevel::Critical => "critical",
-            LogLevel::Alert => "alert",
-            LogLevel::Emergency => "emergency",
-        }
-    }
-
-    pub(crate) fn parse(name: &str) -> Option<LogLevel> {
-        Self::ALL.into_iter().find(|l| l.as_str() == name)
-    }
-
-    /// Every level's protocol name, from the least to the most severe.
-    pub(crate) fn names() -> [&'static str; 8] {
-        Self::ALL.map(LogLevel::as_str)
-    }
-
-    /// 1 to 8, for storing in an atomic; 0 means "off".
-    pub(crate) fn to_u8(self) -> u8 {
-        self as u8 + 1
-    }
-
-    pub(crate) fn from_u8(value: u8) -> Option<LogLevel> {
-        Self::ALL.get(usize::from(value).checked_sub(1)?).copied()
-    }
-}
+use crate::util::{lock, BoxFuture};
 
 /// One message on a response stream.
 pub(crate) enum Out {
@@ -196,8 +127,6 @@ pub(crate) struct MessageStream {
     closed: bool,
     /// A call's stream, which ends with its response.
     call: bool,
-    /// The legacy session the stream belongs to, whose events can be replayed.
-    session: Option<Arc<Session>>,
     /// The JSON id text of the call, in a session.
     request: Option<Arc<str>>,
 }
@@ -213,7 +142,6 @@ impl MessageStream {
             rejected: false,
             closed: false,
             call: true,
-            session: None,
             request: None,
         }
     }
@@ -228,16 +156,8 @@ impl MessageStream {
             rejected: false,
             closed: false,
             call: false,
-            session: None,
             request: None,
         }
-    }
-
-    /// Ties the stream to a session: its events get ids, are kept for replay, and a call
-    /// whose connection drops waits for the client to reconnect.
-    pub(crate) fn in_session(mut self, session: Arc<Session>) -> Self {
-        self.session = Some(session);
-        self
     }
 
     /// Names the call the stream answers (its JSON id text), so `notifications/cancelled`
@@ -249,10 +169,6 @@ impl MessageStream {
 
     pub(crate) fn request(&self) -> Option<&str> {
         self.request.as_deref()
-    }
-
-    pub(crate) fn session(&self) -> Option<&Arc<Session>> {
-        self.session.as_ref()
     }
 
     /// Whether this is a call's stream (not a standalone one) whose response is still to
@@ -352,7 +268,7 @@ impl CancelGuard {
         self.signal
             .get_or_init(|| {
                 let (tx, rx) = oneshot::channel();
-                *crate::sync::lock(&self.tx) = Some(tx);
+                *lock(&self.tx) = Some(tx);
                 Cancellation(rx.shared())
             })
             .clone()
@@ -360,7 +276,7 @@ impl CancelGuard {
 
     /// The handler finished: the signal never fires.
     pub(crate) fn finish(self) {
-        let tx = crate::sync::lock(&self.tx).take();
+        let tx = lock(&self.tx).take();
         if let Some(tx) = tx {
             let _ = tx.send(());
         }

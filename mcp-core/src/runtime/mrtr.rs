@@ -8,7 +8,7 @@
 //! URI, and a digest of the arguments) and to an expiry, and sealed with HMAC-SHA256 under the
 //! server's key. A state that fails verification is rejected with -32602.
 
-use crate::sync::lock;
+use crate::util::lock;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,7 +25,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::protocol::{self, code, RpcError};
+use crate::wire::{self, code, RpcError};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -252,7 +252,7 @@ pub(crate) struct Inputs {
     /// Answers the handler used, carried into the next `requestState`.
     used: Mutex<Map<String, Value>>,
     pending: Mutex<Vec<Pending>>,
-    halt: Mutex<Option<(u16, RpcError)>>,
+    halt: Mutex<Option<(bool, RpcError)>>,
     next_key: AtomicUsize,
     waker: AtomicWaker,
 }
@@ -327,9 +327,11 @@ impl Inputs {
         self.waker.wake();
     }
 
-    /// Ends the request with an error instead of a result; the handler is dropped.
-    pub(crate) fn halt(&self, status: u16, error: RpcError) {
-        lock(&self.halt).get_or_insert((status, error));
+    /// Ends the request with an error instead of a result; the handler is dropped. `refused`:
+    /// the error fails the request as a whole (a missing client capability), rather than
+    /// being an ordinary error response.
+    pub(crate) fn halt(&self, refused: bool, error: RpcError) {
+        lock(&self.halt).get_or_insert((refused, error));
         self.waker.wake();
     }
 
@@ -347,10 +349,10 @@ impl Inputs {
             if let Poll::Ready(output) = handler.as_mut().poll(cx) {
                 return Poll::Ready(Ok(output));
             }
-            if let Some((status, error)) = lock(&self.halt).take() {
+            if let Some((refused, error)) = lock(&self.halt).take() {
                 return Poll::Ready(Err(Halted {
-                    status,
-                    body: protocol::error_bytes(Some(id), &error),
+                    refused,
+                    body: wire::error_bytes(Some(id), &error),
                 }));
             }
             let pending = std::mem::take(&mut *lock(&self.pending));
@@ -358,7 +360,7 @@ impl Inputs {
                 return Poll::Pending;
             }
             Poll::Ready(Err(Halted {
-                status: 200,
+                refused: false,
                 body: self.input_required(sealer, id, pending),
             }))
         })
@@ -388,7 +390,7 @@ impl Inputs {
             "inputRequests": requests,
             "requestState": state,
         });
-        protocol::result_bytes(
+        wire::result_bytes(
             id,
             &serde_json::to_vec(&result).expect("input requests serialize"),
         )
@@ -397,7 +399,9 @@ impl Inputs {
 
 /// A request that ended without its handler's result: the response to send instead.
 pub(crate) struct Halted {
-    pub(crate) status: u16,
+    /// The request failed as a whole (over HTTP: status 400), not with an ordinary error
+    /// response.
+    pub(crate) refused: bool,
     pub(crate) body: Vec<u8>,
 }
 

@@ -1,7 +1,7 @@
 //! `subscriptions/listen` (revision 2026-07-28): long-lived streams on which the server sends
 //! the notifications a client opted in to, each tagged with the subscription's id.
 
-use crate::sync::lock;
+use crate::util::lock;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
@@ -9,7 +9,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::notify::{Out, Sink};
+use crate::runtime::stream::{Out, Sink};
 
 /// What a client may ask for on a listen stream (`SubscriptionFilter`).
 #[derive(Deserialize, Serialize, Default)]

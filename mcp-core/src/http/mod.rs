@@ -1,0 +1,464 @@
+//! Streamable HTTP, independent of any web framework: validates one HTTP exchange, picks the
+//! protocol era for it, and answers.
+//!
+//! Web-framework adapters (such as `mcp-actix`) convert their request into an
+//! [`HttpRequest`], call [`Endpoint::handle`], and send the [`HttpResponse`] back. Everything
+//! protocol-specific happens here:
+//!
+//! - `Host` and `Origin` checks against DNS rebinding (403);
+//! - `Content-Type` (415), JSON-RPC shape (400 with -32700 / -32600);
+//! - era selection per request: an `initialize` request, or a request on an `Mcp-Session-Id`,
+//!   uses the session revisions (2025-03-26 to 2025-11-25); a request carrying the `_meta`
+//!   envelope, or a `2026-07-28` `MCP-Protocol-Version` header, uses the stateless revision;
+//! - stateless revision: the envelope (400, -32602), `MCP-Protocol-Version`, `Mcp-Method` and
+//!   `Mcp-Name` headers (400, -32020), supported versions (400, -32022), unknown methods
+//!   (404, -32601);
+//! - session revisions: `Mcp-Session-Id` issued on `initialize`, required afterwards (400
+//!   when missing, 404 when unknown), ended by `DELETE`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use serde_json::value::RawValue;
+
+use crate::runtime::stream::MessageStream;
+use crate::server::{Outcome, Refusal, Server};
+use crate::session::{Session, Spawn};
+use crate::wire::{self, code, Kind, Method, RpcError, Version};
+
+mod config;
+mod events;
+mod origin;
+mod sessions;
+mod stateless;
+
+pub use crate::wire::Chunks;
+pub use config::HttpConfig;
+pub use events::EventStream;
+use origin::preflight;
+#[cfg(feature = "fuzzing")]
+pub(crate) use stateless::decode_header_value;
+use stateless::mismatch;
+
+/// Protocol headers that must appear at most once: a gateway that reads another copy than
+/// the server could be made to route or authorize one request as another.
+const SINGLE_HEADERS: [&str; 6] = [
+    "mcp-protocol-version",
+    "mcp-method",
+    "mcp-name",
+    "mcp-session-id",
+    "last-event-id",
+    "content-type",
+];
+
+/// `Retry-After` of a 503 (seconds).
+const RETRY_AFTER_SECS: u32 = 30;
+
+/// Longest client value quoted back in an error message.
+const QUOTE_CHARS: usize = 64;
+
+/// `value` for an error message: at most [`QUOTE_CHARS`] characters, then `…`.
+fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTE_CHARS) {
+        None => value.into(),
+        Some((end, _)) => format!("{}…", &value[..end]).into(),
+    }
+}
+
+/// Access to request headers. Names are matched case-insensitively by the implementation.
+pub trait Headers {
+    /// The value of the first header called `name`.
+    fn get(&self, name: &str) -> Option<&[u8]>;
+    /// How many headers called `name` there are.
+    fn count(&self, name: &str) -> usize;
+}
+
+/// One HTTP request, as the adapter saw it.
+pub struct HttpRequest<'a> {
+    /// `GET`, `POST`, `DELETE`, ...
+    pub method: &'a str,
+    /// The `Host` (or `:authority`) of the request.
+    pub host: Option<&'a str>,
+    /// The headers.
+    pub headers: &'a dyn Headers,
+    /// The whole body (the adapter enforces [`Endpoint::max_body_bytes`]).
+    pub body: &'a [u8],
+    /// The client's address (the socket's peer), for per-client bounds; `None` if unknown.
+    pub peer: Option<std::net::IpAddr>,
+}
+
+/// The body of an [`HttpResponse`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum HttpBody {
+    /// No body.
+    Empty,
+    /// One JSON document (`Content-Type: application/json`), in up to three chunks that are
+    /// sent in order.
+    Json(Chunks),
+    /// Server-sent events (`Content-Type: text/event-stream`): notifications, then the
+    /// response. Dropping it cancels the handler that produces it.
+    EventStream(EventStream),
+}
+
+/// The answer to send.
+#[derive(Debug)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Extra headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// Body.
+    pub body: HttpBody,
+}
+
+impl HttpResponse {
+    fn json(status: u16, body: Chunks) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: Vec::new(),
+            body: HttpBody::Json(body),
+        }
+    }
+
+    fn empty(status: u16) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: Vec::new(),
+            body: HttpBody::Empty,
+        }
+    }
+
+    fn retry_after(mut self) -> HttpResponse {
+        self.headers
+            .push(("retry-after", RETRY_AFTER_SECS.to_string()));
+        self
+    }
+
+    fn error(status: u16, id: Option<&RawValue>, err: &RpcError) -> HttpResponse {
+        HttpResponse::json(status, wire::error_bytes(id, err).into())
+    }
+}
+
+/// A [`Server`] with the HTTP settings it is mounted with. Cheap to clone.
+#[derive(Clone)]
+pub struct Endpoint {
+    server: Server,
+    config: Arc<HttpConfig>,
+}
+
+impl From<Server> for Endpoint {
+    fn from(server: Server) -> Self {
+        Endpoint::new(server, HttpConfig::default())
+    }
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("server", &self.server.name())
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+fn header<'a>(req: &HttpRequest<'a>, name: &str) -> Result<Option<&'a str>, ()> {
+    match req.headers.get(name) {
+        None => Ok(None),
+        Some(bytes) => std::str::from_utf8(bytes)
+            .map(|s| Some(s.trim()))
+            .map_err(|_| ()),
+    }
+}
+
+fn server_error(message: String) -> RpcError {
+    RpcError::new(code::SERVER_ERROR, message)
+}
+
+impl Endpoint {
+    /// Mounts `server` with `config`.
+    pub fn new(server: Server, config: HttpConfig) -> Self {
+        Endpoint {
+            server,
+            config: Arc::new(config),
+        }
+    }
+
+    /// The server.
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
+    /// The HTTP settings.
+    pub fn config(&self) -> &HttpConfig {
+        &self.config
+    }
+
+    /// The largest accepted request body, for adapters that read the body (see
+    /// [`HttpConfig::max_body_bytes`]).
+    pub fn max_body_bytes(&self) -> usize {
+        self.config.max_body_bytes
+    }
+
+    /// How long a client may take to send its body (see [`HttpConfig::body_timeout`]).
+    pub fn body_timeout(&self) -> Duration {
+        self.config.body_timeout
+    }
+
+    /// The keep-alive period of event streams, for adapters that write them (see
+    /// [`HttpConfig::sse_keep_alive`]).
+    pub fn sse_keep_alive(&self) -> Option<Duration> {
+        self.config.keep_alive
+    }
+
+    /// Whether calls can run in the background (see [`HttpConfig::background`]).
+    pub fn has_background(&self) -> bool {
+        self.config.background.is_some()
+    }
+
+    /// The 413 answer for a body over the limit.
+    pub fn payload_too_large(&self) -> HttpResponse {
+        HttpResponse::error(
+            413,
+            None,
+            &server_error(format!(
+                "Payload Too Large: the body exceeds {} bytes",
+                self.config.max_body_bytes
+            )),
+        )
+    }
+
+    /// Answers one HTTP request.
+    pub async fn handle(&self, req: HttpRequest<'_>) -> HttpResponse {
+        if let Some(rejection) = self.host_or_origin_rejection(&req) {
+            return rejection;
+        }
+        if let Some(name) = SINGLE_HEADERS.iter().find(|h| req.headers.count(h) > 1) {
+            return HttpResponse::error(
+                400,
+                None,
+                &RpcError::new(
+                    code::HEADER_MISMATCH,
+                    format!("Bad Request: the {name} header appears more than once"),
+                ),
+            );
+        }
+        let mut resp = match req.method {
+            "POST" => self.post(&req).await,
+            "DELETE" => self.delete(&req),
+            "GET" if req.headers.get("mcp-session-id").is_some() => self.listen(&req),
+            // Without a session there is no stream to open: for this request, GET is not
+            // among the allowed methods.
+            "GET" => method_not_allowed(
+                "POST, DELETE, OPTIONS",
+                "Method Not Allowed: GET opens a session's event stream and needs the \
+                 Mcp-Session-Id header from `initialize`; in revision 2026-07-28, POST \
+                 `subscriptions/listen` instead",
+            ),
+            "OPTIONS" => preflight(&req),
+            _ => method_not_allowed(
+                "GET, POST, DELETE, OPTIONS",
+                "Method Not Allowed: send MCP messages with POST",
+            ),
+        };
+        // The Origin, if any, passed the checks above: let the page read the answer.
+        if let Ok(Some(origin)) = header(&req, "origin") {
+            resp.headers
+                .push(("access-control-allow-origin", origin.to_string()));
+            resp.headers
+                .push(("access-control-expose-headers", "mcp-session-id".into()));
+            resp.headers.push(("vary", "Origin".into()));
+        }
+        resp
+    }
+
+    async fn post(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        let json_body = matches!(header(req, "content-type"), Ok(Some(ct))
+            if ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        if !json_body {
+            return HttpResponse::error(
+                415,
+                None,
+                &server_error(
+                    "Unsupported Media Type: Content-Type must be application/json".into(),
+                ),
+            );
+        }
+        if req.body.len() > self.config.max_body_bytes {
+            return self.payload_too_large();
+        }
+        let first = req.body.iter().copied().find(|b| !b.is_ascii_whitespace());
+        if first == Some(b'[') {
+            return self.batch(req).await;
+        }
+        let msg = match wire::parse(req.body) {
+            Ok(msg) => msg,
+            Err(malformed) => return HttpResponse::json(400, malformed.0.into()),
+        };
+        let Ok(mpv) = header(req, "mcp-protocol-version") else {
+            return HttpResponse::error(
+                400,
+                msg.id,
+                &mismatch(
+                    None,
+                    "the MCP-Protocol-Version header is not valid text".into(),
+                ),
+            );
+        };
+        let stateless_header = mpv.and_then(Version::parse_stateless).is_some();
+        let session_header = header(req, "mcp-session-id").ok().flatten();
+        let is_initialize = msg.is_request_for(Method::Initialize);
+        let meta_version = msg
+            .params
+            .meta
+            .as_ref()
+            .map(|m| m.protocol_version.is_some());
+
+        if is_initialize && meta_version != Some(true) {
+            if stateless_header {
+                return HttpResponse::error(400, msg.id, &mismatch(mpv, "an initialize request (the session handshake) was sent with a stateless-revision MCP-Protocol-Version header".into()));
+            }
+            return self.in_session(req, &msg, mpv, session_header).await;
+        }
+        // `_meta` alone is no era marker: session-era requests carry it too (progressToken).
+        let stateless = meta_version == Some(true)
+            || stateless_header
+            || (session_header.is_none()
+                && matches!(msg.method, Some(Method::Discover | Method::Listen)));
+        if stateless {
+            self.stateless(req, &msg, mpv).await
+        } else if msg.kind == Kind::Notification && session_header.is_none() {
+            HttpResponse::empty(202)
+        } else {
+            self.in_session(req, &msg, mpv, session_header).await
+        }
+    }
+}
+
+/// Whether the request's `Accept` header rules out `text/event-stream` (no header accepts
+/// anything).
+fn refuses_event_stream(req: &HttpRequest<'_>) -> bool {
+    match header(req, "accept") {
+        Ok(Some(accept)) => !["text/event-stream", "text/*", "*/*"]
+            .iter()
+            .any(|t| accept.contains(t)),
+        Ok(None) => false,
+        Err(()) => true,
+    }
+}
+
+/// Sends an outcome over HTTP. A refusal gets its status (404 for an unknown method, 400 for
+/// a missing client capability, 503 and `Retry-After` at capacity); a new session its
+/// `Mcp-Session-Id`; a stream of messages is sent as plain JSON when it turns out to be just
+/// the response (the handler sent nothing before finishing), otherwise as events.
+async fn respond(outcome: Outcome, spawn: Option<Spawn>) -> HttpResponse {
+    match outcome {
+        Outcome::Response(body) => HttpResponse::json(200, body),
+        Outcome::Refused(body, Refusal::UnknownMethod) => HttpResponse::json(404, body),
+        Outcome::Refused(body, Refusal::MissingCapability) => HttpResponse::json(400, body),
+        Outcome::Refused(body, Refusal::AtCapacity) => HttpResponse::json(503, body).retry_after(),
+        Outcome::Accepted => HttpResponse::empty(202),
+        Outcome::Opened(body, session) => {
+            let mut resp = HttpResponse::json(200, body);
+            resp.headers
+                .push(("mcp-session-id", session.id.to_string()));
+            resp
+        }
+        Outcome::Stream(messages, session) => stream(messages, session, spawn).await,
+    }
+}
+
+async fn stream(
+    mut messages: MessageStream,
+    session: Option<Arc<Session>>,
+    spawn: Option<Spawn>,
+) -> HttpResponse {
+    let first = messages.next().await;
+    match first {
+        Some(only) if messages.finished() => {
+            let status = if messages.rejected() { 400 } else { 200 };
+            HttpResponse::json(status, only.to_vec().into())
+        }
+        first => HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: HttpBody::EventStream(EventStream::new(first, messages, session, spawn)),
+        },
+    }
+}
+
+/// A 405 with its `Allow` header and a JSON-RPC error body.
+fn method_not_allowed(allow: &'static str, message: &str) -> HttpResponse {
+    let mut resp = HttpResponse::error(405, None, &server_error(message.into()));
+    resp.headers.push(("allow", allow.into()));
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin::{host_name, normalize_origin};
+    use super::stateless::decode_header_value;
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        assert_eq!(host_name("127.0.0.1:8000"), Some("127.0.0.1"));
+        assert_eq!(host_name("[::1]:8000"), Some("[::1]"));
+        assert_eq!(host_name("[::1]"), Some("[::1]"));
+        assert_eq!(host_name("localhost"), Some("localhost"));
+        assert_eq!(host_name("example.com:443"), Some("example.com"));
+        assert_eq!(host_name(""), Some(""));
+        for bad in [
+            "[::1]evil.com",
+            "[::1].evil.com:8080",
+            "[::1]:80:80",
+            "localhost:",
+            "localhost:8000x",
+            "evil.com@localhost",
+            "local host",
+            "[]",
+            "[::1",
+            "localhost:123456",
+        ] {
+            assert_eq!(host_name(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn quoted_values_are_short() {
+        assert_eq!(quoted("short"), "short");
+        let long = "é".repeat(10_000);
+        let q = quoted(&long);
+        assert_eq!(q.chars().count(), QUOTE_CHARS + 1);
+        let m = mismatch(
+            Some(&long),
+            format!("the body names {} and {}", quoted(&long), quoted(&long)),
+        );
+        assert!(m.message.len() < 1200, "{}", m.message.len());
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            normalize_origin("http://LOCALHOST:3000").as_deref(),
+            Some("http://localhost:3000")
+        );
+        assert_eq!(
+            normalize_origin("https://app.example.com:443").as_deref(),
+            Some("https://app.example.com")
+        );
+        assert_eq!(normalize_origin("http://localhost:1@evil.com"), None);
+        assert_eq!(normalize_origin("null"), None);
+    }
+
+    #[test]
+    fn base64_header_values() {
+        assert_eq!(decode_header_value("plain").as_deref(), Some("plain"));
+        assert_eq!(
+            decode_header_value("=?base64?aMOpbGxv?=").as_deref(),
+            Some("héllo")
+        );
+        assert_eq!(decode_header_value("=?base64?***?="), None);
+    }
+}

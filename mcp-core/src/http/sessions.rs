@@ -1,0 +1,339 @@
+//! Requests in the session revisions (`2025-03-26` to `2025-11-25`): `initialize`, the
+//! `Mcp-Session-Id` they must carry afterwards, the session's `GET` stream (resumed with
+//! `Last-Event-ID`), `DELETE`, and the batches of revision 2025-03-26.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::StreamExt as _;
+use serde_json::value::RawValue;
+
+use super::events::EventStream;
+use super::{
+    header, quoted, refuses_event_stream, respond, server_error, Endpoint, HttpBody, HttpRequest,
+    HttpResponse,
+};
+use crate::runtime::stream::{MessageStream, Out};
+use crate::server::Outcome;
+use crate::session::Session;
+use crate::wire::{self, code, Message, Method, RpcError, Version};
+
+impl Endpoint {
+    /// `GET` with a session id: the session's standalone event stream, which carries what the
+    /// server sends outside any request (resource updates).
+    pub(super) fn listen(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        if refuses_event_stream(req) {
+            return HttpResponse::error(
+                406,
+                None,
+                &server_error("Not Acceptable: the standalone stream is text/event-stream".into()),
+            );
+        }
+        let Ok(Some(id)) = header(req, "mcp-session-id") else {
+            return HttpResponse::error(
+                400,
+                None,
+                &server_error("Bad Request: Mcp-Session-Id header is required".into()),
+            );
+        };
+        let Some(session) = self.server.inner.sessions.get(id) else {
+            return HttpResponse::error(
+                404,
+                None,
+                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
+            );
+        };
+        let events = match header(req, "last-event-id") {
+            Ok(None) => {
+                let Some(rx) = session.open_stream() else {
+                    return HttpResponse::error(
+                        409,
+                        None,
+                        &server_error(
+                            "Conflict: this session's standalone stream is already open".into(),
+                        ),
+                    );
+                };
+                EventStream::new(
+                    None,
+                    MessageStream::listen(rx),
+                    Some(session),
+                    self.config.background,
+                )
+            }
+            Ok(Some(last)) => {
+                let Some((stream, seq)) = last
+                    .rsplit_once('-')
+                    .and_then(|(stream, seq)| Some((stream, seq.parse::<u64>().ok()?)))
+                    .filter(|(stream, _)| session.issued(stream))
+                else {
+                    return HttpResponse::error(
+                        400,
+                        None,
+                        &server_error(
+                            "Bad Request: Last-Event-ID names no event stream of this session"
+                                .into(),
+                        ),
+                    );
+                };
+                EventStream::resume(session, stream, seq, self.config.background)
+            }
+            Err(()) => {
+                return HttpResponse::error(
+                    400,
+                    None,
+                    &server_error("Bad Request: Last-Event-ID is not valid text".into()),
+                )
+            }
+        };
+        HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: HttpBody::EventStream(events),
+        }
+    }
+
+    pub(super) fn delete(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        let sessions = &self.server.inner.sessions;
+        match header(req, "mcp-session-id") {
+            Ok(Some(id)) if sessions.remove(id) => HttpResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: HttpBody::Empty,
+            },
+            Ok(Some(_)) => HttpResponse::error(
+                404,
+                None,
+                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
+            ),
+            _ => HttpResponse::error(
+                400,
+                None,
+                &server_error("Bad Request: Mcp-Session-Id header is required".into()),
+            ),
+        }
+    }
+
+    /// `initialize`: a new session, counted against its client's quota.
+    async fn initialize(&self, msg: &Message<'_>, peer: Option<std::net::IpAddr>) -> HttpResponse {
+        let sessions = &self.server.inner.sessions;
+        if let Some(limit) = sessions.refuses(peer) {
+            return HttpResponse::error(
+                503,
+                msg.id,
+                &server_error(format!(
+                    "Service Unavailable: this client holds its maximum of {limit} sessions; end one (DELETE) or retry later"
+                )),
+            )
+            .retry_after();
+        }
+        let outcome = self
+            .server
+            .dispatch(msg, Version::NEWEST_SESSION, None)
+            .await;
+        if let (Outcome::Opened(_, session), Some(peer)) = (&outcome, peer) {
+            sessions.assign(session, peer);
+        }
+        respond(outcome, None).await
+    }
+
+    pub(super) async fn in_session(
+        &self,
+        req: &HttpRequest<'_>,
+        msg: &Message<'_>,
+        mpv: Option<&str>,
+        session_header: Option<&str>,
+    ) -> HttpResponse {
+        let sessions = &self.server.inner.sessions;
+        let id = msg.id;
+        if msg.is_request_for(Method::Initialize) {
+            if session_header.is_some_and(|s| sessions.get(s).is_some()) {
+                return HttpResponse::error(
+                    400,
+                    id,
+                    &RpcError::new(
+                        code::INVALID_REQUEST,
+                        "Invalid Request: Server already initialized",
+                    ),
+                );
+            }
+            return self.initialize(msg, req.peer).await;
+        }
+        if let Some(v) = mpv {
+            if Version::parse_session(v).is_none() {
+                let supported: Vec<&str> = Version::SESSION.iter().map(|v| v.as_str()).collect();
+                return HttpResponse::error(
+                    400,
+                    id,
+                    &server_error(format!(
+                        "Bad Request: Unsupported protocol version: {} (supported versions: {})",
+                        quoted(v),
+                        supported.join(", ")
+                    )),
+                );
+            }
+        }
+        let Some(session_id) = session_header else {
+            return HttpResponse::error(
+                400,
+                id,
+                &server_error("Bad Request: Mcp-Session-Id header is required".into()),
+            );
+        };
+        let Some(session) = sessions.get(session_id) else {
+            return HttpResponse::error(
+                404,
+                id,
+                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
+            );
+        };
+        // A revision newer than the negotiated one claims what the session never agreed to.
+        // An older session revision is tolerated, as the reference implementation and the
+        // official conformance suite (`server-sse-multiple-streams`) expect.
+        let newer = |v: &&str| Version::parse(v).is_some_and(|v| v.is_newer_than(session.version));
+        if let Some(v) = mpv.filter(newer) {
+            return HttpResponse::error(
+                400,
+                id,
+                &server_error(format!(
+                    "Bad Request: MCP-Protocol-Version {} is newer than the revision this session negotiated ({})",
+                    quoted(v),
+                    session.version.as_str()
+                )),
+            );
+        }
+        respond(
+            self.server
+                .dispatch(msg, session.version, Some(&session))
+                .await,
+            self.config.background,
+        )
+        .await
+    }
+    /// A JSON-RPC batch: only sessions of revision 2025-03-26 accept them (later revisions
+    /// removed batching). The answer is a JSON array of the responses, or an event stream
+    /// when a call streams; only notifications and responses get 202.
+    pub(super) async fn batch(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        let unsupported = || {
+            HttpResponse::error(
+                400,
+                None,
+                &RpcError::new(
+                    code::INVALID_REQUEST,
+                    "Invalid Request: batches are only accepted in sessions of protocol revision 2025-03-26; send one JSON-RPC message per request",
+                ),
+            )
+        };
+        let Ok(Some(session_id)) = header(req, "mcp-session-id") else {
+            return unsupported();
+        };
+        let Some(session) = self.server.inner.sessions.get(session_id) else {
+            return HttpResponse::error(
+                404,
+                None,
+                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
+            );
+        };
+        if !session.version.accepts_batches() {
+            return unsupported();
+        }
+        let items: Vec<&RawValue> = match serde_json::from_slice(req.body) {
+            Ok(items) => items,
+            Err(err) => {
+                let expected = "Invalid Request: a batch is an array of JSON-RPC messages";
+                return HttpResponse::error(400, None, &wire::body_error(&err, expected));
+            }
+        };
+        if items.is_empty() {
+            return HttpResponse::error(
+                400,
+                None,
+                &RpcError::new(code::INVALID_REQUEST, "Invalid Request: the batch is empty"),
+            );
+        }
+        if items.len() > self.config.max_batch_len {
+            return HttpResponse::error(
+                400,
+                None,
+                &RpcError::new(
+                    code::INVALID_REQUEST,
+                    format!(
+                        "Invalid Request: the batch has {} messages; at most {} are accepted",
+                        items.len(),
+                        self.config.max_batch_len
+                    ),
+                ),
+            );
+        }
+        // The items run concurrently: one call waiting on its client holds up no other.
+        let outcomes = futures_util::future::join_all(
+            items
+                .into_iter()
+                .map(|item| self.batch_item(item, &session)),
+        )
+        .await;
+        let mut bodies: Vec<Bytes> = Vec::new();
+        let mut streams: Vec<MessageStream> = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Stream(stream, _) => streams.push(stream),
+                Outcome::Accepted => {}
+                Outcome::Response(body) | Outcome::Refused(body, _) | Outcome::Opened(body, _) => {
+                    bodies.push(body.to_vec().into())
+                }
+            }
+        }
+        if streams.is_empty() {
+            if bodies.is_empty() {
+                return HttpResponse::empty(202);
+            }
+            let mut array =
+                Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum::<usize>() + 2);
+            array.push(b'[');
+            for (i, body) in bodies.iter().enumerate() {
+                if i > 0 {
+                    array.push(b',');
+                }
+                array.extend_from_slice(body);
+            }
+            array.push(b']');
+            return HttpResponse::json(200, array.into());
+        }
+        // Some calls stream: one event stream carries the ready responses, then the calls'
+        // messages as they come, interleaved.
+        let (sink, rx) = MessageStream::channel();
+        let run = async move {
+            for body in bodies {
+                let _ = sink.unbounded_send(Out::Message(body));
+            }
+            let mut all = futures_util::stream::select_all(streams);
+            while let Some(message) = all.next().await {
+                let _ = sink.unbounded_send(Out::Message(message));
+            }
+        };
+        let merged = MessageStream::new(run, rx);
+        respond(
+            Outcome::Stream(merged, Some(session)),
+            self.config.background,
+        )
+        .await
+    }
+    /// One message of a batch.
+    async fn batch_item(&self, item: &RawValue, session: &Arc<Session>) -> Outcome {
+        match wire::parse(item.get().as_bytes()) {
+            Err(malformed) => Outcome::Response(malformed.0.into()),
+            Ok(msg) if msg.is_request_for(Method::Initialize) => Outcome::error(
+                msg.id,
+                &RpcError::new(
+                    code::INVALID_REQUEST,
+                    "Invalid Request: initialize must not be part of a batch",
+                ),
+            ),
+            Ok(msg) => {
+                self.server
+                    .dispatch(&msg, session.version, Some(session))
+                    .await
+            }
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! Running handlers: tools (inline, or streaming when they take a `Context`), resource
+//! reads, prompts and completions, each guarded so that a panic becomes an error result.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt as _;
+use serde_json::json;
+use serde_json::value::RawValue;
+
+use super::dispatch::{invalid_params, Failure, MethodResult, Outcome};
+use super::{Server, ToolEntry};
+use crate::content::ToolResult;
+use crate::error::{Error, ErrorKind};
+use crate::handler::registry::{PromptHandler, ResourceHandler, ToolHandler};
+use crate::handler::scope::{
+    PromptArgs, PromptOutcome, ReadOutcome, RequestScope, ResourceRequest, ToolArgs,
+};
+use crate::logging::LogLevel;
+use crate::runtime::mrtr::{Halted, Inputs};
+use crate::runtime::stream::{CancelGuard, MessageStream, Out, Sink};
+use crate::session::{self, Session};
+use crate::util::panic_text;
+use crate::wire::{self, code, Chunks, Message, Reference, RpcError, Version};
+
+/// A [`RequestScope`] that owns what it refers to, for handlers that outlive the request
+/// body (streamed answers).
+struct OwnedScope {
+    server: Server,
+    version: Version,
+    id: Box<RawValue>,
+    client_info: Option<Box<RawValue>>,
+    client_capabilities: Option<Box<RawValue>>,
+    progress_token: Option<Box<RawValue>>,
+    log_level: Option<LogLevel>,
+    session: Option<Arc<Session>>,
+    inputs: Option<Arc<Inputs>>,
+    cancel: CancelGuard,
+}
+
+impl OwnedScope {
+    fn new(
+        server: &Server,
+        scope: &RequestScope<'_>,
+        session: Option<&Arc<Session>>,
+        cancel: CancelGuard,
+    ) -> Self {
+        OwnedScope {
+            server: server.clone(),
+            version: scope.version,
+            id: scope.id.to_owned(),
+            client_info: scope.client_info.map(ToOwned::to_owned),
+            client_capabilities: scope.client_capabilities.map(ToOwned::to_owned),
+            progress_token: scope.progress_token.map(ToOwned::to_owned),
+            log_level: scope.log_level,
+            session: session.cloned(),
+            inputs: scope.inputs.cloned(),
+            cancel,
+        }
+    }
+
+    fn scope<'a>(&'a self, sink: &'a Sink) -> RequestScope<'a> {
+        RequestScope {
+            server: &self.server.inner.shared,
+            version: self.version,
+            id: &self.id,
+            client_info: self.client_info.as_deref(),
+            client_capabilities: self.client_capabilities.as_deref(),
+            progress_token: self.progress_token.as_deref(),
+            log_level: self.log_level,
+            session: self.session.as_ref(),
+            sink: Some(sink),
+            inputs: self.inputs.as_ref(),
+            cancel: Some(&self.cancel),
+        }
+    }
+}
+
+impl Server {
+    /// Runs a tool whose answer streams its notifications before the result. Polling the
+    /// stream drives the tool; everything it needs is owned, since it outlives the request.
+    pub(super) fn call_tool_streaming(
+        &self,
+        entry: &ToolEntry,
+        msg: &Message<'_>,
+        scope: &RequestScope<'_>,
+        session: Option<&Arc<Session>>,
+    ) -> Outcome {
+        // The handler runs in the stream, with its own cancellation signal.
+        let owned = OwnedScope::new(self, scope, session, CancelGuard::default());
+        let args: Option<Box<RawValue>> = msg.params.arguments.map(ToOwned::to_owned);
+        let index = self.inner.tool_index[entry.def.name];
+        let (sink, rx) = MessageStream::channel();
+        let end_sink = sink.clone();
+        let run = async move {
+            let out = {
+                let scope = owned.scope(&sink);
+                let entry = &owned.server.inner.tools[index];
+                match owned.server.call_tool(entry, args.as_deref(), &scope).await {
+                    Ok(body) => Out::Final(body.to_vec().into()),
+                    Err(halted) if halted.refused => Out::Reject(halted.body.into()),
+                    Err(halted) => Out::Final(halted.body.into()),
+                }
+            };
+            owned.cancel.finish();
+            let _ = sink.unbounded_send(out);
+        };
+        match session {
+            None => Outcome::Stream(MessageStream::new(run, rx), None),
+            Some(session) => in_session(session, scope.id, run, rx, end_sink),
+        }
+    }
+}
+
+/// A streaming call in a session: `notifications/cancelled` naming it stops it (the stream
+/// then ends without a response), and a session that ends answers it with an error.
+fn in_session(
+    session: &Arc<Session>,
+    id: &RawValue,
+    run: impl Future<Output = ()> + Send + 'static,
+    rx: crate::runtime::stream::Receiver,
+    end_sink: Sink,
+) -> Outcome {
+    let (run, abort) = futures_util::future::abortable(run);
+    let request = id.get().to_string();
+    if let Err(busy) = session.track(&request, abort) {
+        let err = match busy {
+            session::Busy::SameId => RpcError::new(
+                code::INVALID_REQUEST,
+                "Invalid Request: a request with this id is still in progress in this session",
+            ),
+            session::Busy::Full => RpcError::new(
+                code::SERVER_ERROR,
+                format!(
+                    "Server busy: {} calls are already in progress in this session",
+                    session::CALLS_IN_FLIGHT
+                ),
+            ),
+        };
+        return Outcome::error(Some(id), &err);
+    }
+    let tracked = session.clone();
+    let messages = MessageStream::new(
+        async move {
+            let stopped = run.await.is_err();
+            tracked.untrack(&request);
+            // A call stopped because its session ended still gets a response (a call the
+            // client cancelled does not: it asked for none).
+            if stopped && tracked.has_ended() {
+                let id = RawValue::from_string(request.clone()).ok();
+                let ended = RpcError::new(
+                    code::SERVER_ERROR,
+                    "Session ended: the session was deleted or expired before this call finished",
+                );
+                let error = wire::error_bytes(id.as_deref(), &ended);
+                let _ = end_sink.unbounded_send(Out::Final(error.into()));
+            }
+        },
+        rx,
+    );
+    Outcome::Stream(messages.for_request(id.get()), Some(session.clone()))
+}
+
+impl Server {
+    /// Runs a tool and writes the complete response.
+    pub(super) async fn call_tool(
+        &self,
+        entry: &ToolEntry,
+        arguments: Option<&RawValue>,
+        scope: &RequestScope<'_>,
+    ) -> Result<Chunks, Halted> {
+        let args = ToolArgs {
+            raw: arguments,
+            tool: entry.def.name,
+        };
+        let result = match entry.def.handler {
+            ToolHandler::Sync(f) => guarded(|| f(args, scope)),
+            ToolHandler::Async(f) => self.guarded_async(scope, || f(args, scope)).await?,
+        }
+        .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic));
+        let mut buf = Vec::with_capacity(128);
+        wire::begin_result(&mut buf, scope.id);
+        write_tool_result(&mut buf, &result, entry, scope.version);
+        wire::close_result(&mut buf, &self.inner.v(scope.version).suffix);
+        buf.push(b'}');
+        Ok(buf.into())
+    }
+
+    /// Runs an asynchronous handler body, a panic coming back as `Err` with its message; see
+    /// [`Server::until_input`].
+    async fn guarded_async<T, F: Future<Output = T>>(
+        &self,
+        scope: &RequestScope<'_>,
+        body: impl FnOnce() -> F,
+    ) -> Result<Result<T, String>, Halted> {
+        let run = AssertUnwindSafe(async move { body().await }).catch_unwind();
+        let outcome = self.until_input(scope, run).await?;
+        Ok(outcome.map_err(|panic| panic_text(&*panic).to_string()))
+    }
+
+    /// Runs an asynchronous handler; in a 2026-07-28 request it may stop early by asking the
+    /// client for input (or by failing the request), and that answer is returned instead.
+    async fn until_input<F: Future>(
+        &self,
+        scope: &RequestScope<'_>,
+        handler: F,
+    ) -> Result<F::Output, Halted> {
+        match scope.inputs {
+            Some(inputs) => inputs.run(&self.inner.sealer, scope.id, handler).await,
+            None => Ok(handler.await),
+        }
+    }
+
+    pub(super) async fn read_resource(
+        &self,
+        msg: &Message<'_>,
+        scope: &RequestScope<'_>,
+    ) -> MethodResult {
+        let uri = msg
+            .params
+            .uri
+            .as_deref()
+            .ok_or_else(|| invalid_params("Invalid params: `uri` is required"))?;
+        let mut outcome = ReadOutcome::NoMatch;
+        if let Some(&i) = self.inner.resource_index.get(uri) {
+            let def = self.inner.resources[i].def;
+            let req = ResourceRequest {
+                uri,
+                vars: Vec::new(),
+                mime_type: def.mime_type,
+            };
+            outcome = self.run_resource(def.handler, &req, scope).await?;
+        } else {
+            for t in &self.inner.templates {
+                let Some(vars) = t.template.matches(uri) else {
+                    continue;
+                };
+                let req = ResourceRequest {
+                    uri,
+                    vars,
+                    mime_type: t.def.mime_type,
+                };
+                outcome = self.run_resource(t.def.handler, &req, scope).await?;
+                if !matches!(outcome, ReadOutcome::NoMatch) {
+                    break;
+                }
+            }
+        }
+        let not_found = |message: String| {
+            RpcError::new(scope.version.resource_not_found_code(), message)
+                .with_data(json!({ "uri": uri }))
+        };
+        let contents = match outcome {
+            ReadOutcome::Contents(c) if c.is_empty() => {
+                return Err(RpcError::new(
+                    code::INTERNAL_ERROR,
+                    "The resource returned no contents",
+                )
+                .into())
+            }
+            ReadOutcome::Contents(c) => c,
+            ReadOutcome::NoMatch => {
+                return Err(not_found(format!("Resource not found: {uri}")).into())
+            }
+            ReadOutcome::Failed(err) => {
+                return Err(match err.kind {
+                    ErrorKind::NotFound => not_found(err.message),
+                    ErrorKind::InvalidParams => invalid_params(err.message),
+                    ErrorKind::Failed => RpcError::new(code::INTERNAL_ERROR, err.message),
+                }
+                .into())
+            }
+        };
+        let mut buf = Vec::with_capacity(128);
+        wire::begin_result(&mut buf, scope.id);
+        buf.extend_from_slice(b"{\"contents\":");
+        serde_json::to_writer(&mut buf, &contents).map_err(internal)?;
+        buf.push(b'}');
+        wire::close_result(&mut buf, &self.inner.v(scope.version).read_suffix);
+        buf.push(b'}');
+        Ok(buf.into())
+    }
+
+    pub(super) async fn get_prompt(
+        &self,
+        msg: &Message<'_>,
+        scope: &RequestScope<'_>,
+    ) -> MethodResult {
+        let name = msg
+            .params
+            .name
+            .as_deref()
+            .ok_or_else(|| invalid_params("Invalid params: `name` is required"))?;
+        let def = self
+            .inner
+            .prompt_index
+            .get(name)
+            .map(|&i| self.inner.prompts[i].def)
+            .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?;
+        let args = prompt_args(msg.params.arguments)?;
+        let outcome = match def.handler {
+            PromptHandler::Sync(f) => guarded(|| f(&args, scope)),
+            PromptHandler::Async(f) => self
+                .guarded_async(scope, || f(&args, scope))
+                .await
+                .map_err(Failure::Halted)?,
+        }
+        .unwrap_or_else(|panic| PromptOutcome::Failed(panicked("prompt", def.name, &panic)));
+        let messages = match outcome {
+            PromptOutcome::Messages(m) => m,
+            PromptOutcome::Failed(err) => {
+                return Err(match err.kind {
+                    ErrorKind::InvalidParams | ErrorKind::NotFound => invalid_params(err.message),
+                    ErrorKind::Failed => RpcError::new(code::INTERNAL_ERROR, err.message),
+                }
+                .into())
+            }
+        };
+        let mut buf = Vec::with_capacity(128);
+        wire::begin_result(&mut buf, scope.id);
+        buf.push(b'{');
+        if let Some(d) = def.description {
+            buf.extend_from_slice(b"\"description\":");
+            serde_json::to_writer(&mut buf, d).map_err(internal)?;
+            buf.push(b',');
+        }
+        buf.extend_from_slice(b"\"messages\":");
+        serde_json::to_writer(&mut buf, &messages).map_err(internal)?;
+        buf.push(b'}');
+        wire::close_result(&mut buf, &self.inner.v(scope.version).suffix);
+        buf.push(b'}');
+        Ok(buf.into())
+    }
+
+    async fn run_resource(
+        &self,
+        handler: ResourceHandler,
+        req: &ResourceRequest<'_>,
+        scope: &RequestScope<'_>,
+    ) -> Result<ReadOutcome, Failure> {
+        let outcome = match handler {
+            ResourceHandler::Sync(f) => guarded(|| f(req, scope)),
+            ResourceHandler::Async(f) => self
+                .guarded_async(scope, || f(req, scope))
+                .await
+                .map_err(Failure::Halted)?,
+        };
+        Ok(outcome
+            .unwrap_or_else(|panic| ReadOutcome::Failed(panicked("resource", req.uri, &panic))))
+    }
+
+    pub(super) async fn complete(
+        &self,
+        msg: &Message<'_>,
+        scope: &RequestScope<'_>,
+    ) -> MethodResult {
+        let reference = msg
+            .params
+            .reference
+            .as_ref()
+            .ok_or_else(|| invalid_params("Invalid params: `ref` is required"))?;
+        let argument = msg
+            .params
+            .argument
+            .as_ref()
+            .ok_or_else(|| invalid_params("Invalid params: `argument` is required"))?;
+        let completions = match reference {
+            Reference::Prompt { name } => {
+                let &i = self
+                    .inner
+                    .prompt_index
+                    .get(name.as_ref())
+                    .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?;
+                self.inner.prompts[i].def.completions
+            }
+            Reference::Resource { uri } => {
+                self.inner
+                    .templates
+                    .iter()
+                    .map(|t| t.def)
+                    .chain(self.inner.resources.iter().map(|r| r.def))
+                    .find(|d| d.uri == uri.as_ref())
+                    .ok_or_else(|| invalid_params(format!("Unknown resource template: {uri}")))?
+                    .completions
+            }
+        };
+        let panicked = |panic: String| {
+            tracing::error!(argument = %argument.name, panic, "completion panicked");
+            Vec::new()
+        };
+        let mut values = match completions
+            .iter()
+            .find(|c| c.argument == argument.name.as_ref())
+        {
+            // A synchronous function runs in the call; an async one in the future.
+            Some(c) => match guarded(|| (c.complete)(&argument.value, scope)) {
+                Ok(future) => AssertUnwindSafe(future)
+                    .catch_unwind()
+                    .await
+                    .map_err(|p| panic_text(&*p).to_string())
+                    .unwrap_or_else(panicked),
+                Err(panic) => panicked(panic),
+            },
+            None => Vec::new(),
+        };
+        let total = values.len();
+        values.truncate(100);
+        let body = json!({"completion": {"values": values, "total": total, "hasMore": total > values.len()}});
+        let mut buf = Vec::with_capacity(128);
+        wire::begin_result(&mut buf, scope.id);
+        serde_json::to_writer(&mut buf, &body).map_err(internal)?;
+        wire::close_result(&mut buf, &self.inner.v(scope.version).suffix);
+        buf.push(b'}');
+        Ok(buf.into())
+    }
+}
+
+fn prompt_args(raw: Option<&RawValue>) -> Result<PromptArgs<'_>, RpcError> {
+    let Some(raw) = raw.filter(|r| r.get() != "null") else {
+        return Ok(PromptArgs { values: Vec::new() });
+    };
+    let map: Vec<(Cow<'_, str>, serde_json::Value)> = serde_json::from_str::<
+        serde_json::Map<String, serde_json::Value>,
+    >(raw.get())
+    .map_err(|_| invalid_params("Invalid params: `arguments` must be an object of strings"))?
+    .into_iter()
+    .map(|(k, v)| (Cow::Owned(k), v))
+    .collect();
+    let mut values = Vec::with_capacity(map.len());
+    for (name, value) in map {
+        let text = match value {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Null => continue,
+            _ => {
+                return Err(invalid_params(format!(
+                    "Invalid params: argument `{name}` must be a string"
+                )))
+            }
+        };
+        values.push((name, text));
+    }
+    Ok(PromptArgs { values })
+}
+
+fn write_tool_result(buf: &mut Vec<u8>, result: &ToolResult, entry: &ToolEntry, version: Version) {
+    buf.extend_from_slice(b"{\"content\":");
+    serde_json::to_writer(&mut *buf, &result.content).expect("content serializes");
+    if version.has_titles_and_structured_content() {
+        if let Some(structured) = &result.structured {
+            let text = structured.get();
+            if entry.wrap_output || !text.starts_with('{') {
+                buf.extend_from_slice(b",\"structuredContent\":{\"result\":");
+                buf.extend_from_slice(text.as_bytes());
+                buf.push(b'}');
+            } else {
+                buf.extend_from_slice(b",\"structuredContent\":");
+                buf.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+    if result.is_error {
+        buf.extend_from_slice(b",\"isError\":true");
+    }
+    buf.push(b'}');
+}
+
+fn internal(err: serde_json::Error) -> RpcError {
+    tracing::error!(error = %err, "serializing a result failed");
+    RpcError::new(code::INTERNAL_ERROR, "Internal error")
+}
+
+/// Runs a synchronous handler body, a panic coming back as `Err` with its message.
+fn guarded<T>(body: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(AssertUnwindSafe(body))
+        .map_err(|panic| panic_text(&*panic).to_string())
+}
+
+fn tool_panicked(name: &str, panic: &str) -> ToolResult {
+    tracing::error!(tool = name, panic, "tool panicked");
+    ToolResult::error(format!("Tool `{name}` failed with an internal error."))
+}
+
+fn panicked(kind: &str, name: &str, panic: &str) -> Error {
+    tracing::error!(kind, name, panic, "handler panicked");
+    Error::new(format!("The {kind} handler failed with an internal error."))
+}

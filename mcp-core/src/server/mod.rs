@@ -1,0 +1,236 @@
+//! [`Server`]: one named MCP server, built once at start-up from registered items
+//! ([`build`]), with every list and discovery result rendered once per revision ([`render`]),
+//! answering one parsed message at a time for any transport ([`dispatch`], [`call`]).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::json;
+
+use crate::handler::registry::{PromptDef, ResourceDef, ToolDef};
+use crate::handler::scope::Shared;
+use crate::handler::uri_template::UriTemplate;
+use crate::runtime::listen::Listeners;
+use crate::runtime::mrtr::Sealer;
+use crate::session::Sessions;
+use crate::wire::Version;
+
+mod build;
+mod call;
+pub(crate) mod dispatch;
+mod render;
+
+pub use build::ServerBuilder;
+pub(crate) use dispatch::{Outcome, Refusal};
+
+/// A named MCP server: its tools, resources and prompts, with every list response and schema
+/// prepared at start-up.
+///
+/// Cheap to clone (an `Arc`); build it once, outside any per-worker factory, and share it.
+///
+/// ```
+/// use mcp_core::{tool, Server};
+///
+/// /// Add two integers.
+/// #[tool(server = "calc")]
+/// fn add(a: i64, b: i64) -> i64 { a + b }
+///
+/// let server = Server::builder("calc").collect().build().unwrap();
+/// assert_eq!(server.name(), "calc");
+/// ```
+#[derive(Clone)]
+pub struct Server {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("name", &self.inner.info.name)
+            .field("tools", &self.inner.tools.len())
+            .field("resources", &self.inner.resources.len())
+            .field("resource_templates", &self.inner.templates.len())
+            .field("prompts", &self.inner.prompts.len())
+            .finish()
+    }
+}
+
+pub(crate) struct Info {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) website_url: Option<String>,
+    pub(crate) instructions: Option<String>,
+    pub(crate) icons: Vec<String>,
+}
+
+pub(crate) struct ToolEntry {
+    pub(crate) def: &'static ToolDef,
+    pub(crate) wrap_output: bool,
+    /// Arguments the client repeats in `Mcp-Param-*` headers (`x-mcp-header`).
+    pub(crate) headers: Vec<HeaderParam>,
+}
+
+/// An argument mirrored in an HTTP header.
+pub(crate) struct HeaderParam {
+    /// The argument (property) name.
+    pub(crate) property: String,
+    /// The full header name, lowercase: `mcp-param-<name>`.
+    pub(crate) header: String,
+    /// How the header's text compares with the argument.
+    pub(crate) kind: HeaderKind,
+}
+
+/// The JSON type of an argument mirrored in a header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeaderKind {
+    /// Compared exactly.
+    String,
+    /// Compared numerically (`42` equals `42.0`).
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+}
+
+pub(crate) struct ResourceEntry {
+    pub(crate) def: &'static ResourceDef,
+}
+
+pub(crate) struct TemplateEntry {
+    pub(crate) def: &'static ResourceDef,
+    pub(crate) template: UriTemplate,
+}
+
+pub(crate) struct PromptEntry {
+    pub(crate) def: &'static PromptDef,
+}
+
+/// One paginated list, pre-serialized per page: each entry is a complete result object.
+pub(crate) type Pages = Vec<Bytes>;
+
+/// Everything that depends only on the protocol revision.
+pub(crate) struct PerVersion {
+    pub(crate) tools: Pages,
+    pub(crate) resources: Pages,
+    pub(crate) templates: Pages,
+    pub(crate) prompts: Pages,
+    /// `initialize` (session revisions) or `server/discover` (stateless) result.
+    pub(crate) hello: Bytes,
+    /// Fields closing every result: empty, or `"resultType":"complete","_meta":{..}`.
+    pub(crate) suffix: Box<[u8]>,
+    /// Like `suffix`, plus the cache hints of `resources/read`.
+    pub(crate) read_suffix: Box<[u8]>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) info: Info,
+    pub(crate) tools: Vec<ToolEntry>,
+    pub(crate) tool_index: HashMap<&'static str, usize>,
+    pub(crate) resources: Vec<ResourceEntry>,
+    pub(crate) resource_index: HashMap<&'static str, usize>,
+    pub(crate) templates: Vec<TemplateEntry>,
+    pub(crate) prompts: Vec<PromptEntry>,
+    pub(crate) prompt_index: HashMap<&'static str, usize>,
+    /// What handlers share: the name, registered state, limits.
+    pub(crate) shared: Shared,
+    pub(crate) per_version: [PerVersion; 4],
+    pub(crate) sessions: Sessions,
+    pub(crate) has_completions: bool,
+    pub(crate) sealer: Sealer,
+    pub(crate) listeners: Listeners,
+    pub(crate) limits: Limits,
+}
+
+/// Bounds on what clients can make the server hold.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Resource subscriptions per session, and per listen stream.
+    pub(crate) subscriptions: usize,
+    /// Open `subscriptions/listen` streams.
+    pub(crate) listen_streams: usize,
+    /// How long a request to the client (elicitation, sampling, roots) in a session waits.
+    pub(crate) client_request_timeout: Duration,
+    /// Sessions one client address may hold (0: no limit).
+    pub(crate) sessions_per_client: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            subscriptions: 1_000,
+            listen_streams: 1_000,
+            client_request_timeout: Duration::from_secs(300),
+            sessions_per_client: 1_000,
+        }
+    }
+}
+
+impl Inner {
+    pub(crate) fn v(&self, version: Version) -> &PerVersion {
+        &self.per_version[version.index()]
+    }
+}
+
+impl Server {
+    /// Starts building a server called `name` (its `serverInfo.name`).
+    pub fn builder(name: impl Into<String>) -> ServerBuilder {
+        ServerBuilder::new(name.into())
+    }
+
+    /// The server's name.
+    pub fn name(&self) -> &str {
+        &self.inner.info.name
+    }
+
+    /// The names of its tools, in list order.
+    pub fn tool_names(&self) -> impl Iterator<Item = &str> {
+        self.inner.tools.iter().map(|t| t.def.name)
+    }
+
+    /// Tells clients subscribed to `uri` that the resource changed
+    /// (`notifications/resources/updated`).
+    ///
+    /// In revision 2026-07-28 these are the `subscriptions/listen` streams whose
+    /// `resourceSubscriptions` name this URI. In the session revisions they are the sessions
+    /// that called `resources/subscribe` with it and hold a standalone stream (HTTP `GET`).
+    /// Returns how many streams were told.
+    pub fn notify_resource_updated(&self, uri: &str) -> usize {
+        let message = serde_json::to_vec(&json!({
+            "jsonrpc": "2.0",
+            "method": "notifications/resources/updated",
+            "params": { "uri": uri },
+        }))
+        .expect("serializes");
+        let message = Bytes::from(message);
+        let sessions = self
+            .inner
+            .sessions
+            .all()
+            .into_iter()
+            .filter(|s| s.is_subscribed(uri))
+            .filter(|s| s.send(message.clone()))
+            .count();
+        sessions + self.inner.listeners.resource_updated(uri)
+    }
+
+    /// Ends every open `subscriptions/listen` stream gracefully (its result, then the end of
+    /// the stream), e.g. before shutting down; clients may listen again elsewhere. Returns
+    /// how many streams were open.
+    pub fn close_subscriptions(&self) -> usize {
+        self.inner.listeners.close_all()
+    }
+
+    /// Number of open `subscriptions/listen` streams (revision 2026-07-28).
+    pub fn subscription_count(&self) -> usize {
+        self.inner.listeners.len()
+    }
+
+    /// Number of live legacy sessions.
+    pub fn session_count(&self) -> usize {
+        self.inner.sessions.len()
+    }
+}

@@ -1,0 +1,315 @@
+//! Rendering what a server serves, once per revision at start-up: list pages, the
+//! `initialize` and `server/discover` results, and the fields every result closes with.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use serde_json::{json, Map, Value};
+
+use super::{Info, Pages, PerVersion};
+use crate::handler::registry::{PromptDef, ResourceDef, ToolDef};
+use crate::wire::Version;
+
+/// Entries as JSON objects holding every field of the newest revision; older revisions drop
+/// the fields they do not know.
+pub(super) struct Lists {
+    pub(super) tools: Vec<Map<String, Value>>,
+    pub(super) resources: Vec<Map<String, Value>>,
+    pub(super) templates: Vec<Map<String, Value>>,
+    pub(super) prompts: Vec<Map<String, Value>>,
+}
+
+fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
+    if let Some(v) = value {
+        map.insert(key.to_string(), v.into());
+    }
+}
+
+/// An icon URI is `https:`, `http:` or `data:`; anything else (`file:`, `javascript:`) is a
+/// mistake or a risk for clients that load it.
+pub(super) fn check_icon(src: &str) -> Result<(), String> {
+    match url::Url::parse(src) {
+        Ok(url) if matches!(url.scheme(), "https" | "http" | "data") => Ok(()),
+        Ok(url) => Err(format!(
+            "the `{}:` scheme is not allowed; use an https: URL or a data: URI",
+            url.scheme()
+        )),
+        Err(err) => Err(format!("not an absolute URI ({err})")),
+    }
+}
+
+/// The `icons` array: `{src, mimeType?}` for each URI.
+fn icons_json(srcs: &[impl AsRef<str>]) -> Option<Value> {
+    if srcs.is_empty() {
+        return None;
+    }
+    let icons = srcs
+        .iter()
+        .map(|src| {
+            let src = src.as_ref();
+            let mut m = Map::new();
+            m.insert("src".into(), src.into());
+            put(&mut m, "mimeType", icon_mime_type(src));
+            Value::Object(m)
+        })
+        .collect();
+    Some(Value::Array(icons))
+}
+
+fn icon_mime_type(src: &str) -> Option<String> {
+    if let Some(data) = src.strip_prefix("data:") {
+        let media = data.split([';', ',']).next().unwrap_or_default();
+        return (!media.is_empty()).then(|| media.to_string());
+    }
+    let path = url::Url::parse(src).ok()?.path().to_ascii_lowercase();
+    let ext = path.rsplit_once('.')?.1.to_string();
+    let mime = match ext.as_str() {
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        _ => return None,
+    };
+    Some(mime.to_string())
+}
+
+pub(super) fn tool_to_json(
+    def: &ToolDef,
+    input: Value,
+    output: Option<Value>,
+) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("name".into(), def.name.into());
+    put(&mut m, "title", def.title);
+    put(&mut m, "description", def.description);
+    put(&mut m, "icons", icons_json(def.icons));
+    m.insert("inputSchema".into(), input);
+    put(&mut m, "outputSchema", output);
+    let a = def.annotations;
+    let mut ann = Map::new();
+    put(&mut ann, "readOnlyHint", a.read_only);
+    put(&mut ann, "destructiveHint", a.destructive);
+    put(&mut ann, "idempotentHint", a.idempotent);
+    put(&mut ann, "openWorldHint", a.open_world);
+    if !ann.is_empty() {
+        m.insert("annotations".into(), Value::Object(ann));
+    }
+    m
+}
+
+pub(super) fn resource_to_json(def: &ResourceDef) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("uri".into(), def.uri.into());
+    m.insert("name".into(), def.name.into());
+    put(&mut m, "title", def.title);
+    put(&mut m, "description", def.description);
+    put(&mut m, "mimeType", def.mime_type);
+    put(&mut m, "icons", icons_json(def.icons));
+    m
+}
+
+pub(super) fn template_to_json(def: &ResourceDef) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("uriTemplate".into(), def.uri.into());
+    m.insert("name".into(), def.name.into());
+    put(&mut m, "title", def.title);
+    put(&mut m, "description", def.description);
+    put(&mut m, "mimeType", def.mime_type);
+    put(&mut m, "icons", icons_json(def.icons));
+    m
+}
+
+pub(super) fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("name".into(), def.name.into());
+    put(&mut m, "title", def.title);
+    put(&mut m, "description", def.description);
+    put(&mut m, "icons", icons_json(def.icons));
+    let args: Vec<Value> = def
+        .arguments
+        .iter()
+        .map(|a| {
+            let mut am = Map::new();
+            am.insert("name".into(), a.name.into());
+            put(&mut am, "description", a.description);
+            am.insert("required".into(), a.required.into());
+            Value::Object(am)
+        })
+        .collect();
+    if !args.is_empty() {
+        m.insert("arguments".into(), Value::Array(args));
+    }
+    m
+}
+
+pub(super) fn capabilities(lists: &Lists, has_completions: bool) -> Map<String, Value> {
+    let mut caps = Map::new();
+    // Any tool taking a `Context` may log.
+    caps.insert("logging".into(), json!({}));
+    if !lists.tools.is_empty() {
+        caps.insert("tools".into(), json!({}));
+    }
+    if !lists.resources.is_empty() || !lists.templates.is_empty() {
+        caps.insert("resources".into(), json!({}));
+    }
+    if !lists.prompts.is_empty() {
+        caps.insert("prompts".into(), json!({}));
+    }
+    if has_completions {
+        caps.insert("completions".into(), json!({}));
+    }
+    caps
+}
+
+/// Drops fields a revision does not define.
+fn downgrade(entry: &Map<String, Value>, version: Version) -> Value {
+    let mut m = entry.clone();
+    if !version.has_titles_and_structured_content() {
+        m.remove("title");
+        m.remove("outputSchema");
+    }
+    if !version.has_icons() {
+        m.remove("icons");
+    }
+    Value::Object(m)
+}
+
+fn server_info(info: &Info, version: Version) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), info.name.clone().into());
+    if version.has_titles_and_structured_content() {
+        put(&mut m, "title", info.title.clone());
+    }
+    m.insert("version".into(), info.version.clone().into());
+    if version.has_icons() {
+        put(&mut m, "description", info.description.clone());
+        put(&mut m, "websiteUrl", info.website_url.clone());
+        put(&mut m, "icons", icons_json(&info.icons));
+    }
+    Value::Object(m)
+}
+
+pub(crate) fn encode_cursor(page: usize) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("page:{page}"))
+}
+
+pub(crate) fn decode_cursor(cursor: &str) -> Option<usize> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .strip_prefix("page:")?
+        .parse()
+        .ok()
+}
+
+fn ttl_ms(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX)
+}
+
+pub(super) fn per_version(
+    version: Version,
+    info: &Info,
+    lists: &Lists,
+    caps: &Map<String, Value>,
+    page_size: Option<usize>,
+    ttl: Duration,
+) -> PerVersion {
+    let envelope = version.has_result_envelope();
+    let info_json = server_info(info, version);
+    let mut result_meta = Map::new();
+    result_meta.insert(
+        "io.modelcontextprotocol/serverInfo".into(),
+        info_json.clone(),
+    );
+    // Fields every result of this revision carries, and those of cacheable results.
+    let mut common = Map::new();
+    let mut cacheable = Map::new();
+    if envelope {
+        common.insert("resultType".into(), "complete".into());
+        common.insert("_meta".into(), Value::Object(result_meta));
+        cacheable.insert("ttlMs".into(), ttl_ms(ttl).into());
+        cacheable.insert("cacheScope".into(), "public".into());
+    }
+    let pages = |key: &str, entries: &[Map<String, Value>]| -> Pages {
+        let size = page_size.unwrap_or(usize::MAX).max(1);
+        let chunks: Vec<&[Map<String, Value>]> = if entries.is_empty() {
+            vec![&[]]
+        } else {
+            entries.chunks(size).collect()
+        };
+        let count = chunks.len();
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let mut m = Map::new();
+                m.insert(
+                    key.into(),
+                    chunk.iter().map(|e| downgrade(e, version)).collect(),
+                );
+                if i + 1 < count {
+                    m.insert("nextCursor".into(), encode_cursor(i + 1).into());
+                }
+                m.extend(cacheable.clone());
+                m.extend(common.clone());
+                Bytes::from(serde_json::to_vec(&Value::Object(m)).expect("lists serialize"))
+            })
+            .collect()
+    };
+    let mut caps = caps.clone();
+    // Session revisions: `resources/subscribe`, delivered on the standalone stream;
+    // 2026-07-28: `resourceSubscriptions` on `subscriptions/listen`.
+    if let Some(Value::Object(resources)) = caps.get_mut("resources") {
+        resources.insert("subscribe".into(), true.into());
+    }
+    let caps = &caps;
+    let hello = if version.is_stateless() {
+        let mut m = Map::new();
+        m.insert(
+            "supportedVersions".into(),
+            Version::STATELESS
+                .iter()
+                .map(|v| Value::from(v.as_str()))
+                .collect(),
+        );
+        m.insert("capabilities".into(), Value::Object(caps.clone()));
+        put(&mut m, "instructions", info.instructions.clone());
+        m.extend(cacheable.clone());
+        m.extend(common.clone());
+        Value::Object(m)
+    } else {
+        let mut m = Map::new();
+        m.insert("protocolVersion".into(), version.as_str().into());
+        m.insert("capabilities".into(), Value::Object(caps.clone()));
+        m.insert("serverInfo".into(), info_json);
+        put(&mut m, "instructions", info.instructions.clone());
+        Value::Object(m)
+    };
+    let fields = |m: Map<String, Value>| -> Box<[u8]> {
+        if m.is_empty() {
+            return Box::new([]);
+        }
+        let text = serde_json::to_string(&Value::Object(m)).expect("serializes");
+        // Strip the braces: these are fields spliced into another object.
+        text.as_bytes()[1..text.len() - 1].into()
+    };
+    let mut read = cacheable.clone();
+    if envelope {
+        read.insert("ttlMs".into(), 0.into());
+    }
+    read.extend(common.clone());
+    PerVersion {
+        tools: pages("tools", &lists.tools),
+        resources: pages("resources", &lists.resources),
+        templates: pages("resourceTemplates", &lists.templates),
+        prompts: pages("prompts", &lists.prompts),
+        hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
+        suffix: fields(common),
+        read_suffix: fields(read),
+    }
+}
