@@ -1,7 +1,7 @@
 //! Serve [`mcp_core`] MCP servers from [actix-web](https://actix.rs).
 //!
 //! [`scope`] turns a server into an `actix_web::Scope` with one MCP endpoint (Streamable
-//! HTTP: `POST` for messages, `DELETE` to end a legacy session). Mount as many as you like
+//! HTTP: `POST` for messages, `DELETE` to end a session). Mount as many as you like
 //! in one `App`, each at its own path with its own [`HttpConfig`].
 //!
 //! ```no_run

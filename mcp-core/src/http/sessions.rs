@@ -61,23 +61,10 @@ impl Endpoint {
                     self.config.background,
                 )
             }
-            Ok(Some(last)) => {
-                let Some((stream, seq)) = last
-                    .rsplit_once('-')
-                    .and_then(|(stream, seq)| Some((stream, seq.parse::<u64>().ok()?)))
-                    .filter(|(stream, _)| session.issued(stream))
-                else {
-                    return HttpResponse::error(
-                        400,
-                        None,
-                        &server_error(
-                            "Bad Request: Last-Event-ID names no event stream of this session"
-                                .into(),
-                        ),
-                    );
-                };
-                EventStream::resume(session, stream, seq, self.config.background)
-            }
+            Ok(Some(last)) => match self.resume(session, last) {
+                Ok(events) => events,
+                Err(refusal) => return refusal,
+            },
             Err(()) => {
                 return HttpResponse::error(
                     400,
@@ -93,6 +80,25 @@ impl Endpoint {
         }
     }
 
+    /// The stream `Last-Event-ID` names, from the event after it.
+    fn resume(&self, session: Arc<Session>, last: &str) -> Result<EventStream, HttpResponse> {
+        let Some((stream, seq)) = last
+            .rsplit_once('-')
+            .and_then(|(stream, seq)| Some((stream, seq.parse::<u64>().ok()?)))
+            .filter(|(stream, _)| session.issued(stream))
+        else {
+            let why = "Bad Request: Last-Event-ID names no event stream of this session";
+            return Err(HttpResponse::error(400, None, &server_error(why.into())));
+        };
+        Ok(EventStream::resume(
+            session,
+            stream,
+            seq,
+            self.config.background,
+        ))
+    }
+
+    /// `DELETE`: ends the session.
     pub(super) fn delete(&self, req: &HttpRequest<'_>) -> HttpResponse {
         let sessions = &self.server.inner.sessions;
         match header(req, "mcp-session-id") {
@@ -210,61 +216,19 @@ impl Endpoint {
         )
         .await
     }
+
     /// A JSON-RPC batch: only sessions of revision 2025-03-26 accept them (later revisions
     /// removed batching). The answer is a JSON array of the responses, or an event stream
     /// when a call streams; only notifications and responses get 202.
     pub(super) async fn batch(&self, req: &HttpRequest<'_>) -> HttpResponse {
-        let unsupported = || {
-            HttpResponse::error(
-                400,
-                None,
-                &RpcError::new(
-                    code::INVALID_REQUEST,
-                    "Invalid Request: batches are only accepted in sessions of protocol revision 2025-03-26; send one JSON-RPC message per request",
-                ),
-            )
+        let session = match self.batch_session(req) {
+            Ok(session) => session,
+            Err(refusal) => return refusal,
         };
-        let Ok(Some(session_id)) = header(req, "mcp-session-id") else {
-            return unsupported();
-        };
-        let Some(session) = self.server.inner.sessions.get(session_id) else {
-            return HttpResponse::error(
-                404,
-                None,
-                &RpcError::new(code::SESSION_NOT_FOUND, "Session not found"),
-            );
-        };
-        if !session.version.accepts_batches() {
-            return unsupported();
-        }
-        let items: Vec<&RawValue> = match serde_json::from_slice(req.body) {
+        let items = match self.batch_items(req.body) {
             Ok(items) => items,
-            Err(err) => {
-                let expected = "Invalid Request: a batch is an array of JSON-RPC messages";
-                return HttpResponse::error(400, None, &wire::body_error(&err, expected));
-            }
+            Err(err) => return HttpResponse::error(400, None, &err),
         };
-        if items.is_empty() {
-            return HttpResponse::error(
-                400,
-                None,
-                &RpcError::new(code::INVALID_REQUEST, "Invalid Request: the batch is empty"),
-            );
-        }
-        if items.len() > self.config.max_batch_len {
-            return HttpResponse::error(
-                400,
-                None,
-                &RpcError::new(
-                    code::INVALID_REQUEST,
-                    format!(
-                        "Invalid Request: the batch has {} messages; at most {} are accepted",
-                        items.len(),
-                        self.config.max_batch_len
-                    ),
-                ),
-            );
-        }
         // The items run concurrently: one call waiting on its client holds up no other.
         let outcomes = futures_util::future::join_all(
             items
@@ -283,41 +247,64 @@ impl Endpoint {
                 }
             }
         }
-        if streams.is_empty() {
-            if bodies.is_empty() {
-                return HttpResponse::empty(202);
+        match (bodies.is_empty(), streams.is_empty()) {
+            (true, true) => HttpResponse::empty(202),
+            (false, true) => HttpResponse::json(200, json_array(&bodies).into()),
+            (_, false) => {
+                let merged = merge(bodies, streams);
+                respond(
+                    Outcome::Stream(merged, Some(session)),
+                    self.config.background,
+                )
+                .await
             }
-            let mut array =
-                Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum::<usize>() + 2);
-            array.push(b'[');
-            for (i, body) in bodies.iter().enumerate() {
-                if i > 0 {
-                    array.push(b',');
-                }
-                array.extend_from_slice(body);
-            }
-            array.push(b']');
-            return HttpResponse::json(200, array.into());
         }
-        // Some calls stream: one event stream carries the ready responses, then the calls'
-        // messages as they come, interleaved.
-        let (sink, rx) = MessageStream::channel();
-        let run = async move {
-            for body in bodies {
-                let _ = sink.unbounded_send(Out::Message(body));
-            }
-            let mut all = futures_util::stream::select_all(streams);
-            while let Some(message) = all.next().await {
-                let _ = sink.unbounded_send(Out::Message(message));
-            }
-        };
-        let merged = MessageStream::new(run, rx);
-        respond(
-            Outcome::Stream(merged, Some(session)),
-            self.config.background,
-        )
-        .await
     }
+
+    /// The session a batch belongs to, if its revision accepts batches.
+    fn batch_session(&self, req: &HttpRequest<'_>) -> Result<Arc<Session>, HttpResponse> {
+        let unsupported = || {
+            let why = "Invalid Request: batches are only accepted in sessions of protocol revision 2025-03-26; send one JSON-RPC message per request";
+            HttpResponse::error(400, None, &RpcError::new(code::INVALID_REQUEST, why))
+        };
+        let Ok(Some(session_id)) = header(req, "mcp-session-id") else {
+            return Err(unsupported());
+        };
+        let Some(session) = self.server.inner.sessions.get(session_id) else {
+            let err = RpcError::new(code::SESSION_NOT_FOUND, "Session not found");
+            return Err(HttpResponse::error(404, None, &err));
+        };
+        if !session.version.accepts_batches() {
+            return Err(unsupported());
+        }
+        Ok(session)
+    }
+
+    /// A batch's messages: a non-empty array of at most `max_batch_len`.
+    fn batch_items<'b>(&self, body: &'b [u8]) -> Result<Vec<&'b RawValue>, RpcError> {
+        let items: Vec<&RawValue> = serde_json::from_slice(body).map_err(|err| {
+            wire::body_error(
+                &err,
+                "Invalid Request: a batch is an array of JSON-RPC messages",
+            )
+        })?;
+        let max = self.config.max_batch_len;
+        if items.is_empty() {
+            return Err(RpcError::new(
+                code::INVALID_REQUEST,
+                "Invalid Request: the batch is empty",
+            ));
+        }
+        if items.len() > max {
+            let why = format!(
+                "Invalid Request: the batch has {} messages; at most {max} are accepted",
+                items.len()
+            );
+            return Err(RpcError::new(code::INVALID_REQUEST, why));
+        }
+        Ok(items)
+    }
+
     /// One message of a batch.
     async fn batch_item(&self, item: &RawValue, session: &Arc<Session>) -> Outcome {
         match wire::parse(item.get().as_bytes()) {
@@ -336,4 +323,34 @@ impl Endpoint {
             }
         }
     }
+}
+
+/// The responses as one JSON array.
+fn json_array(bodies: &[Bytes]) -> Vec<u8> {
+    let mut array = Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum::<usize>() + 2);
+    array.push(b'[');
+    for (i, body) in bodies.iter().enumerate() {
+        if i > 0 {
+            array.push(b',');
+        }
+        array.extend_from_slice(body);
+    }
+    array.push(b']');
+    array
+}
+
+/// One stream carrying the ready responses, then the calls' messages as they come,
+/// interleaved.
+fn merge(bodies: Vec<Bytes>, streams: Vec<MessageStream>) -> MessageStream {
+    let (sink, rx) = MessageStream::channel();
+    let run = async move {
+        for body in bodies {
+            let _ = sink.unbounded_send(Out::Message(body));
+        }
+        let mut all = futures_util::stream::select_all(streams);
+        while let Some(message) = all.next().await {
+            let _ = sink.unbounded_send(Out::Message(message));
+        }
+    };
+    MessageStream::new(run, rx)
 }

@@ -14,148 +14,45 @@ use crate::server::HeaderKind;
 use crate::wire::{code, Kind, Message, Method, RpcError, Version};
 
 impl Endpoint {
+    /// A message in the stateless revision: checked, then dispatched.
     pub(super) async fn stateless(
         &self,
         req: &HttpRequest<'_>,
         msg: &Message<'_>,
         mpv: Option<&str>,
     ) -> HttpResponse {
-        let id = msg.id;
-        let body_version = msg
-            .params
-            .meta
-            .as_ref()
-            .and_then(|m| m.protocol_version.as_deref());
         if msg.kind != Kind::Request {
-            if msg.kind == Kind::Response {
-                return HttpResponse::error(400, None, &RpcError::new(code::INVALID_REQUEST, "Invalid Request: clients must not send responses in protocol revision 2026-07-28"));
-            }
-            // Notifications: only disagreements between headers and body are rejected.
-            if let (Ok(Some(h)), method) = (header(req, "mcp-method"), msg.method_name.as_ref()) {
-                if h != method {
-                    return HttpResponse::error(400, None, &mismatch(Some(h), format!("the notification body names method {method} but the Mcp-Method header names {h}")));
-                }
-            }
-            if let (Some(h), Some(b)) = (mpv, body_version) {
-                if h != b {
-                    return HttpResponse::error(400, None, &mismatch(Some(h), format!("the notification envelope names protocol version {b} but the MCP-Protocol-Version header names {h}")));
-                }
-            }
-            return HttpResponse::empty(202);
+            return notification(req, msg, mpv);
         }
-        // 1. The envelope.
-        let Some(meta) = msg.params.meta.as_ref() else {
-            return HttpResponse::error(400, id, &RpcError::new(code::INVALID_PARAMS, "Invalid params: the request is missing the required per-request envelope key(s): _meta").with_data(json!({"envelope": {"missing": ["_meta"]}})));
+        let version = match self.check(req, msg, mpv) {
+            Ok(version) => version,
+            Err(err) => return HttpResponse::error(400, msg.id, &err),
         };
-        let envelope_problem = |key: &str, problem: &str| {
-            HttpResponse::error(
-                400,
-                id,
-                &RpcError::new(
-                    code::INVALID_PARAMS,
-                    format!(
-                        "Invalid _meta envelope for protocol revision 2026-07-28: {key}: {problem}"
-                    ),
-                )
-                .with_data(json!({"envelope": {"key": key, "problem": problem}})),
-            )
-        };
-        let Some(body_version) = body_version else {
-            return envelope_problem("io.modelcontextprotocol/protocolVersion", "missing");
-        };
-        match meta.client_capabilities {
-            None => {
-                return envelope_problem("io.modelcontextprotocol/clientCapabilities", "missing")
-            }
-            Some(c) if !c.get().starts_with('{') => {
-                return envelope_problem(
-                    "io.modelcontextprotocol/clientCapabilities",
-                    "expected an object",
-                )
-            }
-            Some(_) => {}
-        }
-        if let Some(level) = meta.log_level.as_deref() {
-            if LogLevel::parse(level).is_none() {
-                return envelope_problem(
-                    "io.modelcontextprotocol/logLevel",
-                    &format!("expected one of {}", LogLevel::names().join(", ")),
-                );
-            }
-        }
-        // 2. The version header must repeat the envelope's version.
-        match mpv {
-            None => return HttpResponse::error(400, id, &mismatch(None, format!("the body envelope names protocol version {body_version} but the required MCP-Protocol-Version header is absent"))),
-            Some(h) if h != body_version => {
-                return HttpResponse::error(400, id, &mismatch(Some(h), format!("the body envelope names protocol version {body_version} but the MCP-Protocol-Version header names {h}")))
-            }
-            Some(_) => {}
-        }
-        // 3. The version must be one of ours.
-        let Some(version) = Version::parse_stateless(body_version) else {
-            // The stateless revisions, as `server/discover` lists them; the session revisions
-            // are reached through `initialize`, not through this envelope.
-            let supported: Vec<&str> = Version::STATELESS.iter().map(|v| v.as_str()).collect();
-            return HttpResponse::error(
-                400,
-                id,
-                &RpcError::new(
-                    code::UNSUPPORTED_PROTOCOL_VERSION,
-                    format!("Unsupported protocol version: {body_version}"),
-                )
-                .with_data(json!({"supported": supported, "requested": body_version})),
-            );
-        };
-        // 4. Mcp-Method and Mcp-Name.
-        let method = msg.method_name.as_ref();
-        match header(req, "mcp-method") {
-            Ok(None) => return HttpResponse::error(400, id, &mismatch(None, format!("the body names method {method} but the required Mcp-Method header is absent"))),
-            Ok(Some(h)) if h != method => {
-                return HttpResponse::error(400, id, &mismatch(Some(h), format!("the body names method {method} but the Mcp-Method header names {h}")))
-            }
-            Err(()) => return HttpResponse::error(400, id, &mismatch(None, "the Mcp-Method header is not valid text".into())),
-            Ok(Some(_)) => {}
-        }
-        let named = match msg.method.and_then(Method::named_param) {
-            Some("name") => msg.params.name.as_deref().map(|n| ("name", n)),
-            Some(field) => msg.params.uri.as_deref().map(|u| (field, u)),
-            None => None,
-        };
-        if let Some((field, value)) = named {
-            match header(req, "mcp-name") {
-                Ok(None) => return HttpResponse::error(400, id, &mismatch(None, format!("the body carries params.{field}={value:?} but the required Mcp-Name header is absent"))),
-                Err(()) => return HttpResponse::error(400, id, &mismatch(None, "the Mcp-Name header is not valid text".into())),
-                Ok(Some(h)) => match decode_header_value(h) {
-                    None => return HttpResponse::error(400, id, &mismatch(Some(h), "the Mcp-Name header carries an invalid Base64 sentinel value".into())),
-                    Some(decoded) if decoded != value => {
-                        return HttpResponse::error(400, id, &mismatch(Some(h), format!("the body carries params.{field}={value:?} but the Mcp-Name header names {decoded:?}")))
-                    }
-                    Some(_) => {}
-                },
-            }
-        }
-        // 5. `Mcp-Param-*` headers of `x-mcp-header` arguments.
-        if msg.method == Some(Method::ToolsCall) {
-            if let Some(rejection) = self.check_param_headers(req, msg) {
-                return rejection;
-            }
-        }
-        // 6. A listen stream can only be sent as events.
+        // A listen stream can only be sent as events.
         if msg.method == Some(Method::Listen) && refuses_event_stream(req) {
-            return HttpResponse::error(
-                406,
-                id,
-                &server_error(
-                    "Not Acceptable: subscriptions/listen answers with text/event-stream".into(),
-                ),
-            );
+            let why = "Not Acceptable: subscriptions/listen answers with text/event-stream";
+            return HttpResponse::error(406, msg.id, &server_error(why.into()));
         }
-        // 7. Method lookup and dispatch.
-        respond(
-            self.server.dispatch(msg, version, None).await,
-            self.config.background,
-        )
-        .await
+        let outcome = self.server.dispatch(msg, version, None).await;
+        respond(outcome, self.config.background).await
+    }
+
+    /// The checks of a stateless request, in order; the revision it uses.
+    fn check(
+        &self,
+        req: &HttpRequest<'_>,
+        msg: &Message<'_>,
+        mpv: Option<&str>,
+    ) -> Result<Version, RpcError> {
+        let body_version = check_envelope(msg)?;
+        check_version_header(mpv, body_version)?;
+        let version = supported(body_version)?;
+        check_method_header(req, msg)?;
+        check_name_header(req, msg)?;
+        if msg.method == Some(Method::ToolsCall) {
+            self.check_param_headers(req, msg)?;
+        }
+        Ok(version)
     }
 
     /// Each `x-mcp-header` argument present in the body must be repeated, equal, in its
@@ -164,12 +61,12 @@ impl Endpoint {
         &self,
         req: &HttpRequest<'_>,
         msg: &Message<'_>,
-    ) -> Option<HttpResponse> {
-        let name = msg.params.name.as_deref()?;
-        let inner = &self.server.inner;
-        let entry = &inner.tools[*inner.tool_index.get(name)?];
+    ) -> Result<(), RpcError> {
+        let Ok(entry) = self.server.find_tool(msg) else {
+            return Ok(());
+        };
         if entry.headers.is_empty() {
-            return None;
+            return Ok(());
         }
         let args: serde_json::Map<String, serde_json::Value> = msg
             .params
@@ -178,19 +75,12 @@ impl Endpoint {
             .unwrap_or_default();
         for param in &entry.headers {
             let value = args.get(&param.property).filter(|v| !v.is_null());
-            let sent = match header(req, &param.header) {
-                Ok(sent) => sent,
-                Err(()) => {
-                    return Some(HttpResponse::error(
-                        400,
-                        msg.id,
-                        &mismatch(
-                            None,
-                            format!("the {} header is not valid text", param.header),
-                        ),
-                    ))
-                }
-            };
+            let sent = header(req, &param.header).map_err(|()| {
+                mismatch(
+                    None,
+                    format!("the {} header is not valid text", param.header),
+                )
+            })?;
             let problem = match (value, sent) {
                 (None, None) => continue,
                 (Some(_), None) => format!("the body carries argument `{}` but the required {} header is absent", param.property, param.header),
@@ -201,9 +91,139 @@ impl Endpoint {
                     Some(decoded) => format!("the body carries argument `{}`={value} but the {} header names {decoded:?}", param.property, param.header),
                 },
             };
-            return Some(HttpResponse::error(400, msg.id, &mismatch(sent, problem)));
+            return Err(mismatch(sent, problem));
         }
-        None
+        Ok(())
+    }
+}
+
+/// A notification (or a response, which clients must not send in this revision): only
+/// disagreements between headers and body are rejected.
+fn notification(req: &HttpRequest<'_>, msg: &Message<'_>, mpv: Option<&str>) -> HttpResponse {
+    if msg.kind == Kind::Response {
+        let why =
+            "Invalid Request: clients must not send responses in protocol revision 2026-07-28";
+        return HttpResponse::error(400, None, &RpcError::new(code::INVALID_REQUEST, why));
+    }
+    let method = msg.method_name.as_ref();
+    if let Ok(Some(h)) = header(req, "mcp-method") {
+        if h != method {
+            let why = format!(
+                "the notification body names method {method} but the Mcp-Method header names {h}"
+            );
+            return HttpResponse::error(400, None, &mismatch(Some(h), why));
+        }
+    }
+    let body_version = msg
+        .params
+        .meta
+        .as_ref()
+        .and_then(|m| m.protocol_version.as_deref());
+    if let (Some(h), Some(b)) = (mpv, body_version) {
+        if h != b {
+            let why = format!("the notification envelope names protocol version {b} but the MCP-Protocol-Version header names {h}");
+            return HttpResponse::error(400, None, &mismatch(Some(h), why));
+        }
+    }
+    HttpResponse::empty(202)
+}
+
+/// 1. The `_meta` envelope: its protocol version, client capabilities (an object) and log
+/// level (a known one); the version it names.
+fn check_envelope<'m>(msg: &'m Message<'_>) -> Result<&'m str, RpcError> {
+    let Some(meta) = msg.params.meta.as_ref() else {
+        let why = "Invalid params: the request is missing the required per-request envelope key(s): _meta";
+        return Err(RpcError::new(code::INVALID_PARAMS, why)
+            .with_data(json!({"envelope": {"missing": ["_meta"]}})));
+    };
+    let problem = |key: &str, problem: &str| {
+        let why =
+            format!("Invalid _meta envelope for protocol revision 2026-07-28: {key}: {problem}");
+        RpcError::new(code::INVALID_PARAMS, why)
+            .with_data(json!({"envelope": {"key": key, "problem": problem}}))
+    };
+    let body_version = meta
+        .protocol_version
+        .as_deref()
+        .ok_or_else(|| problem("io.modelcontextprotocol/protocolVersion", "missing"))?;
+    let capabilities = "io.modelcontextprotocol/clientCapabilities";
+    match meta.client_capabilities {
+        None => return Err(problem(capabilities, "missing")),
+        Some(c) if !c.get().starts_with('{') => {
+            return Err(problem(capabilities, "expected an object"))
+        }
+        Some(_) => {}
+    }
+    if let Some(level) = meta.log_level.as_deref() {
+        if LogLevel::parse(level).is_none() {
+            let expected = format!("expected one of {}", LogLevel::names().join(", "));
+            return Err(problem("io.modelcontextprotocol/logLevel", &expected));
+        }
+    }
+    Ok(body_version)
+}
+
+/// 2. The `MCP-Protocol-Version` header repeats the envelope's version.
+fn check_version_header(mpv: Option<&str>, body_version: &str) -> Result<(), RpcError> {
+    match mpv {
+        None => Err(mismatch(None, format!("the body envelope names protocol version {body_version} but the required MCP-Protocol-Version header is absent"))),
+        Some(h) if h != body_version => Err(mismatch(Some(h), format!("the body envelope names protocol version {body_version} but the MCP-Protocol-Version header names {h}"))),
+        Some(_) => Ok(()),
+    }
+}
+
+/// 3. The version is one of ours. The error lists the stateless revisions, as
+/// `server/discover` does; the session revisions are reached through `initialize`.
+fn supported(body_version: &str) -> Result<Version, RpcError> {
+    Version::parse_stateless(body_version).ok_or_else(|| {
+        let supported: Vec<&str> = Version::STATELESS.iter().map(|v| v.as_str()).collect();
+        RpcError::new(
+            code::UNSUPPORTED_PROTOCOL_VERSION,
+            format!("Unsupported protocol version: {body_version}"),
+        )
+        .with_data(json!({"supported": supported, "requested": body_version}))
+    })
+}
+
+/// 4. `Mcp-Method` names the body's method.
+fn check_method_header(req: &HttpRequest<'_>, msg: &Message<'_>) -> Result<(), RpcError> {
+    let method = msg.method_name.as_ref();
+    match header(req, "mcp-method") {
+        Ok(None) => Err(mismatch(
+            None,
+            format!("the body names method {method} but the required Mcp-Method header is absent"),
+        )),
+        Ok(Some(h)) if h != method => Err(mismatch(
+            Some(h),
+            format!("the body names method {method} but the Mcp-Method header names {h}"),
+        )),
+        Err(()) => Err(mismatch(
+            None,
+            "the Mcp-Method header is not valid text".into(),
+        )),
+        Ok(Some(_)) => Ok(()),
+    }
+}
+
+/// 4. `Mcp-Name` names the tool or prompt (`params.name`) or resource (`params.uri`).
+fn check_name_header(req: &HttpRequest<'_>, msg: &Message<'_>) -> Result<(), RpcError> {
+    let named = match msg.method.and_then(Method::named_param) {
+        Some("name") => msg.params.name.as_deref().map(|n| ("name", n)),
+        Some(field) => msg.params.uri.as_deref().map(|u| (field, u)),
+        None => None,
+    };
+    let Some((field, value)) = named else {
+        return Ok(());
+    };
+    let h = match header(req, "mcp-name") {
+        Ok(None) => return Err(mismatch(None, format!("the body carries params.{field}={value:?} but the required Mcp-Name header is absent"))),
+        Err(()) => return Err(mismatch(None, "the Mcp-Name header is not valid text".into())),
+        Ok(Some(h)) => h,
+    };
+    match decode_header_value(h) {
+        None => Err(mismatch(Some(h), "the Mcp-Name header carries an invalid Base64 sentinel value".into())),
+        Some(decoded) if decoded != value => Err(mismatch(Some(h), format!("the body carries params.{field}={value:?} but the Mcp-Name header names {decoded:?}"))),
+        Some(_) => Ok(()),
     }
 }
 

@@ -243,7 +243,7 @@ impl ServerBuilder {
         self
     }
 
-    /// How long an unused legacy session lives (default 30 minutes).
+    /// How long an unused session lives (default 30 minutes).
     pub fn session_idle_timeout(mut self, idle: Duration) -> Self {
         self.session_idle = idle;
         self

@@ -401,7 +401,7 @@ impl Server {
         Ok(wire::result_bytes(id, b"{}").into())
     }
 
-    pub(super) fn find_tool(&self, msg: &Message<'_>) -> Result<&ToolEntry, RpcError> {
+    pub(crate) fn find_tool(&self, msg: &Message<'_>) -> Result<&ToolEntry, RpcError> {
         let name = msg
             .params
             .name

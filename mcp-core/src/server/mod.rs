@@ -229,7 +229,7 @@ impl Server {
         self.inner.listeners.len()
     }
 
-    /// Number of live legacy sessions.
+    /// Number of live sessions (session revisions).
     pub fn session_count(&self) -> usize {
         self.inner.sessions.len()
     }

@@ -211,6 +211,45 @@ fn ttl_ms(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// The fields a revision adds to results: to every result (`common`) and to cacheable ones
+/// (`cacheable`); both empty in the session revisions.
+struct Closing {
+    common: Map<String, Value>,
+    cacheable: Map<String, Value>,
+}
+
+impl Closing {
+    fn new(version: Version, info_json: &Value, ttl: Duration) -> Closing {
+        let mut closing = Closing {
+            common: Map::new(),
+            cacheable: Map::new(),
+        };
+        if version.has_result_envelope() {
+            let mut meta = Map::new();
+            meta.insert(
+                "io.modelcontextprotocol/serverInfo".into(),
+                info_json.clone(),
+            );
+            closing
+                .common
+                .insert("resultType".into(), "complete".into());
+            closing.common.insert("_meta".into(), Value::Object(meta));
+            closing.cacheable.insert("ttlMs".into(), ttl_ms(ttl).into());
+            closing
+                .cacheable
+                .insert("cacheScope".into(), "public".into());
+        }
+        closing
+    }
+
+    /// Adds the fields of a cacheable result to `m`.
+    fn close_cacheable(&self, m: &mut Map<String, Value>) {
+        m.extend(self.cacheable.clone());
+        m.extend(self.common.clone());
+    }
+}
+
+/// Everything served for `version`, rendered.
 pub(super) fn per_version(
     version: Version,
     info: &Info,
@@ -219,97 +258,95 @@ pub(super) fn per_version(
     page_size: Option<usize>,
     ttl: Duration,
 ) -> PerVersion {
-    let envelope = version.has_result_envelope();
     let info_json = server_info(info, version);
-    let mut result_meta = Map::new();
-    result_meta.insert(
-        "io.modelcontextprotocol/serverInfo".into(),
-        info_json.clone(),
-    );
-    // Fields every result of this revision carries, and those of cacheable results.
-    let mut common = Map::new();
-    let mut cacheable = Map::new();
-    if envelope {
-        common.insert("resultType".into(), "complete".into());
-        common.insert("_meta".into(), Value::Object(result_meta));
-        cacheable.insert("ttlMs".into(), ttl_ms(ttl).into());
-        cacheable.insert("cacheScope".into(), "public".into());
-    }
-    let pages = |key: &str, entries: &[Map<String, Value>]| -> Pages {
-        let size = page_size.unwrap_or(usize::MAX).max(1);
-        let chunks: Vec<&[Map<String, Value>]> = if entries.is_empty() {
-            vec![&[]]
-        } else {
-            entries.chunks(size).collect()
-        };
-        let count = chunks.len();
-        chunks
-            .into_iter()
-            .enumerate()
-            .map(|(i, chunk)| {
-                let mut m = Map::new();
-                m.insert(
-                    key.into(),
-                    chunk.iter().map(|e| downgrade(e, version)).collect(),
-                );
-                if i + 1 < count {
-                    m.insert("nextCursor".into(), encode_cursor(i + 1).into());
-                }
-                m.extend(cacheable.clone());
-                m.extend(common.clone());
-                Bytes::from(serde_json::to_vec(&Value::Object(m)).expect("lists serialize"))
-            })
-            .collect()
+    let closing = Closing::new(version, &info_json, ttl);
+    let pages = |key: &str, entries: &[Map<String, Value>]| {
+        pages(key, entries, version, page_size, &closing)
     };
-    let mut caps = caps.clone();
-    // Session revisions: `resources/subscribe`, delivered on the standalone stream;
-    // 2026-07-28: `resourceSubscriptions` on `subscriptions/listen`.
-    if let Some(Value::Object(resources)) = caps.get_mut("resources") {
-        resources.insert("subscribe".into(), true.into());
-    }
-    let caps = &caps;
-    let hello = if version.is_stateless() {
-        let mut m = Map::new();
-        m.insert(
-            "supportedVersions".into(),
-            Version::STATELESS
-                .iter()
-                .map(|v| Value::from(v.as_str()))
-                .collect(),
-        );
-        m.insert("capabilities".into(), Value::Object(caps.clone()));
-        put(&mut m, "instructions", info.instructions.clone());
-        m.extend(cacheable.clone());
-        m.extend(common.clone());
-        Value::Object(m)
-    } else {
-        let mut m = Map::new();
-        m.insert("protocolVersion".into(), version.as_str().into());
-        m.insert("capabilities".into(), Value::Object(caps.clone()));
-        m.insert("serverInfo".into(), info_json);
-        put(&mut m, "instructions", info.instructions.clone());
-        Value::Object(m)
-    };
-    let fields = |m: Map<String, Value>| -> Box<[u8]> {
-        if m.is_empty() {
-            return Box::new([]);
-        }
-        let text = serde_json::to_string(&Value::Object(m)).expect("serializes");
-        // Strip the braces: these are fields spliced into another object.
-        text.as_bytes()[1..text.len() - 1].into()
-    };
-    let mut read = cacheable.clone();
-    if envelope {
+    let hello = hello(version, info, info_json.clone(), caps, &closing);
+    let mut read = closing.cacheable.clone();
+    if version.has_result_envelope() {
+        // Contents may change at any time: clients must not reuse them.
         read.insert("ttlMs".into(), 0.into());
     }
-    read.extend(common.clone());
+    read.extend(closing.common.clone());
     PerVersion {
         tools: pages("tools", &lists.tools),
         resources: pages("resources", &lists.resources),
         templates: pages("resourceTemplates", &lists.templates),
         prompts: pages("prompts", &lists.prompts),
         hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
-        suffix: fields(common),
-        read_suffix: fields(read),
+        suffix: spliced(&closing.common),
+        read_suffix: spliced(&read),
     }
+}
+
+/// A list's pages, each a complete result.
+fn pages(
+    key: &str,
+    entries: &[Map<String, Value>],
+    version: Version,
+    page_size: Option<usize>,
+    closing: &Closing,
+) -> Pages {
+    let size = page_size.unwrap_or(usize::MAX).max(1);
+    let chunks: Vec<&[Map<String, Value>]> = if entries.is_empty() {
+        vec![&[]]
+    } else {
+        entries.chunks(size).collect()
+    };
+    let count = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let mut m = Map::new();
+            let entries = chunk.iter().map(|e| downgrade(e, version)).collect();
+            m.insert(key.into(), entries);
+            if i + 1 < count {
+                m.insert("nextCursor".into(), encode_cursor(i + 1).into());
+            }
+            closing.close_cacheable(&mut m);
+            Bytes::from(serde_json::to_vec(&Value::Object(m)).expect("lists serialize"))
+        })
+        .collect()
+}
+
+/// The `initialize` result (session revisions) or the `server/discover` result (stateless).
+fn hello(
+    version: Version,
+    info: &Info,
+    info_json: Value,
+    caps: &Map<String, Value>,
+    closing: &Closing,
+) -> Value {
+    let mut caps = caps.clone();
+    // Session revisions: `resources/subscribe`, delivered on the standalone stream;
+    // stateless: `resourceSubscriptions` on `subscriptions/listen`.
+    if let Some(Value::Object(resources)) = caps.get_mut("resources") {
+        resources.insert("subscribe".into(), true.into());
+    }
+    let mut m = Map::new();
+    if version.is_stateless() {
+        let supported = Version::STATELESS.iter().map(|v| Value::from(v.as_str()));
+        m.insert("supportedVersions".into(), supported.collect());
+        m.insert("capabilities".into(), Value::Object(caps));
+        put(&mut m, "instructions", info.instructions.clone());
+        closing.close_cacheable(&mut m);
+    } else {
+        m.insert("protocolVersion".into(), version.as_str().into());
+        m.insert("capabilities".into(), Value::Object(caps));
+        m.insert("serverInfo".into(), info_json);
+        put(&mut m, "instructions", info.instructions.clone());
+    }
+    Value::Object(m)
+}
+
+/// Fields to splice into another object: the JSON of `m` without its braces.
+fn spliced(m: &Map<String, Value>) -> Box<[u8]> {
+    if m.is_empty() {
+        return Box::new([]);
+    }
+    let text = serde_json::to_string(m).expect("serializes");
+    text.as_bytes()[1..text.len() - 1].into()
 }
