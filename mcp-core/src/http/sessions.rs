@@ -63,7 +63,7 @@ impl Endpoint {
             }
             Ok(Some(last)) => match self.resume(session, last) {
                 Ok(events) => events,
-                Err(refusal) => return refusal,
+                Err(err) => return HttpResponse::error(400, None, &err),
             },
             Err(()) => {
                 return HttpResponse::error(
@@ -81,14 +81,14 @@ impl Endpoint {
     }
 
     /// The stream `Last-Event-ID` names, from the event after it.
-    fn resume(&self, session: Arc<Session>, last: &str) -> Result<EventStream, HttpResponse> {
+    fn resume(&self, session: Arc<Session>, last: &str) -> Result<EventStream, RpcError> {
         let Some((stream, seq)) = last
             .rsplit_once('-')
             .and_then(|(stream, seq)| Some((stream, seq.parse::<u64>().ok()?)))
             .filter(|(stream, _)| session.issued(stream))
         else {
             let why = "Bad Request: Last-Event-ID names no event stream of this session";
-            return Err(HttpResponse::error(400, None, &server_error(why.into())));
+            return Err(server_error(why.into()));
         };
         Ok(EventStream::resume(
             session,
@@ -223,7 +223,7 @@ impl Endpoint {
     pub(super) async fn batch(&self, req: &HttpRequest<'_>) -> HttpResponse {
         let session = match self.batch_session(req) {
             Ok(session) => session,
-            Err(refusal) => return refusal,
+            Err((status, err)) => return HttpResponse::error(status, None, &err),
         };
         let items = match self.batch_items(req.body) {
             Ok(items) => items,
@@ -262,17 +262,17 @@ impl Endpoint {
     }
 
     /// The session a batch belongs to, if its revision accepts batches.
-    fn batch_session(&self, req: &HttpRequest<'_>) -> Result<Arc<Session>, HttpResponse> {
+    fn batch_session(&self, req: &HttpRequest<'_>) -> Result<Arc<Session>, (u16, RpcError)> {
         let unsupported = || {
             let why = "Invalid Request: batches are only accepted in sessions of protocol revision 2025-03-26; send one JSON-RPC message per request";
-            HttpResponse::error(400, None, &RpcError::new(code::INVALID_REQUEST, why))
+            (400, RpcError::new(code::INVALID_REQUEST, why))
         };
         let Ok(Some(session_id)) = header(req, "mcp-session-id") else {
             return Err(unsupported());
         };
         let Some(session) = self.server.inner.sessions.get(session_id) else {
             let err = RpcError::new(code::SESSION_NOT_FOUND, "Session not found");
-            return Err(HttpResponse::error(404, None, &err));
+            return Err((404, err));
         };
         if !session.version.accepts_batches() {
             return Err(unsupported());

@@ -128,7 +128,7 @@ fn notification(req: &HttpRequest<'_>, msg: &Message<'_>, mpv: Option<&str>) -> 
     HttpResponse::empty(202)
 }
 
-/// 1. The `_meta` envelope: its protocol version, client capabilities (an object) and log
+/// Step 1: The `_meta` envelope: its protocol version, client capabilities (an object) and log
 /// level (a known one); the version it names.
 fn check_envelope<'m>(msg: &'m Message<'_>) -> Result<&'m str, RpcError> {
     let Some(meta) = msg.params.meta.as_ref() else {
@@ -163,7 +163,7 @@ fn check_envelope<'m>(msg: &'m Message<'_>) -> Result<&'m str, RpcError> {
     Ok(body_version)
 }
 
-/// 2. The `MCP-Protocol-Version` header repeats the envelope's version.
+/// Step 2: The `MCP-Protocol-Version` header repeats the envelope's version.
 fn check_version_header(mpv: Option<&str>, body_version: &str) -> Result<(), RpcError> {
     match mpv {
         None => Err(mismatch(None, format!("the body envelope names protocol version {body_version} but the required MCP-Protocol-Version header is absent"))),
@@ -172,7 +172,7 @@ fn check_version_header(mpv: Option<&str>, body_version: &str) -> Result<(), Rpc
     }
 }
 
-/// 3. The version is one of ours. The error lists the stateless revisions, as
+/// Step 3: The version is one of ours. The error lists the stateless revisions, as
 /// `server/discover` does; the session revisions are reached through `initialize`.
 fn supported(body_version: &str) -> Result<Version, RpcError> {
     Version::parse_stateless(body_version).ok_or_else(|| {
@@ -185,7 +185,7 @@ fn supported(body_version: &str) -> Result<Version, RpcError> {
     })
 }
 
-/// 4. `Mcp-Method` names the body's method.
+/// Step 4: `Mcp-Method` names the body's method.
 fn check_method_header(req: &HttpRequest<'_>, msg: &Message<'_>) -> Result<(), RpcError> {
     let method = msg.method_name.as_ref();
     match header(req, "mcp-method") {
@@ -205,7 +205,7 @@ fn check_method_header(req: &HttpRequest<'_>, msg: &Message<'_>) -> Result<(), R
     }
 }
 
-/// 4. `Mcp-Name` names the tool or prompt (`params.name`) or resource (`params.uri`).
+/// Step 4: `Mcp-Name` names the tool or prompt (`params.name`) or resource (`params.uri`).
 fn check_name_header(req: &HttpRequest<'_>, msg: &Message<'_>) -> Result<(), RpcError> {
     let named = match msg.method.and_then(Method::named_param) {
         Some("name") => msg.params.name.as_deref().map(|n| ("name", n)),
