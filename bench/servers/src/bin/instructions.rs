@@ -1,0 +1,99 @@
+//! Runs one request `COUNT` times through the core endpoint, in process: no network, no
+//! runtime, one thread, so that `valgrind --tool=callgrind` counts the same instructions on
+//! every run. `bench/instructions.py` runs it twice per scenario and takes the difference.
+//!
+//! Usage: `instructions SCENARIO COUNT`, SCENARIO one of `modern-call`, `tools-list`,
+//! `session-call`.
+
+use futures_executor::block_on;
+use mcp_core::http::{Endpoint, Headers, HttpBody, HttpRequest, HttpResponse};
+use serde_json::json;
+
+/// Request headers as a plain list.
+struct List(Vec<(&'static str, String)>);
+
+impl Headers for List {
+    fn get(&self, name: &str) -> Option<&[u8]> {
+        let (_, value) = self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        Some(value.as_bytes())
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.0
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .count()
+    }
+}
+
+fn post(ep: &Endpoint, headers: &List, body: &[u8]) -> HttpResponse {
+    block_on(ep.handle(HttpRequest {
+        method: "POST",
+        host: Some("127.0.0.1:8000"),
+        headers,
+        body,
+        peer: None,
+    }))
+}
+
+/// The bytes sent, as an adapter would write them.
+fn drain(resp: HttpResponse) -> usize {
+    assert_eq!(resp.status, 200, "every scenario request succeeds");
+    match resp.body {
+        HttpBody::Json(chunks) => chunks.into_parts().map(|p| p.len()).sum(),
+        _ => panic!("every scenario answers with JSON"),
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let scenario = args.next().expect("usage: instructions SCENARIO COUNT");
+    let count: usize = args
+        .next()
+        .and_then(|c| c.parse().ok())
+        .expect("usage: instructions SCENARIO COUNT");
+    let ep = Endpoint::from(mcp_bench::server());
+    let mut headers = vec![("content-type", "application/json".to_string())];
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+    });
+    let body = match scenario.as_str() {
+        "modern-call" => {
+            headers.push(("mcp-protocol-version", "2026-07-28".into()));
+            headers.push(("mcp-method", "tools/call".into()));
+            headers.push(("mcp-name", "add".into()));
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                   "params": {"name": "add", "arguments": {"a": 2, "b": 3}, "_meta": meta}})
+        }
+        "tools-list" => {
+            headers.push(("mcp-protocol-version", "2026-07-28".into()));
+            headers.push(("mcp-method", "tools/list".into()));
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"_meta": meta}})
+        }
+        "session-call" => {
+            let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": {},
+                "clientInfo": {"name": "bench", "version": "1"}}});
+            let resp = post(&ep, &List(headers.clone()), init.to_string().as_bytes());
+            let session = resp
+                .headers
+                .iter()
+                .find(|(n, _)| *n == "mcp-session-id")
+                .map(|(_, v)| v.clone())
+                .expect("initialize issues a session id");
+            headers.push(("mcp-session-id", session));
+            headers.push(("mcp-protocol-version", "2025-11-25".into()));
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                   "params": {"name": "add", "arguments": {"a": 2, "b": 3}}})
+        }
+        other => panic!("unknown scenario {other}"),
+    };
+    let headers = List(headers);
+    let body = body.to_string().into_bytes();
+    let mut sent = 0;
+    for _ in 0..count {
+        sent += drain(post(&ep, &headers, &body));
+    }
+    println!("{scenario}: {count} requests, {sent} bytes answered");
+}
