@@ -1,6 +1,6 @@
 //! The model of an annotated function: its parameters, classified, and its documentation.
 
-use syn::{Attribute, FnArg, Ident, ItemFn, Pat, Type};
+use syn::{Attribute, FnArg, Ident, ItemFn, Pat, PatType, Type};
 
 use crate::attr::{self, Complete, Kind};
 use crate::ctxt::Ctxt;
@@ -30,6 +30,37 @@ pub(crate) struct Param {
 }
 
 impl Param {
+    fn parse(cx: &Ctxt, kind: Kind, pat_ty: &mut PatType) -> Param {
+        let ParamAttrs {
+            docs,
+            passthrough,
+            complete,
+        } = ParamAttrs::take(cx, kind, &mut pat_ty.attrs);
+        let ty = (*pat_ty.ty).clone();
+        let param_kind = classify(&ty, kind);
+        let ident = match (&*pat_ty.pat, param_kind) {
+            (Pat::Ident(pi), _) => Some(pi.ident.clone()),
+            (_, ParamKind::Arg) => {
+                cx.error_spanned_by(
+                    &pat_ty.pat,
+                    "argument parameters must be plain identifiers, such as `city: String`, \
+                     because the name becomes the argument's name",
+                );
+                None
+            }
+            _ => None,
+        };
+        Param {
+            kind: param_kind,
+            ident,
+            option_inner: option_inner(&ty),
+            ty,
+            docs,
+            passthrough,
+            complete,
+        }
+    }
+
     pub(crate) fn name(&self) -> String {
         self.ident
             .as_ref()
@@ -53,106 +84,30 @@ pub(crate) struct FnSpec {
 }
 
 impl FnSpec {
+    /// Parses the function's parameters, removing our attributes from them. Only what
+    /// can't be modelled is reported here; the checks come later (`check.rs`).
     pub(crate) fn from_item(cx: &Ctxt, kind: Kind, mut item: ItemFn) -> FnSpec {
-        let what = kind.attr_name();
-        let sig = &item.sig;
-        check_generics(cx, what, &sig.generics);
-        if let Some(unsafety) = &sig.unsafety {
-            cx.error_spanned_by(
-                unsafety,
-                format!("`#[{what}]` can't be used on an `unsafe fn`; make it safe and use `unsafe` blocks inside"),
-            );
-        }
-        if let Some(variadic) = &sig.variadic {
-            cx.error_spanned_by(variadic, format!("`#[{what}]` functions can't be variadic"));
-        }
-        if let Some(abi) = &sig.abi {
-            cx.error_spanned_by(
-                abi,
-                format!("`#[{what}]` functions must use the Rust ABI; remove `extern`"),
-            );
-        }
-
         let mut params = Vec::new();
         for input in &mut item.sig.inputs {
             match input {
                 FnArg::Receiver(recv) => cx.error_spanned_by(
                     &*recv,
                     format!(
-                        "`#[{what}]` goes on free functions, not methods; share data with `State<T>` \
-                         (registered with `ServerBuilder::state`) instead of `self`"
+                        "`#[{}]` goes on free functions, not methods; share data with `State<T>` \
+                         (registered with `ServerBuilder::state`) instead of `self`",
+                        kind.attr_name()
                     ),
                 ),
-                FnArg::Typed(pat_ty) => {
-                    let mut docs = Vec::new();
-                    let mut passthrough = Vec::new();
-                    let mut complete = None;
-                    let mut kept = Vec::new();
-                    for a in pat_ty.attrs.drain(..) {
-                        if a.path().is_ident("doc") {
-                            docs.push(a);
-                        } else if a.path().is_ident("serde") || a.path().is_ident("schemars") {
-                            passthrough.push(a);
-                        } else if a.path().is_ident("header") {
-                            // #[header("Region")]: the client repeats this argument in the
-                            // `Mcp-Param-Region` HTTP header (`x-mcp-header` in the schema).
-                            match (kind, a.parse_args::<syn::LitStr>()) {
-                                (Kind::Tool, Ok(name)) => {
-                                    passthrough.push(syn::parse_quote!(#[schemars(extend("x-mcp-header" = #name))]));
-                                }
-                                (Kind::Tool, Err(_)) => cx.error_spanned_by(&a, "expected `#[header(\"Header-Name\")]`"),
-                                _ => cx.error_spanned_by(&a, "`#[header]` applies to tool arguments"),
-                            }
-                        } else if a.path().is_ident("complete") {
-                            if let Some(c) = attr::parse_complete(cx, &a) {
-                                if complete.is_some() {
-                                    cx.error_spanned_by(&a, "duplicate `#[complete]` attribute");
-                                } else {
-                                    complete = Some((a, c));
-                                }
-                            }
-                        } else {
-                            kept.push(a);
-                        }
-                    }
-                    pat_ty.attrs = kept;
-                    let ty = (*pat_ty.ty).clone();
-                    let kind = classify(&ty, kind);
-                    let ident = match (&*pat_ty.pat, kind) {
-                        (Pat::Ident(pi), _) => Some(pi.ident.clone()),
-                        (_, ParamKind::Arg) => {
-                            cx.error_spanned_by(
-                                &pat_ty.pat,
-                                "argument parameters must be plain identifiers, such as `city: String`, \
-                                 because the name becomes the argument's name",
-                            );
-                            None
-                        }
-                        _ => None,
-                    };
-                    if kind == ParamKind::Arg {
-                        check_owned(cx, &ty);
-                    }
-                    if kind != ParamKind::Arg && !passthrough.is_empty() {
-                        cx.error_spanned_by(
-                            &passthrough[0],
-                            "`#[serde]`/`#[schemars]` apply only to argument parameters",
-                        );
-                    }
-                    params.push(Param {
-                        kind,
-                        ident,
-                        option_inner: option_inner(&ty),
-                        ty,
-                        docs,
-                        passthrough,
-                        complete,
-                    });
-                }
+                FnArg::Typed(pat_ty) => params.push(Param::parse(cx, kind, pat_ty)),
             }
         }
         let doc = doc_string(&item.attrs);
         FnSpec { item, params, doc }
+    }
+
+    /// The `Json<T>` parameters (a valid tool has at most one).
+    pub(crate) fn json_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.kind == ParamKind::Json)
     }
 
     pub(crate) fn args(&self) -> impl Iterator<Item = &Param> {
@@ -160,31 +115,60 @@ impl FnSpec {
     }
 }
 
-/// Lifetime parameters get their own message: arguments are owned, so they need none.
-fn check_generics(cx: &Ctxt, what: &str, generics: &syn::Generics) {
-    for param in &generics.params {
-        match param {
-            syn::GenericParam::Lifetime(lt) => cx.error_spanned_by(
-                lt,
-                format!(
-                    "`#[{what}]` functions can't have lifetime parameters: arguments are deserialized into owned values, so nothing borrows; remove `<{}>` (and use `String` for `&str`)",
-                    lt.lifetime
-                ),
-            ),
-            other => cx.error_spanned_by(
-                other,
-                format!(
-                    "`#[{what}]` functions can't be generic: the framework must know the concrete \
-                     argument and return types; write a non-generic wrapper that calls the generic function"
-                ),
-            ),
+/// The attributes of one parameter, sorted: docs, attributes for the generated field, our
+/// `#[header]` (turned into a schema extension) and `#[complete]`; the rest stay on it.
+struct ParamAttrs {
+    docs: Vec<Attribute>,
+    passthrough: Vec<Attribute>,
+    complete: Option<(Attribute, Complete)>,
+}
+
+impl ParamAttrs {
+    fn take(cx: &Ctxt, kind: Kind, attrs: &mut Vec<Attribute>) -> ParamAttrs {
+        let mut out = ParamAttrs {
+            docs: Vec::new(),
+            passthrough: Vec::new(),
+            complete: None,
+        };
+        let mut kept = Vec::new();
+        for a in attrs.drain(..) {
+            let path = a.path();
+            if path.is_ident("doc") {
+                out.docs.push(a);
+            } else if path.is_ident("serde") || path.is_ident("schemars") {
+                out.passthrough.push(a);
+            } else if path.is_ident("header") {
+                out.header(cx, kind, &a);
+            } else if path.is_ident("complete") {
+                out.complete(cx, a);
+            } else {
+                kept.push(a);
+            }
+        }
+        *attrs = kept;
+        out
+    }
+
+    /// `#[header("Region")]`: the client repeats this argument in the `Mcp-Param-Region`
+    /// HTTP header (`x-mcp-header` in the schema).
+    fn header(&mut self, cx: &Ctxt, kind: Kind, a: &Attribute) {
+        match (kind, a.parse_args::<syn::LitStr>()) {
+            (Kind::Tool, Ok(name)) => self
+                .passthrough
+                .push(syn::parse_quote!(#[schemars(extend("x-mcp-header" = #name))])),
+            (Kind::Tool, Err(_)) => cx.error_spanned_by(a, "expected `#[header(\"Header-Name\")]`"),
+            _ => cx.error_spanned_by(a, "`#[header]` applies to tool arguments"),
         }
     }
-    if let Some(clause) = &generics.where_clause {
-        cx.error_spanned_by(
-            clause,
-            format!("`#[{what}]` functions can't have a `where` clause; use concrete types"),
-        );
+
+    fn complete(&mut self, cx: &Ctxt, a: Attribute) {
+        if let Some(c) = attr::parse_complete(cx, &a) {
+            if self.complete.is_some() {
+                cx.error_spanned_by(&a, "duplicate `#[complete]` attribute");
+            } else {
+                self.complete = Some((a, c));
+            }
+        }
     }
 }
 
@@ -224,19 +208,16 @@ fn option_inner(ty: &Type) -> Option<Type> {
     }
 }
 
-fn check_owned(cx: &Ctxt, ty: &Type) {
-    match ty {
-        Type::Reference(r) => cx.error_spanned_by(
-            r,
-            "argument parameters must be owned types, because arguments are deserialized from the \
-             request; use `String` instead of `&str` and `Vec<T>` instead of `&[T]`",
-        ),
-        Type::ImplTrait(t) => cx.error_spanned_by(
-            t,
-            "`impl Trait` can't be an argument type: the framework needs a concrete type to \
-             deserialize into and to describe in the schema",
-        ),
-        _ => {}
+/// `T` in `Json<T>`.
+pub(crate) fn json_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(tp) = ty else { return None };
+    let seg = tp.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
     }
 }
 

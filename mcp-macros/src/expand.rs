@@ -9,8 +9,9 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{ItemFn, LitStr, Path, ReturnType, Token};
 
-use crate::ast::{FnSpec, Param, ParamKind};
+use crate::ast::{json_inner, FnSpec, Param, ParamKind};
 use crate::attr::{Complete, ItemAttrs, Kind};
+use crate::check::{self, Checked};
 use crate::ctxt::Ctxt;
 
 pub(crate) fn item(kind: Kind, args: TokenStream, input: TokenStream) -> TokenStream {
@@ -47,10 +48,11 @@ pub(crate) fn item(kind: Kind, args: TokenStream, input: TokenStream) -> TokenSt
     let cx = Ctxt::new();
     let attrs = ItemAttrs::parse(&cx, kind, args);
     let spec = FnSpec::from_item(&cx, kind, item_fn);
+    let checked = check::item(&cx, kind, &attrs, &spec);
     let generated = match kind {
-        Kind::Tool => tool(&cx, &attrs, &spec),
-        Kind::Resource => resource(&cx, &attrs, &spec),
-        Kind::Prompt => prompt(&cx, &attrs, &spec),
+        Kind::Tool => tool(&attrs, &spec, &checked),
+        Kind::Resource => resource(&attrs, &spec, &checked),
+        Kind::Prompt => prompt(&attrs, &spec, &checked),
     };
     let user_fn = &spec.item;
     match cx.check() {
@@ -106,43 +108,8 @@ fn opt_bool(value: Option<&bool>) -> TokenStream {
     }
 }
 
-/// The name on the wire: `name = ".."` or the function's name.
-fn item_name(cx: &Ctxt, kind: Kind, attrs: &ItemAttrs, spec: &FnSpec) -> String {
-    let name = match attrs.name.get() {
-        Some(lit) => lit.value(),
-        None => {
-            let ident = spec.item.sig.ident.to_string();
-            ident
-                .strip_prefix("r#")
-                .map(str::to_string)
-                .unwrap_or(ident)
-        }
-    };
-    if kind == Kind::Tool {
-        if let Err(why) = mcp_grammar::check_tool_name(&name) {
-            let msg = format!(
-                "invalid tool name `{name}`: {why}; set a valid one with `#[tool(name = \"...\")]`"
-            );
-            match attrs.name.get() {
-                Some(lit) => cx.error_spanned_by(lit, msg),
-                None => cx.error_spanned_by(&spec.item.sig.ident, msg),
-            }
-        }
-    } else if name.is_empty() {
-        if let Some(lit) = attrs.name.get() {
-            cx.error_spanned_by(lit, format!("the {} name can't be empty", kind.attr_name()));
-        }
-    }
-    name
-}
-
-fn servers(cx: &Ctxt, attrs: &ItemAttrs) -> TokenStream {
+fn servers(attrs: &ItemAttrs) -> TokenStream {
     let list = attrs.servers.get().map(Vec::as_slice).unwrap_or_default();
-    for lit in list {
-        if lit.value().is_empty() {
-            cx.error_spanned_by(lit, "server names can't be empty");
-        }
-    }
     quote!(&[#(#list),*])
 }
 
@@ -281,10 +248,7 @@ fn handler(
     args: &[TokenStream],
 ) -> TokenStream {
     let fn_ident = &spec.item.sig.ident;
-    let ret_span = match &spec.item.sig.output {
-        ReturnType::Default => fn_ident.span(),
-        ReturnType::Type(_, ty) => ty.span(),
-    };
+    let ret_span = return_span(spec);
     let kind = format_ident!("{}", shape.kind);
     let input = format_ident!("{}", shape.input);
     let outcome: Path = syn::parse_str(shape.outcome).expect("valid path");
@@ -354,51 +318,28 @@ fn return_type(spec: &FnSpec) -> TokenStream {
     }
 }
 
-fn reject_complete(cx: &Ctxt, p: &Param, what: &str) {
-    if let Some((attr, _)) = &p.complete {
-        cx.error_spanned_by(attr, what);
-    }
-}
-
-fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
-    let krate = krate(attrs);
-    let name = item_name(cx, Kind::Tool, attrs, spec);
-    let location = location(spec, &krate);
-    let servers = servers(cx, attrs);
+/// The fields every item has: where it is defined, its name, servers, icons, title and
+/// description.
+fn common(attrs: &ItemAttrs, spec: &FnSpec, checked: &Checked, krate: &TokenStream) -> TokenStream {
+    let location = location(spec, krate);
+    let name = &checked.name;
+    let servers = servers(attrs);
     let icons = icons(attrs);
     let title = opt_lit(attrs.title.get());
     let description = description(attrs, spec);
+    quote! {
+        location: #location,
+        name: #name,
+        servers: #servers,
+        icons: #icons,
+        title: #title,
+        description: #description,
+    }
+}
 
-    let json_params: Vec<&Param> = spec
-        .params
-        .iter()
-        .filter(|p| p.kind == ParamKind::Json)
-        .collect();
-    let arg_params: Vec<&Param> = spec.args().collect();
-    for p in &spec.params {
-        reject_complete(
-            cx,
-            p,
-            "`#[complete]` applies to prompt arguments and resource template variables, not tool arguments",
-        );
-    }
-    if json_params.len() > 1 {
-        cx.error_spanned_by(
-            &json_params[1].ty,
-            "a tool takes at most one `Json<T>` arguments parameter",
-        );
-    }
-    if let (Some(json), Some(arg)) = (json_params.first(), arg_params.first()) {
-        let arg_name = arg.name();
-        cx.error_spanned_by(
-            &json.ty,
-            format!(
-                "a `Json<T>` parameter receives the whole arguments object, so it can't be combined \
-                 with plain argument parameters such as `{arg_name}`; move `{arg_name}` into `T`"
-            ),
-        );
-    }
-
+fn tool(attrs: &ItemAttrs, spec: &FnSpec, checked: &Checked) -> TokenStream {
+    let krate = krate(attrs);
+    let common = common(attrs, spec, checked, &krate);
     let is_async = spec.item.sig.asyncness.is_some();
     let on_err = early_return(
         is_async,
@@ -406,64 +347,29 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         quote!(#krate::__private::injection_failed(e)),
     );
     let call = call_parts(spec, &krate, &on_err);
-    let ret = return_type(spec);
-    let ret_span = match &spec.item.sig.output {
-        ReturnType::Default => spec.item.sig.ident.span(),
-        ReturnType::Type(_, ty) => ty.span(),
-    };
-
-    let (args_items, destructure) = if let Some(json) = json_params.first() {
-        let inner = json_inner(&json.ty).unwrap_or_else(|| {
-            cx.error_spanned_by(&json.ty, "expected `Json<T>` with the arguments type `T`");
-            quote!(())
-        });
-        let items = quote! {
-            const fn __mcp_arguments<T: #krate::ToolArgument>() -> #krate::__private::Arguments<T> {
-                #krate::__private::arguments()
-            }
-            const __MCP_ARGUMENTS: #krate::__private::Arguments<#inner> = __mcp_arguments::<#inner>();
-        };
-        (items, quote!(__mcp_json))
-    } else {
-        args_struct(&arg_params, &krate)
-    };
-    let returns_ty = quote_spanned!(ret_span=> #ret);
-    let returns = quote! {
-        const fn __mcp_returns<R: #krate::IntoToolResult>() -> #krate::__private::Returns<R> {
-            #krate::__private::returns()
-        }
-        const __MCP_RETURNS: #krate::__private::Returns<#ret> = __mcp_returns::<#returns_ty>();
-    };
-
+    let (args_items, destructure) = tool_arguments(spec, &krate);
+    let returns = tool_returns(spec, &krate);
     let injections = &call.injections;
-    let args = &call.args;
-    let requires = &call.requires;
-    let streaming = call.uses_context;
-    let prelude = {
-        let bad_args = early_return(is_async, &krate, quote!(e));
-        quote! {
-            let #destructure = match (__MCP_ARGUMENTS.parse)(&__mcp_input) {
-                ::core::result::Result::Ok(v) => v,
-                ::core::result::Result::Err(e) => #bad_args,
-            };
-            #injections
-        }
+    let bad_args = early_return(is_async, &krate, quote!(e));
+    let prelude = quote! {
+        let #destructure = match (__MCP_ARGUMENTS.parse)(&__mcp_input) {
+            ::core::result::Result::Ok(v) => v,
+            ::core::result::Result::Err(e) => #bad_args,
+        };
+        #injections
     };
-    let handler = handler(spec, &krate, &TOOL, prelude, args);
+    let handler = handler(spec, &krate, &TOOL, prelude, &call.args);
     let read_only = opt_bool(attrs.read_only.get());
     let destructive = opt_bool(attrs.destructive.get());
     let idempotent = opt_bool(attrs.idempotent.get());
     let open_world = opt_bool(attrs.open_world.get());
+    let requires = &call.requires;
+    let streaming = call.uses_context;
     let body = quote! {
         #args_items
         #returns
         #krate::__private::Item::Tool(#krate::__private::ToolDef {
-            location: #location,
-            name: #name,
-            servers: #servers,
-            icons: #icons,
-            title: #title,
-            description: #description,
+            #common
             annotations: #krate::__private::ToolHints {
                 read_only: #read_only,
                 destructive: #destructive,
@@ -478,6 +384,45 @@ fn tool(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         })
     };
     emit_static(spec, &krate, body)
+}
+
+/// `__MCP_ARGUMENTS` (the schema and parser of the arguments object) and the pattern that
+/// binds the parsed value: `Json<T>`'s `T`, or a struct of the plain parameters.
+fn tool_arguments(spec: &FnSpec, krate: &TokenStream) -> (TokenStream, TokenStream) {
+    let Some(json) = spec.json_params().next() else {
+        let params: Vec<&Param> = spec.args().collect();
+        return args_struct(&params, krate);
+    };
+    // A missing `T` was reported by the checks; `()` keeps the expansion well-formed.
+    let inner = json_inner(&json.ty).map_or_else(|| quote!(()), |t| quote!(#t));
+    let items = quote! {
+        const fn __mcp_arguments<T: #krate::ToolArgument>() -> #krate::__private::Arguments<T> {
+            #krate::__private::arguments()
+        }
+        const __MCP_ARGUMENTS: #krate::__private::Arguments<#inner> = __mcp_arguments::<#inner>();
+    };
+    (items, quote!(__mcp_json))
+}
+
+/// `__MCP_RETURNS`: the output schema and converter of the return type, bounded by
+/// `IntoToolResult` at the return type's span so an unsupported type is reported there.
+fn tool_returns(spec: &FnSpec, krate: &TokenStream) -> TokenStream {
+    let ret = return_type(spec);
+    let returns_ty = quote_spanned!(return_span(spec)=> #ret);
+    quote! {
+        const fn __mcp_returns<R: #krate::IntoToolResult>() -> #krate::__private::Returns<R> {
+            #krate::__private::returns()
+        }
+        const __MCP_RETURNS: #krate::__private::Returns<#ret> = __mcp_returns::<#returns_ty>();
+    }
+}
+
+/// Where an unsupported return type is reported: the type, or the name when there is none.
+fn return_span(spec: &FnSpec) -> Span {
+    match &spec.item.sig.output {
+        ReturnType::Default => spec.item.sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    }
 }
 
 /// The arguments struct of a tool with plain parameters, and how the handler destructures it.
@@ -532,57 +477,23 @@ fn args_struct(params: &[&Param], krate: &TokenStream) -> (TokenStream, TokenStr
     (items, quote!(__McpArgs { #(#idents),* }))
 }
 
-fn json_inner(ty: &syn::Type) -> Option<TokenStream> {
-    let syn::Type::Path(tp) = ty else { return None };
-    let seg = tp.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(quote!(#inner)),
-        _ => None,
-    }
-}
-
-fn completions(cx: &Ctxt, spec: &FnSpec, krate: &TokenStream) -> (TokenStream, TokenStream) {
+fn completions(spec: &FnSpec, krate: &TokenStream) -> (TokenStream, TokenStream) {
     let mut fns = TokenStream::new();
     let mut entries = Vec::new();
     for (i, p) in spec.params.iter().enumerate() {
-        let Some((attr, complete)) = &p.complete else {
+        // `#[complete]` on anything but an argument was reported by the checks.
+        let (Some((_, complete)), ParamKind::Arg) = (&p.complete, p.kind) else {
             continue;
         };
-        if p.kind != ParamKind::Arg {
-            cx.error_spanned_by(attr, "`#[complete]` applies only to argument parameters");
-            continue;
-        }
         let f = format_ident!("__mcp_complete_{}", i);
-        let body = match complete {
-            Complete::Values(values) => quote! {
-                #krate::__private::ready(#krate::__private::filter_values(&[#(#values),*], __mcp_value))
-            },
-            // A list of values, or a future of one (`async fn`): the first impl that applies
-            // to the return type is chosen.
-            // Sync or async, with any injected parameters: chosen by the function's type.
-            Complete::With(path) => quote_spanned! {path.span()=>
-                __mcp_completer(&#path).complete(__mcp_value, __mcp_scope)
-            },
-        };
+        fns.extend(completion_fn(&f, complete, krate));
+        let name = p.name();
         let requires = match complete {
             Complete::Values(_) => quote!(&[]),
             Complete::With(path) => {
                 quote_spanned!(path.span()=> __mcp_completer(&#path).requires())
             }
         };
-        fns.extend(quote! {
-            fn #f<'__mcp>(
-                __mcp_value: &'__mcp str,
-                __mcp_scope: &'__mcp #krate::__private::RequestScope<'__mcp>,
-            ) -> #krate::__private::BoxFuture<'__mcp, ::std::vec::Vec<::std::string::String>> {
-                let _ = __mcp_scope;
-                #body
-            }
-        });
-        let name = p.name();
         entries.push(quote!(#krate::__private::CompletionDef { argument: #name, complete: #f, requires: #requires }));
     }
     if !entries.is_empty() {
@@ -597,75 +508,36 @@ fn completions(cx: &Ctxt, spec: &FnSpec, krate: &TokenStream) -> (TokenStream, T
     (fns, quote!(&[#(#entries),*]))
 }
 
-fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
-    let krate = krate(attrs);
-    let name = item_name(cx, Kind::Resource, attrs, spec);
-    let location = location(spec, &krate);
-    let servers = servers(cx, attrs);
-    let icons = icons(attrs);
-    let title = opt_lit(attrs.title.get());
-    let description = description(attrs, spec);
-    let mime_type = opt_lit(attrs.mime_type.get());
+/// The completion function of one argument: a filter over fixed values, or a call of the
+/// user's completer (sync or async, with any injected parameters: chosen by its type).
+fn completion_fn(f: &syn::Ident, complete: &Complete, krate: &TokenStream) -> TokenStream {
+    let body = match complete {
+        Complete::Values(values) => quote! {
+            #krate::__private::ready(#krate::__private::filter_values(&[#(#values),*], __mcp_value))
+        },
+        Complete::With(path) => quote_spanned! {path.span()=>
+            __mcp_completer(&#path).complete(__mcp_value, __mcp_scope)
+        },
+    };
+    quote! {
+        fn #f<'__mcp>(
+            __mcp_value: &'__mcp str,
+            __mcp_scope: &'__mcp #krate::__private::RequestScope<'__mcp>,
+        ) -> #krate::__private::BoxFuture<'__mcp, ::std::vec::Vec<::std::string::String>> {
+            let _ = __mcp_scope;
+            #body
+        }
+    }
+}
 
-    let Some(uri_lit) = attrs.uri.get() else {
-        cx.error_spanned_by(
-            &spec.item.sig.ident,
-            "`#[resource]` needs a URI: `#[resource(uri = \"scheme://path\")]`, or a URI template such as `#[resource(uri = \"users://{id}/profile\")]`",
-        );
+fn resource(attrs: &ItemAttrs, spec: &FnSpec, checked: &Checked) -> TokenStream {
+    // A missing or invalid URI was reported by the checks.
+    let Some(uri) = &checked.uri else {
         return TokenStream::new();
     };
-    let uri = uri_lit.value();
-    let vars = match mcp_grammar::parse_template(&uri).map(|parts| {
-        mcp_grammar::variables(&parts)
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    }) {
-        Ok(v) => v,
-        Err(why) => {
-            cx.error_spanned_by(uri_lit, format!("invalid URI template: {why}"));
-            return TokenStream::new();
-        }
-    };
-    if !uri.contains(':') {
-        cx.error_spanned_by(
-            uri_lit,
-            "a resource URI needs a scheme, such as `config://app` or `file:///path`",
-        );
-    }
-    let is_template = !vars.is_empty();
-    let mut seen = std::collections::HashSet::new();
-    for v in &vars {
-        if !seen.insert(v.clone()) {
-            cx.error_spanned_by(
-                uri_lit,
-                format!("URI template variable `{v}` appears more than once"),
-            );
-        }
-        if !spec.args().any(|p| p.name() == *v) {
-            cx.error_spanned_by(
-                uri_lit,
-                format!("URI template variable `{v}` has no parameter; add a parameter `{v}: String` (or another `FromStr` type) to the function"),
-            );
-        }
-    }
-    for p in spec.args() {
-        let pname = p.name();
-        if !vars.contains(&pname) {
-            let msg = if is_template {
-                format!("parameter `{pname}` is not a variable of the URI template `{uri}`; rename it to one of its variables, or add `{{{pname}}}` to the template")
-            } else {
-                format!("parameter `{pname}` has no value: `{uri}` is a static URI; use a URI template such as `scheme://path/{{{pname}}}` to take it from the URI")
-            };
-            cx.error_spanned_by(
-                p.ident
-                    .as_ref()
-                    .map(|i| i.to_token_stream())
-                    .unwrap_or_default(),
-                msg,
-            );
-        }
-    }
-
+    let krate = krate(attrs);
+    let common = common(attrs, spec, checked, &krate);
+    let mime_type = opt_lit(attrs.mime_type.get());
     let is_async = spec.item.sig.asyncness.is_some();
     let on_err = early_return(
         is_async,
@@ -678,46 +550,19 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         &krate,
         quote!(#krate::__private::ReadOutcome::NoMatch),
     );
+    let bind_vars = spec.args().map(|p| bind_var(p, &no_match));
     let injections = &call.injections;
-    let args = &call.args;
-    let requires = &call.requires;
-    let bind_vars = spec.args().map(|p| {
-        let ident = &p.ident;
-        let name = p.name();
-        let span = p.ty.span();
-        match &p.option_inner {
-            Some(inner) => quote_spanned! {span=>
-                let #ident: ::core::option::Option<#inner> = match __mcp_input.var_opt::<#inner>(#name) {
-                    ::core::result::Result::Ok(v) => v,
-                    ::core::result::Result::Err(()) => #no_match,
-                };
-            },
-            None => {
-                let ty = &p.ty;
-                quote_spanned! {span=>
-                    let #ident: #ty = match __mcp_input.var::<#ty>(#name) {
-                        ::core::option::Option::Some(v) => v,
-                        ::core::option::Option::None => #no_match,
-                    };
-                }
-            }
-        }
-    });
-    let bind_vars: Vec<_> = bind_vars.collect();
     let prelude = quote! { #(#bind_vars)* #injections };
-    let handler = handler(spec, &krate, &RESOURCE, prelude, args);
-    let (completion_fns, completion_list) = completions(cx, spec, &krate);
+    let handler = handler(spec, &krate, &RESOURCE, prelude, &call.args);
+    let (completion_fns, completion_list) = completions(spec, &krate);
+    let (value, is_template) = (&uri.value, uri.is_template);
+    let requires = &call.requires;
     let body = quote! {
         #completion_fns
         #krate::__private::Item::Resource(#krate::__private::ResourceDef {
-            location: #location,
-            uri: #uri,
+            #common
+            uri: #value,
             is_template: #is_template,
-            name: #name,
-            servers: #servers,
-            icons: #icons,
-            title: #title,
-            description: #description,
             mime_type: #mime_type,
             handler: { #handler },
             completions: #completion_list,
@@ -727,15 +572,34 @@ fn resource(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     emit_static(spec, &krate, body)
 }
 
-fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
-    let krate = krate(attrs);
-    let name = item_name(cx, Kind::Prompt, attrs, spec);
-    let location = location(spec, &krate);
-    let servers = servers(cx, attrs);
-    let icons = icons(attrs);
-    let title = opt_lit(attrs.title.get());
-    let description = description(attrs, spec);
+/// Binds one template variable, parsed by the parameter's type; a value that does not parse
+/// means the template does not match this URI.
+fn bind_var(p: &Param, no_match: &TokenStream) -> TokenStream {
+    let ident = &p.ident;
+    let name = p.name();
+    let span = p.ty.span();
+    match &p.option_inner {
+        Some(inner) => quote_spanned! {span=>
+            let #ident: ::core::option::Option<#inner> = match __mcp_input.var_opt::<#inner>(#name) {
+                ::core::result::Result::Ok(v) => v,
+                ::core::result::Result::Err(()) => #no_match,
+            };
+        },
+        None => {
+            let ty = &p.ty;
+            quote_spanned! {span=>
+                let #ident: #ty = match __mcp_input.var::<#ty>(#name) {
+                    ::core::option::Option::Some(v) => v,
+                    ::core::option::Option::None => #no_match,
+                };
+            }
+        }
+    }
+}
 
+fn prompt(attrs: &ItemAttrs, spec: &FnSpec, checked: &Checked) -> TokenStream {
+    let krate = krate(attrs);
+    let common = common(attrs, spec, checked, &krate);
     let is_async = spec.item.sig.asyncness.is_some();
     let on_err = early_return(
         is_async,
@@ -744,52 +608,22 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
     );
     let call = call_parts(spec, &krate, &on_err);
     let bad_arg = early_return(is_async, &krate, quote!(e));
-    let injections = &call.injections;
-    let args = &call.args;
-    let requires = &call.requires;
-    let bind_args: Vec<TokenStream> = spec
-        .args()
-        .map(|p| {
-            let ident = &p.ident;
-            let name = p.name();
-            let span = p.ty.span();
-            match &p.option_inner {
-                Some(inner) => quote_spanned! {span=>
-                    let #ident: ::core::option::Option<#inner> = match __mcp_input.optional::<#inner>(#name) {
-                        ::core::result::Result::Ok(v) => v,
-                        ::core::result::Result::Err(e) => #bad_arg,
-                    };
-                },
-                None => {
-                    let ty = &p.ty;
-                    quote_spanned! {span=>
-                        let #ident: #ty = match __mcp_input.required::<#ty>(#name) {
-                            ::core::result::Result::Ok(v) => v,
-                            ::core::result::Result::Err(e) => #bad_arg,
-                        };
-                    }
-                }
-            }
-        })
-        .collect();
+    let bind_args = spec.args().map(|p| bind_prompt_arg(p, &bad_arg));
     let arg_defs = spec.args().map(|p| {
         let name = p.name();
         let desc = opt_str(p.doc());
         let required = p.option_inner.is_none();
         quote!(#krate::__private::PromptArgDef { name: #name, description: #desc, required: #required })
     });
+    let injections = &call.injections;
     let prelude = quote! { #(#bind_args)* #injections };
-    let handler = handler(spec, &krate, &PROMPT, prelude, args);
-    let (completion_fns, completion_list) = completions(cx, spec, &krate);
+    let handler = handler(spec, &krate, &PROMPT, prelude, &call.args);
+    let (completion_fns, completion_list) = completions(spec, &krate);
+    let requires = &call.requires;
     let body = quote! {
         #completion_fns
         #krate::__private::Item::Prompt(#krate::__private::PromptDef {
-            location: #location,
-            name: #name,
-            servers: #servers,
-            icons: #icons,
-            title: #title,
-            description: #description,
+            #common
             arguments: &[#(#arg_defs),*],
             handler: { #handler },
             completions: #completion_list,
@@ -797,4 +631,28 @@ fn prompt(cx: &Ctxt, attrs: &ItemAttrs, spec: &FnSpec) -> TokenStream {
         })
     };
     emit_static(spec, &krate, body)
+}
+
+/// Binds one prompt argument, parsed by the parameter's type; `Option<T>` is optional.
+fn bind_prompt_arg(p: &Param, bad_arg: &TokenStream) -> TokenStream {
+    let ident = &p.ident;
+    let name = p.name();
+    let span = p.ty.span();
+    match &p.option_inner {
+        Some(inner) => quote_spanned! {span=>
+            let #ident: ::core::option::Option<#inner> = match __mcp_input.optional::<#inner>(#name) {
+                ::core::result::Result::Ok(v) => v,
+                ::core::result::Result::Err(e) => #bad_arg,
+            };
+        },
+        None => {
+            let ty = &p.ty;
+            quote_spanned! {span=>
+                let #ident: #ty = match __mcp_input.required::<#ty>(#name) {
+                    ::core::result::Result::Ok(v) => v,
+                    ::core::result::Result::Err(e) => #bad_arg,
+                };
+            }
+        }
+    }
 }
