@@ -49,6 +49,9 @@ use mcp_core::http::{Endpoint, Headers, HttpBody};
 
 pub use mcp_core::http::HttpConfig;
 
+#[cfg(feature = "cli")]
+pub mod cli;
+
 /// An `actix_web::Scope` at `path` serving `endpoint`: a [`mcp_core::Server`] (default
 /// settings), a `(Server, HttpConfig)` pair, or an [`Endpoint`].
 ///

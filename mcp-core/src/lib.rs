@@ -85,6 +85,9 @@ mod runtime;
 mod schema;
 mod server;
 mod session;
+#[cfg(feature = "stdio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stdio")))]
+pub mod stdio;
 mod util;
 mod wire;
 

@@ -33,6 +33,8 @@ pub(crate) struct Session {
     /// The level set by `logging/setLevel`; 0 until then (no log messages).
     log_level: AtomicU8,
     last_seen_ms: AtomicU64,
+    /// Held by a transport for as long as its connection lasts (stdio): never idle.
+    pinned: AtomicBool,
     /// Resource URIs the client subscribed to.
     subscriptions: Mutex<HashSet<String>>,
     /// The session's standalone stream (HTTP GET), while one is open.
@@ -419,6 +421,18 @@ impl Session {
         *lock(&self.stream) = None;
     }
 
+    /// Keeps the session from expiring while its transport holds it (a stdio process has one
+    /// session for its whole life, however long the client stays quiet).
+    pub(crate) fn pin(&self) {
+        self.pinned.store(true, Ordering::Relaxed);
+    }
+
+    /// Stops waiting for the client's answers: the questions asked are answered with an
+    /// error (the client has gone).
+    pub(crate) fn drop_questions(&self) {
+        lock(&self.pending).clear();
+    }
+
     /// Whether the session was ended (deleted, expired).
     pub(crate) fn has_ended(&self) -> bool {
         self.ended.load(Ordering::Relaxed)
@@ -653,7 +667,8 @@ impl Sessions {
     }
 
     fn expired(&self, s: &Session, now: u64) -> bool {
-        now.saturating_sub(s.last_seen_ms.load(Ordering::Relaxed)) > self.idle_ms()
+        !s.pinned.load(Ordering::Relaxed)
+            && now.saturating_sub(s.last_seen_ms.load(Ordering::Relaxed)) > self.idle_ms()
     }
 
     /// Starts a session. When the table is full, expired sessions are dropped first; if it is
@@ -683,6 +698,7 @@ impl Sessions {
             pending: Mutex::new(HashMap::new()),
             next_request: AtomicU64::new(1),
             last_seen_ms: AtomicU64::new(now),
+            pinned: AtomicBool::new(false),
             replay: Mutex::new(Replay::default()),
             next_stream: AtomicU64::new(1),
         });

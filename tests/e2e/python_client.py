@@ -5,6 +5,8 @@ Usage: python_client.py BASE_URL [CONFORMANCE_URL]
   BASE_URL         the quickstart server (e.g. http://127.0.0.1:8000)
   CONFORMANCE_URL  the conformance example's endpoint (e.g. http://127.0.0.1:8001/mcp): a tool that
                    reports progress and one that elicits input, in every era
+Env: E2E_STDIO_BIN, E2E_STDIO_CONFORMANCE_BIN: the same binaries, also launched as subprocesses over stdio
+     (`stdio --server NAME`) and run through the same scenarios in every era ("py/stdio/<mode>").
 
 The SDK's `Client(mode=...)` option selects the protocol era (mcp/client/client.py, `Client.mode`):
   "legacy"      initialize handshake + Mcp-Session-Id; the client always offers 2025-11-25
@@ -17,10 +19,11 @@ Exit status: 0 when every check passed, 1 otherwise.
 
 import asyncio
 import json
+import os
 import sys
 import traceback
 
-from mcp import Client
+from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
 from mcp_types import ElicitResult, PromptReference, ResourceTemplateReference
 
@@ -34,6 +37,23 @@ ERAS = {
 }
 
 failures = 0
+
+
+def era_of(label):
+    """The era a label names: "py/stdio/legacy" runs as "py/legacy" does, over stdio."""
+    return ERAS[label.replace("/stdio", "")]
+
+
+def where(target):
+    """A URL, or `stdio <binary> <args>` for a subprocess."""
+    if isinstance(target, str):
+        return target
+    return f"stdio {os.path.basename(target.command)} {' '.join(target.args)}"
+
+
+def stdio_target(binary, server=None):
+    args = ["stdio"] + (["--server", server] if server else [])
+    return StdioServerParameters(command=binary, args=args, env={**os.environ, "RUST_LOG": "warn"})
 
 
 def report(era, name, error=None):
@@ -74,16 +94,16 @@ def only_text(result):
 
 
 async def connect(era, mode, url, version):
-    """Open a Client; returns it (entered) or None after reporting the failure."""
+    """Open a Client on a URL or a stdio subprocess; returns it (entered) or None after reporting the failure."""
     client = Client(url, mode=mode, read_timeout_seconds=CHECK_TIMEOUT)
     try:
         async with asyncio.timeout(CHECK_TIMEOUT):
             await client.__aenter__()
     except Exception as e:  # noqa: BLE001
-        report(era, f"connect {url}", f"{type(e).__name__}: {e}".replace("\n", " | "))
+        report(era, f"connect {where(url)}", f"{type(e).__name__}: {e}".replace("\n", " | "))
         return None
     got = client.protocol_version
-    report(era, f"connect {url}", None if got == version else f"negotiated {got!r}, expected {version!r}")
+    report(era, f"connect {where(url)}", None if got == version else f"negotiated {got!r}, expected {version!r}")
     return client
 
 
@@ -242,13 +262,13 @@ async def answer_elicitation(context, params):
 
 async def conformance_scenario(era, url):
     """The conformance example: a tool that reports progress and one that elicits input."""
-    mode, version, _ = ERAS[era]
+    mode, version, _ = era_of(era)
     client = Client(url, mode=mode, read_timeout_seconds=CHECK_TIMEOUT, elicitation_callback=answer_elicitation)
     try:
         async with asyncio.timeout(CHECK_TIMEOUT):
             await client.__aenter__()
     except Exception as e:  # noqa: BLE001
-        report(era, f"connect {url}", f"{type(e).__name__}: {e}".replace("\n", " | "))
+        report(era, f"connect {where(url)}", f"{type(e).__name__}: {e}".replace("\n", " | "))
         return
 
     async def progress():
@@ -285,10 +305,12 @@ async def conformance_scenario(era, url):
 
 
 async def run_era(era, base):
-    mode, version, not_found = ERAS[era]
+    """The quickstart's two servers, over HTTP at `base`, or over stdio when `base` is a binary (stdio eras)."""
+    mode, version, not_found = era_of(era)
     for path, scenario in [("/mcp/tools", lambda c: tools_scenario(era, c, not_found)),
                            ("/mcp/math", lambda c: math_scenario(era, c, mode == version))]:
-        client = await connect(era, mode, base + path, version)
+        target = stdio_target(base, path.rsplit("/", 1)[1]) if "/stdio" in era else base + path
+        client = await connect(era, mode, target, version)
         if client is None:
             continue
         try:
@@ -306,6 +328,13 @@ async def main(base, conformance):
         await run_era(era, base.rstrip("/"))
         if conformance:
             await conformance_scenario(era, conformance)
+    stdio_bin, stdio_conformance = os.environ.get("E2E_STDIO_BIN"), os.environ.get("E2E_STDIO_CONFORMANCE_BIN")
+    for era in ERAS:
+        label = era.replace("py/", "py/stdio/")
+        if stdio_bin:
+            await run_era(label, stdio_bin)
+        if stdio_conformance:
+            await conformance_scenario(label, stdio_target(stdio_conformance))
 
 
 if __name__ == "__main__":

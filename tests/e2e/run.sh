@@ -16,7 +16,7 @@ cd "$ROOT"
 
 MCP_PY_VERSION=2.3.0
 VENV="${E2E_VENV:-$ROOT/target/e2e-venv}"
-CLIENT_TIMEOUT=120 # seconds, per client script
+CLIENT_TIMEOUT=240 # seconds, per client script
 LOG_DIR="$ROOT/target/e2e-logs"
 mkdir -p "$LOG_DIR"
 
@@ -95,8 +95,10 @@ run_client() { # name command...: a client exits 0 (all passed) or 1 (some FAIL 
         echo "FAIL e2e $name: exited with status $rc$([[ $rc -eq 124 ]] && echo " (timed out after ${CLIENT_TIMEOUT}s)")" | tee -a "$OUT"
     fi
 }
-run_client python_client "$VENV/bin/python" "$E2E_DIR/python_client.py"
-run_client ts_client node "$E2E_DIR/ts_client.mjs"
+E2E_STDIO_BIN="$SERVER_BIN" E2E_STDIO_CONFORMANCE_BIN="$CONFORMANCE_BIN" \
+    run_client python_client "$VENV/bin/python" "$E2E_DIR/python_client.py"
+E2E_STDIO_BIN="$SERVER_BIN" E2E_STDIO_CONFORMANCE_BIN="$CONFORMANCE_BIN" \
+    run_client ts_client node "$E2E_DIR/ts_client.mjs"
 
 passed=$(grep -c "^PASS " "$OUT" || true)
 failed=$(grep -c "^FAIL " "$OUT" || true)

@@ -14,11 +14,15 @@
 //                     (Client._legacyHandshake), so 2025-11-25, 2025-06-18 and 2025-03-26 are each run.
 //   ts-v2/auto        versionNegotiation: {mode: 'auto'}: server/discover probe, legacy fallback.
 //   ts-v2/2026-07-28  versionNegotiation: {mode: {pin: '2026-07-28'}}: stateless revision, no fallback.
+// With E2E_STDIO_BIN and E2E_STDIO_CONFORMANCE_BIN set, every era runs again over stdio ("<era>/stdio"): the
+// client launches `BIN stdio --server NAME` as a subprocess (StdioClientTransport of each SDK).
 // Every check prints `PASS <era> <name>` or `FAIL <era> <name>: <detail>`; exit 0 only when all passed.
 
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioClientTransport as StdioV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
 import {
     Client as ClientV2,
     ResourceNotFoundError,
@@ -26,7 +30,7 @@ import {
 } from '@modelcontextprotocol/client';
 
 const CHECK_TIMEOUT_MS = 15_000;
-const OVERALL_TIMEOUT_MS = 115_000;
+const OVERALL_TIMEOUT_MS = 230_000;
 const MODERN = '2026-07-28';
 const info = { name: 'quickstart-e2e', version: '0.0.0' };
 
@@ -92,9 +96,23 @@ function onlyText(result) {
     return blocks[0].text;
 }
 
+// `url` is an http URL, or `stdio:BIN[ NAME]`: BIN launched with `stdio [--server NAME]`.
+function transportFor(spec, url) {
+    if (!url.startsWith('stdio:')) return spec.v1 ? new TransportV1(new URL(url)) : new TransportV2(new URL(url));
+    const [command, server] = url.slice('stdio:'.length).split(' ');
+    const params = { command, args: ['stdio', ...(server ? ['--server', server] : [])], env: { ...process.env, RUST_LOG: 'warn' }, stderr: 'inherit' };
+    if (!spec.v1) return new StdioV2(params);
+    // v1's Client hands the negotiated version to transports that take it (HTTP); let this one keep it too.
+    const transport = new StdioV1(params);
+    transport.setProtocolVersion = (version) => {
+        transport.protocolVersion = version;
+    };
+    return transport;
+}
+
 async function connect(era, spec, url, elicit) {
     const client = makeClient(spec, elicit);
-    const transport = spec.v1 ? new TransportV1(new URL(url)) : new TransportV2(new URL(url));
+    const transport = transportFor(spec, url);
     try {
         await withTimeout(client.connect(transport, { timeout: CHECK_TIMEOUT_MS }));
     } catch (e) {
@@ -269,10 +287,16 @@ async function conformanceScenario(era, spec, url) {
 }
 
 async function main(base, conformance) {
-    for (const [era, spec] of Object.entries(ERAS)) {
-        if (conformance) await conformanceScenario(era, spec, conformance);
+    const runs = Object.entries(ERAS).map(([era, spec]) => [era, spec, base, conformance]);
+    const { E2E_STDIO_BIN: stdioBin, E2E_STDIO_CONFORMANCE_BIN: stdioConformance } = process.env;
+    if (stdioBin) {
+        for (const [era, spec] of Object.entries(ERAS)) runs.push([`${era}/stdio`, spec, `stdio:${stdioBin}`, stdioConformance && `stdio:${stdioConformance}`]);
+    }
+    for (const [era, spec, target, conformanceTarget] of runs) {
+        if (conformanceTarget) await conformanceScenario(era, spec, conformanceTarget);
         for (const [path, scenario] of [['/mcp/tools', toolsScenario], ['/mcp/math', mathScenario]]) {
-            const client = await connect(era, spec, base + path);
+            const where = target.startsWith('stdio:') ? `${target} ${path.split('/').pop()}` : target + path;
+            const client = await connect(era, spec, where);
             if (!client) continue;
             try {
                 await scenario(era, client, spec);

@@ -5,7 +5,6 @@ mod mrtr;
 
 use std::time::Duration;
 
-use actix_web::{App, HttpServer};
 use mcp_core::{
     prompt, resource, tool, Content, Context, Error, LogLevel, PromptMessage, ResourceContents,
     Server,
@@ -348,9 +347,9 @@ fn test_prompt_with_image() -> Vec<PromptMessage> {
     ]
 }
 
-#[actix_web::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Start-up logs say what each server serves; `RUST_LOG` tunes them.
+fn main() -> std::process::ExitCode {
+    // Start-up logs say what each server serves; `RUST_LOG` tunes them. They go to standard
+    // error: over stdio, standard output carries only protocol messages.
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -358,19 +357,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let server = Server::builder("mcp-conformance-server")
+    let server = match Server::builder("mcp-conformance-server")
         .version(env!("CARGO_PKG_VERSION"))
         .collect_untagged()
-        .build()?;
-    let port: u16 = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(8000);
-    println!("MCP conformance server on http://127.0.0.1:{port}/mcp");
-    HttpServer::new(move || App::new().service(mcp_actix::scope("/mcp", server.clone())))
-        .on_connect(mcp_actix::write_timeout(std::time::Duration::from_secs(30)))
-        .bind(("127.0.0.1", port))?
+        .build()
+    {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return std::process::ExitCode::from(3);
+        }
+    };
+    // `serve` (the default: HTTP at /mcp), `stdio`, `list`, `call`, ...; see `--help`.
+    mcp_actix::cli::Cli::new()
+        .version(env!("CARGO_PKG_VERSION"))
+        .server_at("/mcp", server, mcp_actix::HttpConfig::default())
         .run()
-        .await?;
-    Ok(())
 }

@@ -1,8 +1,9 @@
 //! Two MCP servers in one actix-web app: `tools` at `/mcp/tools` and `math` at `/mcp/math`.
 //!
-//! Run with `cargo run -p quickstart` (listens on 127.0.0.1, port `$PORT` or 8000).
+//! Run with `cargo run -p quickstart` (listens on 127.0.0.1, port `$PORT` or 8000), or
+//! `cargo run -p quickstart -- stdio --server tools` for a client that launches it; `--help`
+//! lists the other commands (`list`, `call`, `read`, `prompt`).
 
-use actix_web::{App, HttpServer};
 use mcp_core::{prompt, resource, tool, Error, Json, Server};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -114,9 +115,9 @@ fn multiply(a: i64, b: i64) -> i64 {
     a * b
 }
 
-#[actix_web::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Start-up logs say what each server serves; `RUST_LOG` tunes them.
+fn main() -> std::process::ExitCode {
+    // Start-up logs say what each server serves; `RUST_LOG` tunes them. They go to standard
+    // error: over stdio, standard output carries only protocol messages.
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -124,35 +125,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .with_writer(std::io::stderr)
         .init();
-    // Built once, before the per-worker factory: lists and schemas are prepared here.
-    let tools = Server::builder("tools")
+    // Built once, at start-up: lists and schemas are prepared here.
+    let built = Server::builder("tools")
         .version(env!("CARGO_PKG_VERSION"))
         .instructions(
             "Arithmetic, greetings, text statistics, user profiles and a summarising prompt.",
         )
         .collect()
-        .build()?;
-    let math = Server::builder("math")
+        .build()
+        .and_then(|tools| {
+            let math = Server::builder("math")
+                .version(env!("CARGO_PKG_VERSION"))
+                .collect()
+                .build()?;
+            Ok((tools, math))
+        });
+    let (tools, math) = match built {
+        Ok(servers) => servers,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return std::process::ExitCode::from(3);
+        }
+    };
+    // `serve` (the default: HTTP at /mcp/tools and /mcp/math), `stdio --server tools`,
+    // `list`, `call`, `read`, `prompt`; see `--help`.
+    mcp_actix::cli::Cli::new()
         .version(env!("CARGO_PKG_VERSION"))
-        .collect()
-        .build()?;
-
-    let port: u16 = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(8000);
-    println!(
-        "MCP servers on http://127.0.0.1:{port}/mcp/tools and http://127.0.0.1:{port}/mcp/math"
-    );
-    HttpServer::new(move || {
-        App::new()
-            .service(mcp_actix::scope("/mcp/tools", tools.clone()))
-            .service(mcp_actix::scope("/mcp/math", math.clone()))
-            .default_service(actix_web::web::to(mcp_actix::not_found))
-    })
-    .on_connect(mcp_actix::write_timeout(std::time::Duration::from_secs(30)))
-    .bind(("127.0.0.1", port))?
-    .run()
-    .await?;
-    Ok(())
+        .server(tools)
+        .server(math)
+        .run()
 }

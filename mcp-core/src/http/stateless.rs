@@ -9,7 +9,7 @@ use super::{
     header, quoted, refuses_event_stream, respond, server_error, Endpoint, HttpRequest,
     HttpResponse, QUOTE_CHARS,
 };
-use crate::logging::LogLevel;
+use crate::server::envelope::{check_envelope, supported};
 use crate::server::HeaderKind;
 use crate::wire::{code, Kind, Message, Method, RpcError, Version};
 
@@ -128,41 +128,6 @@ fn notification(req: &HttpRequest<'_>, msg: &Message<'_>, mpv: Option<&str>) -> 
     HttpResponse::empty(202)
 }
 
-/// Step 1: The `_meta` envelope: its protocol version, client capabilities (an object) and log
-/// level (a known one); the version it names.
-fn check_envelope<'m>(msg: &'m Message<'_>) -> Result<&'m str, RpcError> {
-    let Some(meta) = msg.params.meta.as_ref() else {
-        let why = "Invalid params: the request is missing the required per-request envelope key(s): _meta";
-        return Err(RpcError::new(code::INVALID_PARAMS, why)
-            .with_data(json!({"envelope": {"missing": ["_meta"]}})));
-    };
-    let problem = |key: &str, problem: &str| {
-        let why =
-            format!("Invalid _meta envelope for protocol revision 2026-07-28: {key}: {problem}");
-        RpcError::new(code::INVALID_PARAMS, why)
-            .with_data(json!({"envelope": {"key": key, "problem": problem}}))
-    };
-    let body_version = meta
-        .protocol_version
-        .as_deref()
-        .ok_or_else(|| problem("io.modelcontextprotocol/protocolVersion", "missing"))?;
-    let capabilities = "io.modelcontextprotocol/clientCapabilities";
-    match meta.client_capabilities {
-        None => return Err(problem(capabilities, "missing")),
-        Some(c) if !c.get().starts_with('{') => {
-            return Err(problem(capabilities, "expected an object"))
-        }
-        Some(_) => {}
-    }
-    if let Some(level) = meta.log_level.as_deref() {
-        if LogLevel::parse(level).is_none() {
-            let expected = format!("expected one of {}", LogLevel::names().join(", "));
-            return Err(problem("io.modelcontextprotocol/logLevel", &expected));
-        }
-    }
-    Ok(body_version)
-}
-
 /// Step 2: The `MCP-Protocol-Version` header repeats the envelope's version.
 fn check_version_header(mpv: Option<&str>, body_version: &str) -> Result<(), RpcError> {
     match mpv {
@@ -170,19 +135,6 @@ fn check_version_header(mpv: Option<&str>, body_version: &str) -> Result<(), Rpc
         Some(h) if h != body_version => Err(mismatch(Some(h), format!("the body envelope names protocol version {body_version} but the MCP-Protocol-Version header names {h}"))),
         Some(_) => Ok(()),
     }
-}
-
-/// Step 3: The version is one of ours. The error lists the stateless revisions, as
-/// `server/discover` does; the session revisions are reached through `initialize`.
-fn supported(body_version: &str) -> Result<Version, RpcError> {
-    Version::parse_stateless(body_version).ok_or_else(|| {
-        let supported: Vec<&str> = Version::STATELESS.iter().map(|v| v.as_str()).collect();
-        RpcError::new(
-            code::UNSUPPORTED_PROTOCOL_VERSION,
-            format!("Unsupported protocol version: {body_version}"),
-        )
-        .with_data(json!({"supported": supported, "requested": body_version}))
-    })
 }
 
 /// Step 4: `Mcp-Method` names the body's method.

@@ -21,6 +21,7 @@ use crate::wire::Version;
 mod build;
 mod call;
 pub(crate) mod dispatch;
+pub(crate) mod envelope;
 mod render;
 
 pub use build::ServerBuilder;
