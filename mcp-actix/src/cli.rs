@@ -30,10 +30,16 @@
 //! and objects; text otherwise). `--json ARGS` passes the whole arguments object; `--json`
 //! prints the raw result.
 //!
-//! Exit codes, for scripts: `0` success; `1` the tool, resource or prompt reported an error
-//! (`isError`, a resource not found); `2` a usage error: a bad command line, an unknown server,
-//! tool or prompt, invalid arguments; `3` the server could not be served (the address is in
-//! use, standard input or output failed).
+//! Exit codes, for scripts:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `0` | success |
+//! | `1` | the tool, resource or prompt reported an error: a tool result with `isError` (a tool's arguments that fail validation are reported this way too, as the protocol has it), or an error of the handler |
+//! | `2` | a usage error: a bad command line, an unknown server, tool, prompt or resource, arguments the server rejects as invalid params |
+//! | `3` | the server could not be served: the address is in use, standard input or output failed |
+//!
+//! Messages for the user go to standard error; results to standard output.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests: the official Python (mcp==2.3.0) and TypeScript (@modelcontextprotocol/sdk v1, client v2)
-# MCP clients against the quickstart server, in every protocol era each client can speak, plus a progress
+# MCP clients and the MCP Inspector's CLI against the quickstart server, over HTTP and over stdio (the clients
+# launch the binary as a subprocess), in every protocol era each client can speak, plus a progress
 # tool and an elicitation tool of the conformance example (examples/conformance) in each of those eras.
 #
 # Usage: tests/e2e/run.sh            (from any directory)
@@ -31,6 +32,9 @@ if [[ ! "$E2E_DIR/node_modules/.package-lock.json" -nt "$E2E_DIR/package-lock.js
     echo "e2e: npm ci in tests/e2e"
     (cd "$E2E_DIR" && timeout 600 npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+INSPECTOR_DIR="$E2E_DIR/inspector"
+source "$INSPECTOR_DIR/setup.sh" # sets NODE
 
 # --- server ---------------------------------------------------------------------------------------------------
 if [[ -n "${E2E_SERVER_BIN:-}" ]]; then
@@ -99,6 +103,9 @@ E2E_STDIO_BIN="$SERVER_BIN" E2E_STDIO_CONFORMANCE_BIN="$CONFORMANCE_BIN" \
     run_client python_client "$VENV/bin/python" "$E2E_DIR/python_client.py"
 E2E_STDIO_BIN="$SERVER_BIN" E2E_STDIO_CONFORMANCE_BIN="$CONFORMANCE_BIN" \
     run_client ts_client node "$E2E_DIR/ts_client.mjs"
+
+# The Inspector's CLI: the quickstart over stdio (a subprocess) and over HTTP at $BASE.
+run_client inspector python3 "$E2E_DIR/quickstart_inspector.py" "$SERVER_BIN" "$NODE" "$INSPECTOR_DIR"
 
 passed=$(grep -c "^PASS " "$OUT" || true)
 failed=$(grep -c "^FAIL " "$OUT" || true)
