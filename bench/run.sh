@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The HTTP benchmark, reproducibly: builds the contenders in release mode, installs the load
 # generator and valgrind if missing, then runs bench/bench.py (arguments pass through, e.g.
-# `bench/run.sh --rounds 5 --seconds 10`). Prints a markdown table.
+# `bench/run.sh --rounds 5 --seconds 10`). Prints a markdown table. `bench/run.sh --stdio-only` runs the
+# stdio benchmark (bench/stdio.py) instead.
 #
 # Contenders: floor (bare actix-web), ours (this framework), rmcp (bench/rmcp, built here),
 # python (the official Python SDK, installed into target/bench-venv). Set SKIP_RMCP=1 or
@@ -24,5 +25,9 @@ if [[ -z "${SKIP_PYTHON:-}" ]]; then
         python3 -m venv target/bench-venv
     fi
     target/bench-venv/bin/pip install --quiet --disable-pip-version-check -r bench/python/requirements.txt
+fi
+if [[ "${1:-}" == "--stdio-only" ]]; then
+    shift
+    exec python3 bench/stdio.py "$@"
 fi
 exec python3 bench/bench.py "$@"

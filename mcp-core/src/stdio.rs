@@ -72,7 +72,15 @@ impl Stdio {
     }
 
     /// Serves on standard input and output until standard input ends.
+    ///
+    /// When both are pipes (as when a client launches the server) on Linux, they are read and
+    /// written without blocking, on the runtime's I/O driver; otherwise through Tokio's
+    /// `stdin`/`stdout`, which hand every read and write to a blocking thread.
     pub async fn serve(self) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if let Some((input, output)) = pipes() {
+            return self.serve_on(input, output).await;
+        }
         self.serve_on(tokio::io::stdin(), tokio::io::stdout()).await
     }
 
@@ -126,6 +134,20 @@ impl Stdio {
         }
         output.flush().await
     }
+}
+
+/// Standard input and output reopened as non-blocking pipes, when both are pipes. Reopened
+/// through `/proc/self/fd`, they get open file descriptions of their own, so the process's
+/// standard streams (and a child that inherits them) stay blocking.
+#[cfg(target_os = "linux")]
+fn pipes() -> Option<(
+    tokio::net::unix::pipe::Receiver,
+    tokio::net::unix::pipe::Sender,
+)> {
+    use tokio::net::unix::pipe::OpenOptions;
+    let input = OpenOptions::new().open_receiver("/proc/self/fd/0").ok()?;
+    let output = OpenOptions::new().open_sender("/proc/self/fd/1").ok()?;
+    Some((input, output))
 }
 
 async fn write_line<W: AsyncWrite + Unpin>(output: &mut W, message: &[u8]) -> io::Result<()> {

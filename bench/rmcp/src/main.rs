@@ -6,6 +6,8 @@
 //! opens a 2025-11-25 session (`Mcp-Session-Id`) whose replies rmcp always
 //! streams as SSE. `LEGACY_SESSIONS=0` turns legacy sessions off so the
 //! legacy era is also served statelessly as JSON (no `Mcp-Session-Id`).
+//! `STDIO=1` serves the same handler on standard input and output instead,
+//! through rmcp's non-blocking pipe transport (`stdio_pipes`).
 
 use axum::serve::ListenerExt;
 use std::sync::Arc;
@@ -126,6 +128,15 @@ async fn main() -> std::io::Result<()> {
     let legacy_sessions = std::env::var("LEGACY_SESSIONS").as_deref() != Ok("0");
 
     let bench = Bench::new();
+    if std::env::var("STDIO").as_deref() == Ok("1") {
+        use rmcp::ServiceExt as _;
+        let running = bench
+            .serve(rmcp::transport::stdio_pipes())
+            .await
+            .map_err(std::io::Error::other)?;
+        running.waiting().await.map_err(std::io::Error::other)?;
+        return Ok(());
+    }
     let config = StreamableHttpServerConfig::default()
         .with_json_response(true)
         .with_legacy_session_mode(legacy_sessions);
