@@ -251,3 +251,35 @@ async fn batches_are_answered_as_arrays_in_2025_03_26_sessions() {
     let ids: Vec<&Value> = batch.as_array().unwrap().iter().map(|m| &m["id"]).collect();
     assert_eq!(ids, [&json!(3), &json!(4)]);
 }
+
+/// The application's configuration.
+#[mcp_core::resource(server = "stdio", uri = "config://app", mime_type = "application/json")]
+fn config() -> mcp_core::Json<Value> {
+    mcp_core::Json(json!({"debug": true}))
+}
+
+#[actix_web::test]
+async fn a_session_gets_resource_updates_on_the_same_channel() {
+    let server = server();
+    let mut pipe = start(Stdio::new(server.clone()));
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                      "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                                 "clientInfo": {"name": "t", "version": "1"}}});
+    pipe.send(&init.to_string()).await;
+    pipe.send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        .await;
+    pipe.send(r#"{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"config://app"}}"#).await;
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.notify_resource_updated("config://app"), 1);
+    actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    let out = pipe.finish().await;
+    assert_eq!(by_id(&out, 2)[0]["result"], json!({}));
+    let updated: Vec<&Value> = out
+        .iter()
+        .filter(|m| m["method"] == "notifications/resources/updated")
+        .collect();
+    assert_eq!(updated.len(), 1, "{out:?}");
+    assert_eq!(updated[0]["params"]["uri"], "config://app");
+    // The process's session ends with it.
+    assert_eq!(server.session_count(), 0);
+}

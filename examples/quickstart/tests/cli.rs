@@ -226,3 +226,45 @@ fn stdio_answers_on_stdout_and_exits_0_at_the_end_of_input() {
     // The start-up log went to stderr.
     assert!(stderr(&out).contains("MCP server `math` serves 1 tool"));
 }
+
+#[test]
+fn stdio_keeps_a_hundred_calls_in_flight_and_answers_every_one() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quickstart"))
+        .args(["stdio", "--server", "tools"])
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawned");
+    let mut stdin = child.stdin.take().unwrap();
+    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "stress", "version": "1"}}});
+    writeln!(stdin, "{init}").unwrap();
+    writeln!(
+        stdin,
+        r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#
+    )
+    .unwrap();
+    for id in 1..=100 {
+        let call = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                          "params": {"name": "greet", "arguments": {"name": format!("n{id}")}}});
+        writeln!(stdin, "{call}").unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0);
+    let answers: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 101);
+    for id in 1..=100 {
+        let answer = answers.iter().find(|m| m["id"] == id).expect("answered");
+        assert_eq!(
+            answer["result"]["content"][0]["text"],
+            format!("Hello, n{id}!")
+        );
+    }
+}
