@@ -296,11 +296,8 @@ impl Cli {
         let mut mounts = Vec::new();
         for entry in &self.servers {
             if args.servers.is_empty() || args.servers.iter().any(|n| n == entry.server.name()) {
-                mounts.push((
-                    entry.path.clone(),
-                    entry.server.clone(),
-                    entry.config.clone(),
-                ));
+                let config = env_auth(entry.server.name(), entry.config.clone())?;
+                mounts.push((entry.path.clone(), entry.server.clone(), config));
             }
         }
         for name in &args.servers {
@@ -458,6 +455,62 @@ impl ServeArgs {
                 .unwrap_or(8000),
             servers: Vec::new(),
         }
+    }
+}
+
+/// A setting from the environment: `MCP_<SERVER>_<NAME>` (the server's name in capitals,
+/// other characters as `_`), else `MCP_<NAME>`; with the variable's name, for messages.
+fn setting(server: &str, name: &str) -> Option<(String, String)> {
+    let upper: String = server
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    [format!("MCP_{upper}_{name}"), format!("MCP_{name}")]
+        .into_iter()
+        .find_map(|var| std::env::var(&var).ok().map(|value| (var, value)))
+}
+
+/// The authentication the environment asks for, added to `config`: `MCP_AUTH_MODE`
+/// (`none`, the default, or `apikey`), with `MCP_API_KEYS` (`key,key`) and `MCP_API_KEYS_MAP`
+/// (`key:role|role;key:role`); each also per server as `MCP_<SERVER>_...`.
+fn env_auth(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
+    let keys = setting(server, "API_KEYS");
+    let map = setting(server, "API_KEYS_MAP");
+    let mode = setting(server, "AUTH_MODE");
+    let apikey = match mode.as_ref().map(|(var, v)| (var, v.trim())) {
+        None => keys.is_some() || map.is_some(),
+        Some((_, "none")) => false,
+        Some((_, "apikey")) => true,
+        Some((var, other)) => {
+            return Err(Failure::Usage(format!(
+                "{var}={other}: expected `none` or `apikey`"
+            )))
+        }
+    };
+    if !apikey {
+        return Ok(config);
+    }
+    let parsed = mcp_core::http::ApiKeys::from_env(
+        keys.as_ref().map(|(_, v)| v.as_str()),
+        map.as_ref().map(|(_, v)| v.as_str()),
+    );
+    let vars: Vec<&str> = [&keys, &map]
+        .into_iter()
+        .flatten()
+        .map(|(var, _)| var.as_str())
+        .collect();
+    match parsed {
+        Ok(keys) if keys.is_empty() => Err(Failure::Usage(format!(
+            "API-key authentication for server `{server}` needs keys: set MCP_API_KEYS=key,key or MCP_API_KEYS_MAP=key:role|role;key:role"
+        ))),
+        Ok(keys) => Ok(config.api_keys(keys)),
+        Err(err) => Err(Failure::Usage(format!("{}: {err}", vars.join(" and ")))),
     }
 }
 

@@ -30,6 +30,8 @@ pub(crate) struct Session {
     all_replay: Arc<std::sync::atomic::AtomicUsize>,
     /// The client address the session counts against, if known.
     peer: std::sync::OnceLock<std::net::IpAddr>,
+    /// The name of the API key that opened the session, when the server takes keys.
+    owner: std::sync::OnceLock<Arc<str>>,
     /// The level set by `logging/setLevel`; 0 until then (no log messages).
     log_level: AtomicU8,
     last_seen_ms: AtomicU64,
@@ -423,14 +425,26 @@ impl Session {
 
     /// Keeps the session from expiring while its transport holds it (a stdio process has one
     /// session for its whole life, however long the client stays quiet).
+    #[cfg_attr(not(feature = "stdio"), allow(dead_code))]
     pub(crate) fn pin(&self) {
         self.pinned.store(true, Ordering::Relaxed);
     }
 
     /// Stops waiting for the client's answers: the questions asked are answered with an
     /// error (the client has gone).
+    #[cfg_attr(not(feature = "stdio"), allow(dead_code))]
     pub(crate) fn drop_questions(&self) {
         lock(&self.pending).clear();
+    }
+
+    /// Binds the session to the API key called `name` (once; later calls change nothing).
+    pub(crate) fn bind_owner(&self, name: Arc<str>) {
+        let _ = self.owner.set(name);
+    }
+
+    /// The name of the API key the session belongs to, if any.
+    pub(crate) fn owner(&self) -> Option<&str> {
+        self.owner.get().map(|o| &**o)
     }
 
     /// Whether the session was ended (deleted, expired).
@@ -691,6 +705,7 @@ impl Sessions {
             ended: AtomicBool::new(false),
             all_replay: self.all_replay.clone(),
             peer: std::sync::OnceLock::new(),
+            owner: std::sync::OnceLock::new(),
             log_level: AtomicU8::new(0),
             subscriptions: Mutex::new(HashSet::new()),
             stream: Mutex::new(None),

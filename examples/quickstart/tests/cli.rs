@@ -268,3 +268,42 @@ fn stdio_keeps_a_hundred_calls_in_flight_and_answers_every_one() {
         );
     }
 }
+
+#[test]
+fn invalid_guard_settings_stop_start_up_naming_the_variable() {
+    for (var, value, says) in [
+        (
+            "MCP_AUTH_MODE",
+            "sometimes",
+            "MCP_AUTH_MODE=sometimes: expected `none` or `apikey`",
+        ),
+        (
+            "MCP_API_KEYS",
+            "short",
+            "MCP_API_KEYS: API keys must be at least 16 characters long",
+        ),
+        (
+            "MCP_AUTH_MODE",
+            "apikey",
+            "API-key authentication for server `tools` needs keys",
+        ),
+        (
+            "MCP_MATH_API_KEYS_MAP",
+            "tiny:admin",
+            "MCP_MATH_API_KEYS_MAP: API keys must be at least 16",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_quickstart"))
+            .args(["serve", "--port", "0"])
+            .env("RUST_LOG", "warn")
+            .env(var, value)
+            .output()
+            .expect("ran");
+        assert_eq!(code(&out), 2, "{var}={value}");
+        assert!(
+            stderr(&out).contains(says),
+            "{var}={value}: {}",
+            stderr(&out)
+        );
+    }
+}

@@ -17,6 +17,7 @@ pub struct HttpConfig {
     pub(super) background: Option<Spawn>,
     pub(super) max_batch_len: usize,
     pub(super) body_timeout: Duration,
+    pub(super) api_keys: Option<super::ApiKeys>,
 }
 
 impl Default for HttpConfig {
@@ -30,6 +31,7 @@ impl Default for HttpConfig {
             background: None,
             max_batch_len: 64,
             body_timeout: Duration::from_secs(30),
+            api_keys: None,
         }
     }
 }
@@ -67,6 +69,14 @@ impl HttpConfig {
     /// Accepts browser requests from any origin.
     pub fn allow_any_origin(mut self) -> Self {
         self.any_origin = true;
+        self
+    }
+
+    /// Requires one of `keys` on every request (`Authorization: Bearer <key>` or
+    /// `X-API-Key: <key>`); a request without a valid key gets 401 before anything reads it.
+    /// A session opened with one key is not found with another.
+    pub fn api_keys(mut self, keys: super::ApiKeys) -> Self {
+        self.api_keys = Some(keys);
         self
     }
 

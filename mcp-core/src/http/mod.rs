@@ -27,6 +27,7 @@ use crate::server::{Outcome, Refusal, Server};
 use crate::session::{Session, Spawn};
 use crate::wire::{self, code, Kind, Method, RpcError, Version};
 
+mod auth;
 mod config;
 mod events;
 mod origin;
@@ -34,6 +35,7 @@ mod sessions;
 mod stateless;
 
 pub use crate::wire::Chunks;
+pub use auth::{ApiKeys, InvalidKeys};
 pub use config::HttpConfig;
 pub use events::EventStream;
 use origin::preflight;
@@ -43,7 +45,9 @@ use stateless::mismatch;
 
 /// Protocol headers that must appear at most once: a gateway that reads another copy than
 /// the server could be made to route or authorize one request as another.
-const SINGLE_HEADERS: [&str; 6] = [
+const SINGLE_HEADERS: [&str; 8] = [
+    "authorization",
+    "x-api-key",
     "mcp-protocol-version",
     "mcp-method",
     "mcp-name",
@@ -229,6 +233,23 @@ impl Endpoint {
         )
     }
 
+    /// The caller `req` authenticates as (`None` when the server takes no keys), or the 401
+    /// that answers it.
+    fn caller(&self, req: &HttpRequest<'_>) -> Result<Option<auth::Caller>, auth::Unauthorized> {
+        match &self.config.api_keys {
+            Some(keys) => keys.authenticate(req).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The live session `id`, if it belongs to the caller of `req` (a session opened with one
+    /// API key is not found with another).
+    fn session(&self, req: &HttpRequest<'_>, id: &str) -> Option<Arc<Session>> {
+        let session = self.server.inner.sessions.get(id)?;
+        let caller = self.caller(req).ok().flatten().map(|c| c.name);
+        (session.owner() == caller.as_deref()).then_some(session)
+    }
+
     /// Answers one HTTP request.
     pub async fn handle(&self, req: HttpRequest<'_>) -> HttpResponse {
         if let Some(rejection) = self.host_or_origin_rejection(&req) {
@@ -243,6 +264,12 @@ impl Endpoint {
                     format!("Bad Request: the {name} header appears more than once"),
                 ),
             );
+        }
+        // A preflight carries no credentials; everything else must, when keys are set.
+        if req.method != "OPTIONS" {
+            if let Err(rejection) = self.caller(&req) {
+                return rejection.response();
+            }
         }
         let mut resp = match req.method {
             "POST" => self.post(&req).await,

@@ -36,7 +36,7 @@ impl Endpoint {
                 &server_error("Bad Request: Mcp-Session-Id header is required".into()),
             );
         };
-        let Some(session) = self.server.inner.sessions.get(id) else {
+        let Some(session) = self.session(req, id) else {
             return HttpResponse::error(
                 404,
                 None,
@@ -102,11 +102,13 @@ impl Endpoint {
     pub(super) fn delete(&self, req: &HttpRequest<'_>) -> HttpResponse {
         let sessions = &self.server.inner.sessions;
         match header(req, "mcp-session-id") {
-            Ok(Some(id)) if sessions.remove(id) => HttpResponse {
-                status: 200,
-                headers: Vec::new(),
-                body: HttpBody::Empty,
-            },
+            Ok(Some(id)) if self.session(req, id).is_some() && sessions.remove(id) => {
+                HttpResponse {
+                    status: 200,
+                    headers: Vec::new(),
+                    body: HttpBody::Empty,
+                }
+            }
             Ok(Some(_)) => HttpResponse::error(
                 404,
                 None,
@@ -121,8 +123,9 @@ impl Endpoint {
     }
 
     /// `initialize`: a new session, counted against its client's quota.
-    async fn initialize(&self, msg: &Message<'_>, peer: Option<std::net::IpAddr>) -> HttpResponse {
+    async fn initialize(&self, req: &HttpRequest<'_>, msg: &Message<'_>) -> HttpResponse {
         let sessions = &self.server.inner.sessions;
+        let peer = req.peer;
         if let Some(limit) = sessions.refuses(peer) {
             return HttpResponse::error(
                 503,
@@ -137,8 +140,13 @@ impl Endpoint {
             .server
             .dispatch(msg, Version::NEWEST_SESSION, None)
             .await;
-        if let (Outcome::Opened(_, session), Some(peer)) = (&outcome, peer) {
-            sessions.assign(session, peer);
+        if let Outcome::Opened(_, session) = &outcome {
+            if let Some(peer) = peer {
+                sessions.assign(session, peer);
+            }
+            if let Ok(Some(caller)) = self.caller(req) {
+                session.bind_owner(caller.name);
+            }
         }
         respond(outcome, None).await
     }
@@ -150,10 +158,9 @@ impl Endpoint {
         mpv: Option<&str>,
         session_header: Option<&str>,
     ) -> HttpResponse {
-        let sessions = &self.server.inner.sessions;
         let id = msg.id;
         if msg.is_request_for(Method::Initialize) {
-            if session_header.is_some_and(|s| sessions.get(s).is_some()) {
+            if session_header.is_some_and(|s| self.session(req, s).is_some()) {
                 return HttpResponse::error(
                     400,
                     id,
@@ -163,7 +170,7 @@ impl Endpoint {
                     ),
                 );
             }
-            return self.initialize(msg, req.peer).await;
+            return self.initialize(req, msg).await;
         }
         if let Some(v) = mpv {
             if Version::parse_session(v).is_none() {
@@ -186,7 +193,7 @@ impl Endpoint {
                 &server_error("Bad Request: Mcp-Session-Id header is required".into()),
             );
         };
-        let Some(session) = sessions.get(session_id) else {
+        let Some(session) = self.session(req, session_id) else {
             return HttpResponse::error(
                 404,
                 id,
@@ -270,7 +277,7 @@ impl Endpoint {
         let Ok(Some(session_id)) = header(req, "mcp-session-id") else {
             return Err(unsupported());
         };
-        let Some(session) = self.server.inner.sessions.get(session_id) else {
+        let Some(session) = self.session(req, session_id) else {
             let err = RpcError::new(code::SESSION_NOT_FOUND, "Session not found");
             return Err((404, err));
         };
