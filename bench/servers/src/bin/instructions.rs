@@ -3,7 +3,7 @@
 //! every run. `bench/instructions.py` runs it twice per scenario and takes the difference.
 //!
 //! Usage: `instructions SCENARIO COUNT`, SCENARIO one of `modern-call`, `tools-list`,
-//! `session-call`.
+//! `session-call`, `modern-call-apikey` (the modern call to a server that requires an API key).
 
 use futures_executor::block_on;
 use mcp_core::http::{Endpoint, Headers, HttpBody, HttpRequest, HttpResponse};
@@ -52,14 +52,24 @@ fn main() {
         .next()
         .and_then(|c| c.parse().ok())
         .expect("usage: instructions SCENARIO COUNT");
-    let ep = Endpoint::from(mcp_bench::server());
     let mut headers = vec![("content-type", "application/json".to_string())];
+    let ep = match scenario.as_str() {
+        "modern-call-apikey" => {
+            let keys = mcp_core::http::ApiKeys::new()
+                .key("one", "bench-key-one-0123456789", ["read"])
+                .key("two", "bench-key-two-0123456789", ["read"]);
+            headers.push(("x-api-key", "bench-key-two-0123456789".into()));
+            let config = mcp_core::http::HttpConfig::new().api_keys(keys);
+            Endpoint::new(mcp_bench::server(), config)
+        }
+        _ => Endpoint::from(mcp_bench::server()),
+    };
     let meta = json!({
         "io.modelcontextprotocol/protocolVersion": "2026-07-28",
         "io.modelcontextprotocol/clientCapabilities": {},
     });
     let body = match scenario.as_str() {
-        "modern-call" => {
+        "modern-call" | "modern-call-apikey" => {
             headers.push(("mcp-protocol-version", "2026-07-28".into()));
             headers.push(("mcp-method", "tools/call".into()));
             headers.push(("mcp-name", "add".into()));
