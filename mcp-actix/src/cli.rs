@@ -296,7 +296,7 @@ impl Cli {
         let mut mounts = Vec::new();
         for entry in &self.servers {
             if args.servers.is_empty() || args.servers.iter().any(|n| n == entry.server.name()) {
-                let config = env_auth(entry.server.name(), entry.config.clone())?;
+                let config = env_guards(entry.server.name(), entry.config.clone())?;
                 mounts.push((entry.path.clone(), entry.server.clone(), config));
             }
         }
@@ -512,6 +512,45 @@ fn env_auth(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
         Ok(keys) => Ok(config.api_keys(keys)),
         Err(err) => Err(Failure::Usage(format!("{}: {err}", vars.join(" and ")))),
     }
+}
+
+/// The guards the environment asks for, added to `config`: authentication (see [`env_auth`]),
+/// `MCP_RATE_LIMIT` (`60/m`; `s`, `m` or `h`), `MCP_RATE_SCOPE` (`ip`, the default, or `key`)
+/// and `MCP_TRUSTED_PROXIES` (`ip,ip`: proxies whose `X-Forwarded-For`/`Forwarded` is
+/// believed); each also per server as `MCP_<SERVER>_...`.
+fn env_guards(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
+    let mut config = env_auth(server, config)?;
+    if let Some((var, value)) = setting(server, "TRUSTED_PROXIES") {
+        let proxies: Result<Vec<std::net::IpAddr>, _> = value
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::parse)
+            .collect();
+        let proxies = proxies.map_err(|_| {
+            Failure::Usage(format!(
+                "{var}={value}: expected IP addresses separated by commas"
+            ))
+        })?;
+        config = config.trusted_proxies(proxies);
+    }
+    let scope = match setting(server, "RATE_SCOPE") {
+        None => mcp_core::http::RateScope::Ip,
+        Some((_, v)) if v.trim() == "ip" => mcp_core::http::RateScope::Ip,
+        Some((_, v)) if v.trim() == "key" => mcp_core::http::RateScope::Key,
+        Some((var, other)) => {
+            return Err(Failure::Usage(format!(
+                "{var}={other}: expected `ip` or `key`"
+            )))
+        }
+    };
+    if let Some((var, value)) = setting(server, "RATE_LIMIT") {
+        let limit: mcp_core::http::RateLimit = value
+            .parse()
+            .map_err(|e| Failure::Usage(format!("{var}: {e}")))?;
+        config = config.rate_limit(limit.scoped(scope));
+    }
+    Ok(config)
 }
 
 const LISTS: [(&str, &str); 4] = [

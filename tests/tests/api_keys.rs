@@ -11,10 +11,16 @@ use serde_json::json;
 
 static CALLS: AtomicUsize = AtomicUsize::new(0);
 
-/// Counts its calls.
+/// Counts its calls: only requests that should be refused are sent to it.
 #[tool(server = "keyed")]
 fn count() -> usize {
     CALLS.fetch_add(1, Ordering::SeqCst) + 1
+}
+
+/// Answers (for the requests that should be served).
+#[tool(server = "keyed")]
+fn hello() -> &'static str {
+    "hello"
 }
 
 const READER: &str = "reader-key-0123456789";
@@ -46,6 +52,14 @@ fn call() -> serde_json::Value {
         1,
         "tools/call",
         json!({"name": "count", "arguments": {}, "_meta": envelope()}),
+    )
+}
+
+fn hello_call() -> serde_json::Value {
+    request(
+        1,
+        "tools/call",
+        json!({"name": "hello", "arguments": {}, "_meta": envelope()}),
     )
 }
 
@@ -145,9 +159,12 @@ async fn a_valid_key_in_either_header_is_served() {
     let app = app!();
     let bearer = format!("Bearer {READER}");
     for extra in [[("authorization", bearer.as_str())], [("x-api-key", ADMIN)]] {
-        let answer = post(&app, "/mcp", &stateless_headers(&extra), &call()).await;
+        let mut headers = stateless_headers(&extra);
+        headers.retain(|(n, _)| *n != "mcp-name");
+        headers.push(("mcp-name", "hello"));
+        let answer = post(&app, "/mcp", &headers, &hello_call()).await;
         assert_eq!(answer.status, 200, "{:?}", answer.body);
-        assert!(answer.result()["content"][0]["text"].is_string());
+        assert_eq!(answer.result()["content"][0]["text"], "hello");
     }
 }
 

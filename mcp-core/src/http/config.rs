@@ -18,6 +18,8 @@ pub struct HttpConfig {
     pub(super) max_batch_len: usize,
     pub(super) body_timeout: Duration,
     pub(super) api_keys: Option<super::ApiKeys>,
+    pub(super) rate_limit: Option<super::RateLimit>,
+    pub(super) trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for HttpConfig {
@@ -32,6 +34,8 @@ impl Default for HttpConfig {
             max_batch_len: 64,
             body_timeout: Duration::from_secs(30),
             api_keys: None,
+            rate_limit: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -77,6 +81,21 @@ impl HttpConfig {
     /// A session opened with one key is not found with another.
     pub fn api_keys(mut self, keys: super::ApiKeys) -> Self {
         self.api_keys = Some(keys);
+        self
+    }
+
+    /// Limits requests (see [`RateLimit`](super::RateLimit)): past the limit, `429` with
+    /// `Retry-After`, before anything reads the request.
+    pub fn rate_limit(mut self, limit: super::RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Believes the client address that these proxies report (`X-Forwarded-For` or
+    /// `Forwarded`) for requests they send; for everyone else, the socket's peer is the
+    /// client.
+    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = std::net::IpAddr>) -> Self {
+        self.trusted_proxies.extend(proxies);
         self
     }
 

@@ -31,6 +31,7 @@ mod auth;
 mod config;
 mod events;
 mod origin;
+mod rate;
 mod sessions;
 mod stateless;
 
@@ -39,6 +40,7 @@ pub use auth::{ApiKeys, InvalidKeys};
 pub use config::HttpConfig;
 pub use events::EventStream;
 use origin::preflight;
+pub use rate::{InvalidRateLimit, RateLimit, RateScope};
 #[cfg(feature = "fuzzing")]
 pub(crate) use stateless::decode_header_value;
 use stateless::mismatch;
@@ -242,6 +244,28 @@ impl Endpoint {
         }
     }
 
+    /// The rate-limit bucket of `req`: its key's, or its client address's.
+    fn bucket(
+        &self,
+        req: &HttpRequest<'_>,
+        limit: &RateLimit,
+        caller: Option<&auth::Caller>,
+    ) -> String {
+        if let (RateScope::Key, Some(caller)) = (limit.scope(), caller) {
+            return format!("key:{}", caller.name);
+        }
+        let address = rate::client_address(
+            req.peer,
+            &self.config.trusted_proxies,
+            header(req, "x-forwarded-for").ok().flatten(),
+            header(req, "forwarded").ok().flatten(),
+        );
+        match address {
+            Some(ip) => format!("ip:{ip}"),
+            None => "ip:unknown".to_string(),
+        }
+    }
+
     /// The live session `id`, if it belongs to the caller of `req` (a session opened with one
     /// API key is not found with another).
     fn session(&self, req: &HttpRequest<'_>, id: &str) -> Option<Arc<Session>> {
@@ -267,8 +291,14 @@ impl Endpoint {
         }
         // A preflight carries no credentials; everything else must, when keys are set.
         if req.method != "OPTIONS" {
-            if let Err(rejection) = self.caller(&req) {
-                return rejection.response();
+            let caller = match self.caller(&req) {
+                Ok(caller) => caller,
+                Err(rejection) => return rejection.response(),
+            };
+            if let Some(limit) = &self.config.rate_limit {
+                if let Err(wait) = limit.check(&self.bucket(&req, limit, caller.as_ref())) {
+                    return limit.too_many(wait);
+                }
             }
         }
         let mut resp = match req.method {

@@ -1,0 +1,299 @@
+//! Rate limits of one mounted server: a token bucket per client address, or per API key,
+//! checked after authentication and before anything reads the request; `429` with
+//! `Retry-After` past it.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+use super::{server_error, HttpResponse};
+
+/// How often (in checks) buckets that have filled up again are forgotten, so that many
+/// clients passing by do not pile up.
+const SWEEP_EVERY: u64 = 4096;
+
+/// Whose requests share a bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RateScope {
+    /// Each client address (the socket's peer, or what a trusted proxy says it is).
+    Ip,
+    /// Each API key (see [`HttpConfig::api_keys`](super::HttpConfig::api_keys)); requests
+    /// to a server without keys share buckets by address.
+    Key,
+}
+
+/// A limit on requests: `count` per `period`, in bursts of up to `count` (or
+/// [`burst`](RateLimit::burst)), per client address or per key. Clones share their buckets.
+///
+/// ```
+/// use mcp_core::http::{HttpConfig, RateLimit};
+///
+/// let config = HttpConfig::new().rate_limit(RateLimit::per_minute(60).by_key());
+/// let parsed: RateLimit = "60/m".parse().unwrap();
+/// # let _ = (config, parsed);
+/// ```
+#[derive(Clone)]
+pub struct RateLimit {
+    count: NonZeroU32,
+    period: Duration,
+    burst: Option<NonZeroU32>,
+    scope: RateScope,
+    limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    checks: Arc<AtomicU64>,
+}
+
+impl fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateLimit")
+            .field("count", &self.count)
+            .field("period", &self.period)
+            .field("burst", &self.burst)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// A rate limit that could not be read (see [`RateLimit`]'s `FromStr`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRateLimit(String);
+
+impl fmt::Display for InvalidRateLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidRateLimit {}
+
+impl RateLimit {
+    /// `count` requests (at least 1) per `period`, per client address.
+    pub fn new(count: u32, period: Duration) -> Self {
+        let count = NonZeroU32::new(count).unwrap_or(NonZeroU32::MIN);
+        let period = period.max(Duration::from_millis(1));
+        RateLimit::build(count, period, None, RateScope::Ip)
+    }
+
+    /// `count` requests per second.
+    pub fn per_second(count: u32) -> Self {
+        RateLimit::new(count, Duration::from_secs(1))
+    }
+
+    /// `count` requests per minute.
+    pub fn per_minute(count: u32) -> Self {
+        RateLimit::new(count, Duration::from_secs(60))
+    }
+
+    /// `count` requests per hour.
+    pub fn per_hour(count: u32) -> Self {
+        RateLimit::new(count, Duration::from_secs(3600))
+    }
+
+    /// Allows bursts of up to `burst` requests (default: the count per period).
+    pub fn burst(self, burst: u32) -> Self {
+        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+        RateLimit::build(self.count, self.period, Some(burst), self.scope)
+    }
+
+    /// One bucket per API key instead of per address.
+    pub fn by_key(self) -> Self {
+        self.scoped(RateScope::Key)
+    }
+
+    /// Whose requests share a bucket.
+    pub fn scoped(self, scope: RateScope) -> Self {
+        RateLimit::build(self.count, self.period, self.burst, scope)
+    }
+
+    fn build(
+        count: NonZeroU32,
+        period: Duration,
+        burst: Option<NonZeroU32>,
+        scope: RateScope,
+    ) -> Self {
+        let replenish = period / count.get();
+        let quota = Quota::with_period(replenish.max(Duration::from_nanos(1)))
+            .expect("a non-zero period")
+            .allow_burst(burst.unwrap_or(count));
+        RateLimit {
+            count,
+            period,
+            burst,
+            scope,
+            limiter: Arc::new(DefaultKeyedRateLimiter::keyed(quota)),
+            checks: Arc::default(),
+        }
+    }
+
+    pub(crate) fn scope(&self) -> RateScope {
+        self.scope
+    }
+
+    /// Takes a token from `bucket`'s bucket, or says how long until one is there.
+    pub(crate) fn check(&self, bucket: &str) -> Result<(), Duration> {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.limiter.retain_recent();
+        }
+        self.limiter
+            .check_key(&bucket.to_string())
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    /// The 429 answer, with how long to wait.
+    pub(crate) fn too_many(&self, wait: Duration) -> HttpResponse {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let secs = secs.max(1);
+        let mut resp = HttpResponse::error(
+            429,
+            None,
+            &server_error(format!(
+                "Too Many Requests: more than {} requests in {:?}; retry after {secs} s",
+                self.count, self.period
+            )),
+        );
+        resp.headers.push(("retry-after", secs.to_string()));
+        resp
+    }
+}
+
+impl std::str::FromStr for RateLimit {
+    type Err = InvalidRateLimit;
+
+    /// `N/s`, `N/m` or `N/h` (also `N/second`, `N/minute`, `N/hour`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || {
+            InvalidRateLimit(format!(
+                "expected COUNT/PERIOD such as `60/m` (PERIOD one of s, m, h), not `{s}`"
+            ))
+        };
+        let (count, period) = s.trim().split_once('/').ok_or_else(invalid)?;
+        let count: u32 = count.trim().parse().map_err(|_| invalid())?;
+        if count == 0 {
+            return Err(invalid());
+        }
+        let period = match period.trim() {
+            "s" | "sec" | "second" => Duration::from_secs(1),
+            "m" | "min" | "minute" => Duration::from_secs(60),
+            "h" | "hour" => Duration::from_secs(3600),
+            _ => return Err(invalid()),
+        };
+        Ok(RateLimit::new(count, period))
+    }
+}
+
+/// The client's address: the socket's peer, or, when the peer is a trusted proxy, the last
+/// address it and the proxies before it add to `X-Forwarded-For` (or `Forwarded: for=`) that
+/// is not itself a trusted proxy.
+pub(crate) fn client_address(
+    peer: Option<IpAddr>,
+    trusted: &[IpAddr],
+    forwarded_for: Option<&str>,
+    forwarded: Option<&str>,
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let from_xff = forwarded_for.map(|v| {
+        v.split(',')
+            .map(str::trim)
+            .map(parse_address)
+            .collect::<Vec<_>>()
+    });
+    let from_fwd = forwarded.map(|v| {
+        v.split(',')
+            .filter_map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (k, v) = pair.trim().split_once('=')?;
+                    k.eq_ignore_ascii_case("for")
+                        .then(|| parse_address(v.trim_matches('"')))
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let hops = from_fwd.or(from_xff).unwrap_or_default();
+    for hop in hops.iter().rev() {
+        match hop {
+            Some(ip) if trusted.contains(ip) => continue,
+            Some(ip) => return Some(*ip),
+            // An entry that is not an address: nothing before it can be trusted.
+            None => return Some(peer),
+        }
+    }
+    Some(peer)
+}
+
+/// `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:5678`.
+fn parse_address(text: &str) -> Option<IpAddr> {
+    if let Ok(ip) = text.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = text.strip_prefix('[') {
+        return rest.split_once(']')?.0.parse().ok();
+    }
+    text.rsplit_once(':')?.0.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_limits() {
+        let limit: RateLimit = "60/m".parse().unwrap();
+        assert_eq!(
+            (limit.count.get(), limit.period),
+            (60, Duration::from_secs(60))
+        );
+        for bad in ["", "60", "0/m", "x/m", "60/d", "-1/s"] {
+            assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_bucket_empties_and_says_how_long_to_wait() {
+        let limit = RateLimit::per_minute(2);
+        assert!(limit.check("a").is_ok() && limit.check("a").is_ok());
+        let wait = limit.check("a").unwrap_err();
+        assert!(wait > Duration::from_secs(25) && wait <= Duration::from_secs(30));
+        assert!(limit.check("b").is_ok(), "buckets are per client");
+        let resp = limit.too_many(wait);
+        assert_eq!(resp.status, 429);
+        assert_eq!(resp.headers, [("retry-after", "30".to_string())]);
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let client: IpAddr = "203.0.113.7".parse().unwrap();
+        let xff = Some("198.51.100.1, 203.0.113.7");
+        assert_eq!(
+            client_address(Some(client), &[proxy], xff, None),
+            Some(client)
+        );
+        assert_eq!(
+            client_address(Some(proxy), &[proxy], xff, None),
+            Some(client)
+        );
+        assert_eq!(client_address(Some(proxy), &[], xff, None), Some(proxy));
+        let fwd = Some("for=198.51.100.1, for=\"[2001:db8::1]:4711\"");
+        assert_eq!(
+            client_address(Some(proxy), &[proxy], None, fwd),
+            Some("2001:db8::1".parse().unwrap())
+        );
+        assert_eq!(
+            client_address(Some(proxy), &[proxy], Some("garbage"), None),
+            Some(proxy)
+        );
+        assert_eq!(
+            client_address(Some(proxy), &[proxy], None, None),
+            Some(proxy)
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! Rate limits: a flood past the limit gets `429` with `Retry-After` and a JSON-RPC error,
+//! without reaching a handler; buckets are per address (or per key), and a forwarded address
+//! is believed only from a trusted proxy.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::{test, App};
+use mcp_core::http::{ApiKeys, HttpConfig, RateLimit};
+use mcp_core::{tool, Server};
+use mcp_tests::{envelope, request, send, MODERN};
+use serde_json::json;
+
+static FLOOD_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// Answers.
+#[tool(server = "limited")]
+fn tick() -> usize {
+    1
+}
+
+/// Counts its calls (only the flood test calls it).
+#[tool(server = "flood", name = "tick")]
+fn flood_tick() -> usize {
+    FLOOD_CALLS.fetch_add(1, Ordering::SeqCst) + 1
+}
+
+fn server() -> Server {
+    Server::builder("limited").collect().build().unwrap()
+}
+
+async fn call<S>(app: &S, peer: &str, extra: &[(&str, &str)]) -> mcp_tests::Answer
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+{
+    let body = request(
+        1,
+        "tools/call",
+        json!({"name": "tick", "arguments": {}, "_meta": envelope()}),
+    );
+    let mut headers = vec![
+        ("mcp-protocol-version", MODERN),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "tick"),
+    ];
+    headers.extend_from_slice(extra);
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .peer_addr(peer.parse().unwrap());
+    send(app, req, &headers, body.to_string()).await
+}
+
+#[actix_web::test]
+async fn a_flood_past_the_limit_gets_429_and_reaches_no_handler() {
+    let config = HttpConfig::new().rate_limit(RateLimit::per_minute(3));
+    let flood = Server::builder("flood").collect().build().unwrap();
+    let app =
+        test::init_service(App::new().service(mcp_actix::scope("/mcp", (flood, config)))).await;
+    for _ in 0..3 {
+        assert_eq!(call(&app, "192.0.2.1:5000", &[]).await.status, 200);
+    }
+    let before = FLOOD_CALLS.load(Ordering::SeqCst);
+    for _ in 0..50 {
+        let answer = call(&app, "192.0.2.1:5001", &[]).await;
+        assert_eq!(answer.status, 429);
+        assert_eq!(answer.error()["code"], -32000);
+        assert!(answer.error()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Too Many Requests"));
+        let retry: u64 = answer
+            .headers
+            .get("retry-after")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=20).contains(&retry), "{retry}");
+    }
+    assert_eq!(FLOOD_CALLS.load(Ordering::SeqCst), before, "no handler ran");
+    // Another address has its own bucket.
+    assert_eq!(call(&app, "192.0.2.2:5000", &[]).await.status, 200);
+}
+
+#[actix_web::test]
+async fn buckets_per_key_are_not_shared_and_not_escaped_by_changing_address() {
+    let keys = ApiKeys::new()
+        .key("one", "first-key-0123456789", ["r"])
+        .key("two", "second-key-0123456789", ["r"]);
+    let config = HttpConfig::new()
+        .api_keys(keys)
+        .rate_limit(RateLimit::per_minute(2).by_key());
+    let app =
+        test::init_service(App::new().service(mcp_actix::scope("/mcp", (server(), config)))).await;
+    let one = [("x-api-key", "first-key-0123456789")];
+    let two = [("x-api-key", "second-key-0123456789")];
+    assert_eq!(call(&app, "192.0.2.1:1", &one).await.status, 200);
+    assert_eq!(call(&app, "192.0.2.2:1", &one).await.status, 200);
+    assert_eq!(call(&app, "192.0.2.3:1", &one).await.status, 429);
+    assert_eq!(call(&app, "192.0.2.3:1", &two).await.status, 200);
+    // Without a valid key: 401 first, the bucket untouched.
+    assert_eq!(
+        call(
+            &app,
+            "192.0.2.3:1",
+            &[("x-api-key", "wrong-key-0123456789")]
+        )
+        .await
+        .status,
+        401
+    );
+    assert_eq!(call(&app, "192.0.2.3:1", &two).await.status, 200);
+    assert_eq!(call(&app, "192.0.2.3:1", &two).await.status, 429);
+}
+
+#[actix_web::test]
+async fn a_forwarded_address_counts_only_from_a_trusted_proxy() {
+    let config = HttpConfig::new()
+        .rate_limit(RateLimit::per_minute(1))
+        .trusted_proxies(["10.0.0.1".parse().unwrap()]);
+    let app =
+        test::init_service(App::new().service(mcp_actix::scope("/mcp", (server(), config)))).await;
+    // Through the proxy, each forwarded client has its own bucket.
+    for client in ["198.51.100.1", "198.51.100.2"] {
+        let xff = [("x-forwarded-for", client)];
+        assert_eq!(call(&app, "10.0.0.1:1", &xff).await.status, 200);
+        assert_eq!(call(&app, "10.0.0.1:1", &xff).await.status, 429);
+    }
+    // A client that is not the proxy cannot pick its bucket by forging the header.
+    assert_eq!(
+        call(
+            &app,
+            "203.0.113.9:1",
+            &[("x-forwarded-for", "198.51.100.3")]
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        call(
+            &app,
+            "203.0.113.9:1",
+            &[("x-forwarded-for", "198.51.100.4")]
+        )
+        .await
+        .status,
+        429
+    );
+}
