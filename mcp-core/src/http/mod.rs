@@ -94,6 +94,18 @@ pub struct HttpRequest<'a> {
     pub peer: Option<std::net::IpAddr>,
 }
 
+impl std::fmt::Debug for HttpRequest<'_> {
+    /// The method, host, body length and peer; headers are not shown (they may carry keys).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("host", &self.host)
+            .field("body_bytes", &self.body.len())
+            .field("peer", &self.peer)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The body of an [`HttpResponse`].
 #[derive(Debug)]
 #[non_exhaustive]

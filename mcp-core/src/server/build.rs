@@ -50,6 +50,23 @@ pub struct ServerBuilder {
     limits: Limits,
 }
 
+impl std::fmt::Debug for ServerBuilder {
+    /// The settings, without state values or the request-state key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .field("items", &self.items.len())
+            .field("collect", &self.collect)
+            .field("collect_untagged", &self.collect_untagged)
+            .field("state", &self.state_names)
+            .field("page_size", &self.page_size)
+            .field("max_sessions", &self.max_sessions)
+            .field("session_idle", &self.session_idle)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ServerBuilder {
     pub(crate) fn new(name: String) -> ServerBuilder {
         ServerBuilder {
