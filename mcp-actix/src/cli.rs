@@ -46,7 +46,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use mcp_core::stdio::Stdio;
-use mcp_core::Server;
+use mcp_core::{Caller, Server};
 use serde_json::{json, Map, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -57,6 +57,8 @@ use crate::{HttpConfig, Mount};
 pub struct Cli {
     servers: Vec<Entry>,
     version: Option<String>,
+    /// Whom `stdio` and the local commands act as (`--roles`).
+    caller: Caller,
 }
 
 struct Entry {
@@ -81,6 +83,11 @@ impl std::fmt::Debug for Cli {
 struct Command {
     #[command(subcommand)]
     command: Option<Sub>,
+    /// Roles to act with in `stdio`, `list`, `call`, `read` and `prompt` (comma-separated):
+    /// items that name roles are served only to a caller holding one. `serve` takes its
+    /// callers' roles from their credentials instead.
+    #[arg(long, global = true, env = "MCP_ROLES", value_delimiter = ',')]
+    roles: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -234,7 +241,17 @@ impl Cli {
         let sub = command
             .command
             .unwrap_or_else(|| Sub::Serve(ServeArgs::from_env()));
-        let result = actix_web::rt::System::new().block_on(self.dispatch(sub));
+        let mut this = self;
+        let roles: Vec<&str> = command
+            .roles
+            .iter()
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+            .collect();
+        if !roles.is_empty() {
+            this.caller = Caller::new("local", roles);
+        }
+        let result = actix_web::rt::System::new().block_on(this.dispatch(sub));
         match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(Failure::Item(why)) => {
@@ -258,6 +275,7 @@ impl Cli {
             Sub::Stdio { server } => {
                 let server = self.pick(server.as_deref())?.server.clone();
                 Stdio::new(server)
+                    .caller(self.caller.clone())
                     .serve()
                     .await
                     .map_err(|e| Failure::Serve(format!("stdio: {e}")))
@@ -332,7 +350,7 @@ impl Cli {
         };
         let mut all = Map::new();
         for entry in entries {
-            let mut client = Local::start(&entry.server);
+            let mut client = Local::start(&entry.server, &self.caller);
             let mut lists = Map::new();
             for (method, key) in LISTS {
                 lists.insert(key.into(), Value::Array(client.list(method, key).await?));
@@ -356,14 +374,14 @@ impl Cli {
         name: &str,
     ) -> Result<(Local, Vec<Value>), Failure> {
         if named.is_some() || self.servers.len() == 1 {
-            let mut client = Local::start(&self.pick(named)?.server);
+            let mut client = Local::start(&self.pick(named)?.server, &self.caller);
             let items = client.list(method, key).await?;
             return Ok((client, items));
         }
         let mut found = None;
         let mut all = Vec::new();
         for entry in &self.servers {
-            let mut client = Local::start(&entry.server);
+            let mut client = Local::start(&entry.server, &self.caller);
             let items = client.list(method, key).await?;
             if found.is_none() && items.iter().any(|i| i["name"] == name) {
                 found = Some((client, items));
@@ -371,7 +389,7 @@ impl Cli {
                 all.extend(items);
             }
         }
-        Ok(found.unwrap_or_else(|| (Local::start(&self.servers[0].server), all)))
+        Ok(found.unwrap_or_else(|| (Local::start(&self.servers[0].server, &self.caller), all)))
     }
 
     async fn call(&self, tool: &str, input: Input) -> Result<(), Failure> {
@@ -404,7 +422,7 @@ impl Cli {
         // The first server's error: one without resources says only "Method not found".
         let mut first: Option<Failure> = None;
         for entry in entries {
-            let mut client = Local::start(&entry.server);
+            let mut client = Local::start(&entry.server, &self.caller);
             match client
                 .request("resources/read", json!({ "uri": uri }))
                 .await
@@ -770,10 +788,10 @@ struct Local {
 }
 
 impl Local {
-    fn start(server: &Server) -> Local {
+    fn start(server: &Server, caller: &Caller) -> Local {
         let (ours, theirs) = tokio::io::duplex(1 << 16);
         let (their_read, their_write) = tokio::io::split(theirs);
-        let stdio = Stdio::new(server.clone());
+        let stdio = Stdio::new(server.clone()).caller(caller.clone());
         actix_web::rt::spawn(async move {
             let _ = stdio.serve_on(their_read, their_write).await;
         });

@@ -192,6 +192,7 @@ fn many_tools(n: usize) -> Endpoint {
             name: Box::leak(format!("tool_{i:04}").into_boxed_str()),
             servers: &[],
             icons: &[],
+            roles: &[],
             title: None,
             description: Some("Echo `x`."),
             annotations: ToolHints::default(),

@@ -88,6 +88,7 @@ mod session;
 #[cfg(feature = "stdio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "stdio")))]
 pub mod stdio;
+pub mod store;
 mod util;
 mod wire;
 
@@ -102,6 +103,7 @@ pub use content::{
     Annotations, Content, Json, PromptMessage, ResourceContents, ResourceLink, Role, ToolResult,
 };
 pub use error::{BuildError, Error};
+pub use handler::caller::Caller;
 pub use handler::inject::{Context, ElicitAction, ElicitResult, Elicitation, Question, State};
 pub use handler::registry::ItemRef;
 pub use handler::response::{

@@ -36,6 +36,7 @@ use futures_util::StreamExt as _;
 use serde_json::value::RawValue;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
+use crate::handler::caller::Caller;
 use crate::runtime::stream::MessageStream;
 use crate::server::envelope::{check_envelope, supported};
 use crate::server::{Outcome, Server};
@@ -53,6 +54,7 @@ pub const DEFAULT_MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 pub struct Stdio {
     server: Server,
     max_line_bytes: usize,
+    caller: Caller,
 }
 
 impl Stdio {
@@ -61,7 +63,15 @@ impl Stdio {
         Stdio {
             server,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            caller: Caller::anonymous(),
         }
+    }
+
+    /// Whom requests come from (default: anonymous, who sees no item that names `roles`).
+    /// The process that launched the server decides: stdio carries no credentials.
+    pub fn caller(mut self, caller: Caller) -> Self {
+        self.caller = caller;
+        self
     }
 
     /// The longest message accepted, in bytes (default [`DEFAULT_MAX_LINE_BYTES`]); a longer
@@ -94,6 +104,7 @@ impl Stdio {
         let (tx, mut outgoing) = mpsc::unbounded();
         let conn = Connection {
             server: self.server,
+            caller: self.caller,
             out: tx,
             session: RefCell::new(None),
             requests: RefCell::new(HashMap::new()),
@@ -242,6 +253,7 @@ impl<R: AsyncBufRead + Unpin> Lines<R> {
 /// One client's channel: its session (once it sends `initialize`) and the requests in flight.
 struct Connection {
     server: Server,
+    caller: Caller,
     out: mpsc::UnboundedSender<Bytes>,
     session: RefCell<Option<Arc<Session>>>,
     /// The requests in flight, by id, for `notifications/cancelled`.
@@ -316,14 +328,18 @@ impl Connection {
         let session = self.session.borrow().clone();
         if let Some(session) = session {
             self.server
-                .dispatch(msg, session.version, Some(&session))
+                .dispatch(msg, session.version, Some(&session), &self.caller)
                 .await;
         }
     }
 
     async fn request(&self, msg: &Message<'_>, key: &str) {
         let outcome = match self.route(msg) {
-            Ok((version, session)) => self.server.dispatch(msg, version, session.as_ref()).await,
+            Ok((version, session)) => {
+                self.server
+                    .dispatch(msg, version, session.as_ref(), &self.caller)
+                    .await
+            }
             Err(err) => Outcome::error(msg.id, &err),
         };
         match outcome {
@@ -453,7 +469,7 @@ impl Connection {
         }
         match self
             .server
-            .dispatch(&msg, session.version, Some(session))
+            .dispatch(&msg, session.version, Some(session), &self.caller)
             .await
         {
             Outcome::Response(body) | Outcome::Refused(body, _) | Outcome::Opened(body, _) => {

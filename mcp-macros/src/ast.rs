@@ -10,7 +10,7 @@ use crate::ctxt::Ctxt;
 pub(crate) enum ParamKind {
     /// A client-supplied argument (a schema property, prompt argument or template variable).
     Arg,
-    /// Supplied by the framework: `State<T>` or `Context`.
+    /// Supplied by the framework: `State<T>`, `Context` or `Caller`.
     Injected,
     /// `Json<T>`: the whole arguments object of a tool.
     Json,
@@ -172,11 +172,11 @@ impl ParamAttrs {
     }
 }
 
-/// The last path segment decides: `State<..>` and `Context` are injected, `Json<..>` (tools
+/// The last path segment decides: `State<..>`, `Context` and `Caller` are injected, `Json<..>` (tools
 /// only) carries the whole arguments object.
 fn classify(ty: &Type, kind: Kind) -> ParamKind {
     match last_segment(ty).as_deref() {
-        Some("State" | "Context") => ParamKind::Injected,
+        Some("State" | "Context" | "Caller") => ParamKind::Injected,
         Some("Json") if kind == Kind::Tool => ParamKind::Json,
         _ => ParamKind::Arg,
     }

@@ -41,6 +41,7 @@ const TITLE: Symbol = Symbol("title");
 const DESCRIPTION: Symbol = Symbol("description");
 const SERVER: Symbol = Symbol("server");
 const ICONS: Symbol = Symbol("icons");
+const ROLES: Symbol = Symbol("roles");
 const READ_ONLY: Symbol = Symbol("read_only");
 const DESTRUCTIVE: Symbol = Symbol("destructive");
 const IDEMPOTENT: Symbol = Symbol("idempotent");
@@ -99,6 +100,7 @@ pub(crate) struct ItemAttrs {
     pub(crate) description: Attr<LitStr>,
     pub(crate) servers: Attr<Vec<LitStr>>,
     pub(crate) icons: Attr<Vec<LitStr>>,
+    pub(crate) roles: Attr<Vec<LitStr>>,
     pub(crate) read_only: Attr<bool>,
     pub(crate) destructive: Attr<bool>,
     pub(crate) idempotent: Attr<bool>,
@@ -116,6 +118,7 @@ impl ItemAttrs {
             description: Attr::none("description"),
             servers: Attr::none("server"),
             icons: Attr::none("icons"),
+            roles: Attr::none("roles"),
             read_only: Attr::none("read_only"),
             destructive: Attr::none("destructive"),
             idempotent: Attr::none("idempotent"),
@@ -151,6 +154,9 @@ impl ItemAttrs {
         } else if *path == ICONS {
             // #[tool(icons = "https://..")] or #[tool(icons = ["a.png", "data:.."])]
             servers(meta).map(|v| self.icons.set(cx, kind, meta, v))
+        } else if *path == ROLES {
+            // #[tool(roles = "admin")] or #[tool(roles = ["admin", "ops"])]
+            roles(meta).map(|v| self.roles.set(cx, kind, meta, v))
         } else if *path == CRATE {
             // #[tool(crate = "path::to::mcp_core")]
             lit_str(meta)
@@ -204,6 +210,7 @@ fn keys(kind: Kind) -> &'static [&'static str] {
             "description",
             "icons",
             "server",
+            "roles",
             "read_only",
             "destructive",
             "idempotent",
@@ -218,9 +225,18 @@ fn keys(kind: Kind) -> &'static [&'static str] {
             "icons",
             "mime_type",
             "server",
+            "roles",
             "crate",
         ],
-        Kind::Prompt => &["name", "title", "description", "icons", "server", "crate"],
+        Kind::Prompt => &[
+            "name",
+            "title",
+            "description",
+            "icons",
+            "server",
+            "roles",
+            "crate",
+        ],
     }
 }
 
@@ -277,6 +293,32 @@ fn servers(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {
         let lit: LitStr = value.parse()?;
         Ok(vec![lit])
     }
+}
+
+/// `roles = "admin"` or `roles = ["admin", "ops"]`: at least one role, each a non-empty word.
+fn roles(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {
+    let span = meta.path.span_of();
+    let list = servers(meta)?;
+    if list.is_empty() {
+        return Err(syn::Error::new(
+            span,
+            "`roles` needs at least one role, e.g. `roles = [\"admin\"]`; leave it off to let every caller see the item",
+        ));
+    }
+    for lit in &list {
+        let role = lit.value();
+        if role.is_empty()
+            || role
+                .chars()
+                .any(|c| c.is_whitespace() || c == ',' || c == '|')
+        {
+            return Err(syn::Error::new(
+                lit.span(),
+                "a role is a non-empty name without spaces, `,` or `|`, e.g. `\"admin\"`",
+            ));
+        }
+    }
+    Ok(list)
 }
 
 /// `#[complete(values = ["a", "b"])]` or `#[complete(with = path)]` on a parameter.

@@ -118,6 +118,11 @@ fn icons(attrs: &ItemAttrs) -> TokenStream {
     quote!(&[#(#list),*])
 }
 
+fn roles(attrs: &ItemAttrs) -> TokenStream {
+    let list = attrs.roles.get().map(Vec::as_slice).unwrap_or_default();
+    quote!(&[#(#list),*])
+}
+
 /// `module_path!()`, `file!()` and `line!()` at the function's name.
 fn location(spec: &FnSpec, krate: &TokenStream) -> TokenStream {
     let span = spec.item.sig.ident.span();
@@ -325,6 +330,7 @@ fn common(attrs: &ItemAttrs, spec: &FnSpec, checked: &Checked, krate: &TokenStre
     let name = &checked.name;
     let servers = servers(attrs);
     let icons = icons(attrs);
+    let roles = roles(attrs);
     let title = opt_lit(attrs.title.get());
     let description = description(attrs, spec);
     quote! {
@@ -332,6 +338,7 @@ fn common(attrs: &ItemAttrs, spec: &FnSpec, checked: &Checked, krate: &TokenStre
         name: #name,
         servers: #servers,
         icons: #icons,
+        roles: #roles,
         title: #title,
         description: #description,
     }

@@ -194,6 +194,7 @@ static BAD_TEMPLATE: mcp_core::__private::Item =
         name: "bad",
         servers: &[],
         icons: &[],
+        roles: &[],
         title: None,
         description: None,
         mime_type: None,

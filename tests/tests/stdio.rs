@@ -283,3 +283,22 @@ async fn a_session_gets_resource_updates_on_the_same_channel() {
     // The process's session ends with it.
     assert_eq!(server.session_count(), 0);
 }
+
+/// Operators only.
+#[tool(server = "stdio", roles = ["operator"])]
+fn drain() -> &'static str {
+    "drained"
+}
+
+#[actix_web::test]
+async fn the_launching_process_chooses_the_caller_and_its_roles() {
+    let mut anonymous = start(Stdio::new(server()));
+    anonymous.send(&call(1, "drain", json!({}))).await;
+    let out = anonymous.finish().await;
+    assert_eq!(out[0]["error"]["message"], "Unknown tool: drain");
+    let caller = mcp_core::Caller::new("local", ["operator"]);
+    let mut operator = start(Stdio::new(server()).caller(caller));
+    operator.send(&call(1, "drain", json!({}))).await;
+    let out = operator.finish().await;
+    assert_eq!(out[0]["result"]["content"][0]["text"], "drained");
+}

@@ -792,10 +792,10 @@ impl<T> fmt::Debug for Question<'_, T> {
 #[derive(Debug)]
 pub struct InjectError(pub(crate) String);
 
-/// A parameter type the framework supplies (`State<T>`, `Context`).
+/// A parameter type the framework supplies (`State<T>`, `Context`, `Caller`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` can't be injected into an MCP handler",
-    note = "parameters whose type is named `State` or `Context` are supplied by the framework; use `mcp_core::State<T>` or `mcp_core::Context`"
+    note = "parameters whose type is named `State`, `Context` or `Caller` are supplied by the framework; use `mcp_core::State<T>`, `mcp_core::Context` or `mcp_core::Caller`"
 )]
 pub trait Inject: Sized {
     /// The state type this parameter needs registered, checked by `build()`.
@@ -819,6 +819,14 @@ impl<T: Send + Sync + 'static> Inject for State<T> {
         any.downcast::<T>()
             .map(State)
             .map_err(|_| InjectError("state type mismatch".into()))
+    }
+}
+
+impl Inject for crate::Caller {
+    const REQUIRES: Option<fn() -> StateKey> = None;
+
+    fn inject(scope: &RequestScope<'_>) -> Result<Self, InjectError> {
+        Ok(scope.caller.clone())
     }
 }
 

@@ -1,7 +1,8 @@
 //! What handlers are written against: the registration records the macros build, the
 //! request scope they receive, the conversions of what they return, and the values injected
-//! into them (`State`, `Context`).
+//! into them (`State`, `Context`, `Caller`).
 
+pub(crate) mod caller;
 pub(crate) mod inject;
 pub(crate) mod registry;
 pub(crate) mod response;

@@ -171,6 +171,8 @@ pub struct ToolDef {
     pub servers: &'static [&'static str],
     /// Icon URIs (`https:`, `http:` or `data:`).
     pub icons: &'static [&'static str],
+    /// Roles that may see and use it (any one of them); empty: every caller.
+    pub roles: &'static [&'static str],
     /// Display title.
     pub title: Option<&'static str>,
     /// Description for the model.
@@ -222,6 +224,8 @@ pub struct ResourceDef {
     pub servers: &'static [&'static str],
     /// Icon URIs (`https:`, `http:` or `data:`).
     pub icons: &'static [&'static str],
+    /// Roles that may see and use it (any one of them); empty: every caller.
+    pub roles: &'static [&'static str],
     /// Display title.
     pub title: Option<&'static str>,
     /// Description.
@@ -265,6 +269,8 @@ pub struct PromptDef {
     pub servers: &'static [&'static str],
     /// Icon URIs (`https:`, `http:` or `data:`).
     pub icons: &'static [&'static str],
+    /// Roles that may see and use it (any one of them); empty: every caller.
+    pub roles: &'static [&'static str],
     /// Display title.
     pub title: Option<&'static str>,
     /// Description.

@@ -42,6 +42,8 @@ pub struct RequestScope<'a> {
     /// The minimum level of log messages the client wants, if any.
     pub(crate) log_level: Option<LogLevel>,
     pub(crate) session: Option<&'a Arc<Session>>,
+    /// Who made the request.
+    pub(crate) caller: &'a crate::Caller,
     /// Where notifications go while the handler runs, when the answer is a stream.
     pub(crate) sink: Option<&'a Sink>,
     /// Answers to the handler's questions (2026-07-28 `tools/call`, `prompts/get` and

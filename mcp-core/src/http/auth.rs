@@ -6,12 +6,12 @@
 //! to the key that opened it: another key gets "Session not found".
 
 use std::fmt;
-use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{header, server_error, HttpRequest, HttpResponse};
+use crate::handler::caller::Caller;
 
 /// The API keys a server accepts, each with a name (shown in logs and bound to the sessions it
 /// opens; never the key itself) and the roles it grants.
@@ -33,23 +33,19 @@ pub struct ApiKeys {
 #[derive(Clone)]
 struct Key {
     digest: [u8; 32],
-    name: Arc<str>,
-    roles: Arc<[String]>,
+    /// Its holder: the key's name as subject, and its roles.
+    caller: Caller,
 }
 
 impl fmt::Debug for ApiKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.keys.iter().map(|k| &*k.name).collect();
+        let names: Vec<&str> = self
+            .keys
+            .iter()
+            .filter_map(|k| k.caller.subject())
+            .collect();
         f.debug_struct("ApiKeys").field("names", &names).finish()
     }
-}
-
-/// The caller a request was authenticated as.
-#[derive(Clone, Debug)]
-pub(crate) struct Caller {
-    pub(crate) name: Arc<str>,
-    #[allow(dead_code)]
-    pub(crate) roles: Arc<[String]>,
 }
 
 /// A key given to [`ApiKeys::from_env`] that cannot be used.
@@ -77,10 +73,10 @@ impl ApiKeys {
         key: impl AsRef<[u8]>,
         roles: impl IntoIterator<Item = R>,
     ) -> Self {
+        let roles: Vec<String> = roles.into_iter().map(Into::into).collect();
         self.keys.push(Key {
             digest: Sha256::digest(key.as_ref()).into(),
-            name: name.into().into(),
-            roles: roles.into_iter().map(Into::into).collect(),
+            caller: Caller::new(name, roles),
         });
         self
     }
@@ -147,10 +143,7 @@ impl ApiKeys {
             Err(why) => return Err(unauthorized(why, Some("invalid_request"))),
         };
         match self.verify(presented.as_bytes()) {
-            Some(key) => Ok(Caller {
-                name: key.name.clone(),
-                roles: key.roles.clone(),
-            }),
+            Some(key) => Ok(key.caller.clone()),
             None => Err(unauthorized(
                 "Unauthorized: the API key is not valid",
                 Some("invalid_token"),
@@ -220,8 +213,8 @@ mod tests {
         .unwrap();
         assert_eq!(keys.len(), 4);
         let key = keys.verify(b"cccccccccccccccc").unwrap();
-        assert_eq!(&*key.name, "key-3");
-        assert_eq!(&*key.roles, ["admin", "read"]);
+        assert_eq!(key.caller.subject(), Some("key-3"));
+        assert_eq!(key.caller.roles().collect::<Vec<_>>(), ["admin", "read"]);
         assert!(keys.verify(b"cccccccccccccccd").is_none());
         assert!(keys.verify(b"").is_none());
         let short = ApiKeys::from_env(Some("short"), None).unwrap_err();

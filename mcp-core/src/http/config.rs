@@ -1,9 +1,11 @@
 //! [`HttpConfig`]: the HTTP settings of one mounted server.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::origin::normalize_origin;
 use crate::session::Spawn;
+use crate::store::Store;
 use crate::util::BoxFuture;
 
 /// HTTP settings of one mounted server.
@@ -20,6 +22,17 @@ pub struct HttpConfig {
     pub(super) api_keys: Option<super::ApiKeys>,
     pub(super) rate_limit: Option<super::RateLimit>,
     pub(super) trusted_proxies: Vec<std::net::IpAddr>,
+    pub(super) store: Option<SharedStore>,
+}
+
+/// A store shared by the guards of one mounted server.
+#[derive(Clone)]
+pub(super) struct SharedStore(pub(super) Arc<dyn Store>);
+
+impl std::fmt::Debug for SharedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
 }
 
 impl Default for HttpConfig {
@@ -36,6 +49,7 @@ impl Default for HttpConfig {
             api_keys: None,
             rate_limit: None,
             trusted_proxies: Vec::new(),
+            store: None,
         }
     }
 }
@@ -96,6 +110,14 @@ impl HttpConfig {
     /// client.
     pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = std::net::IpAddr>) -> Self {
         self.trusted_proxies.extend(proxies);
+        self
+    }
+
+    /// Where the guards keep what every instance must agree on: rate-limit buckets and the
+    /// nonces of signed requests (default: a [`MemoryStore`](crate::store::MemoryStore) of
+    /// this mounted server's own). Give the instances of one deployment one shared store.
+    pub fn store(mut self, store: impl Store) -> Self {
+        self.store = Some(SharedStore(Arc::new(store)));
         self
     }
 

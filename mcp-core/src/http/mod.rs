@@ -22,9 +22,11 @@ use std::time::Duration;
 use futures_util::StreamExt as _;
 use serde_json::value::RawValue;
 
+use crate::handler::caller::Caller;
 use crate::runtime::stream::MessageStream;
 use crate::server::{Outcome, Refusal, Server};
 use crate::session::{Session, Spawn};
+use crate::store::{MemoryStore, Store, StoreError, Throttle};
 use crate::wire::{self, code, Kind, Method, RpcError, Version};
 
 mod auth;
@@ -164,6 +166,7 @@ impl HttpResponse {
 pub struct Endpoint {
     server: Server,
     config: Arc<HttpConfig>,
+    store: Arc<dyn Store>,
 }
 
 impl From<Server> for Endpoint {
@@ -190,6 +193,17 @@ fn header<'a>(req: &HttpRequest<'a>, name: &str) -> Result<Option<&'a str>, ()> 
     }
 }
 
+/// The 503 of a request a guard could not decide on, because the store did not answer.
+fn store_unavailable(err: &StoreError) -> HttpResponse {
+    tracing::error!(error = %err, "the guard store did not answer");
+    HttpResponse::error(
+        503,
+        None,
+        &server_error("Service Unavailable: retry later".into()),
+    )
+    .retry_after()
+}
+
 fn server_error(message: String) -> RpcError {
     RpcError::new(code::SERVER_ERROR, message)
 }
@@ -197,9 +211,14 @@ fn server_error(message: String) -> RpcError {
 impl Endpoint {
     /// Mounts `server` with `config`.
     pub fn new(server: Server, config: HttpConfig) -> Self {
+        let store = match &config.store {
+            Some(shared) => shared.0.clone(),
+            None => Arc::new(MemoryStore::new()),
+        };
         Endpoint {
             server,
             config: Arc::new(config),
+            store,
         }
     }
 
@@ -247,24 +266,34 @@ impl Endpoint {
         )
     }
 
-    /// The caller `req` authenticates as (`None` when the server takes no keys), or the 401
-    /// that answers it.
-    fn caller(&self, req: &HttpRequest<'_>) -> Result<Option<auth::Caller>, auth::Unauthorized> {
+    /// The caller `req` authenticates as (anonymous when the server takes no credentials),
+    /// or the 401 that answers it.
+    fn caller(&self, req: &HttpRequest<'_>) -> Result<Caller, auth::Unauthorized> {
         match &self.config.api_keys {
-            Some(keys) => keys.authenticate(req).map(Some),
-            None => Ok(None),
+            Some(keys) => keys.authenticate(req),
+            None => Ok(Caller::anonymous()),
+        }
+    }
+
+    /// The 429 (or 503) that answers `req`, if it is over the server's rate limit.
+    async fn throttle(&self, req: &HttpRequest<'_>, caller: &Caller) -> Option<HttpResponse> {
+        let limit = self.config.rate_limit.as_ref()?;
+        let bucket = format!(
+            "mcp:{}:rate:{}",
+            self.server.name(),
+            self.bucket(req, limit, caller)
+        );
+        match self.store.throttle(&bucket, limit.quota()).await {
+            Ok(Throttle::Allowed) => None,
+            Ok(Throttle::Wait(wait)) => Some(limit.too_many(wait)),
+            Err(err) => Some(store_unavailable(&err)),
         }
     }
 
     /// The rate-limit bucket of `req`: its key's, or its client address's.
-    fn bucket(
-        &self,
-        req: &HttpRequest<'_>,
-        limit: &RateLimit,
-        caller: Option<&auth::Caller>,
-    ) -> String {
-        if let (RateScope::Key, Some(caller)) = (limit.scope(), caller) {
-            return format!("key:{}", caller.name);
+    fn bucket(&self, req: &HttpRequest<'_>, limit: &RateLimit, caller: &Caller) -> String {
+        if let (RateScope::Key, Some(subject)) = (limit.scope(), caller.subject()) {
+            return format!("key:{subject}");
         }
         let address = rate::client_address(
             req.peer,
@@ -278,12 +307,11 @@ impl Endpoint {
         }
     }
 
-    /// The live session `id`, if it belongs to the caller of `req` (a session opened with one
-    /// API key is not found with another).
-    fn session(&self, req: &HttpRequest<'_>, id: &str) -> Option<Arc<Session>> {
+    /// The live session `id`, if it belongs to `caller` (a session opened with one API key
+    /// is not found with another).
+    fn session(&self, id: &str, caller: &Caller) -> Option<Arc<Session>> {
         let session = self.server.inner.sessions.get(id)?;
-        let caller = self.caller(req).ok().flatten().map(|c| c.name);
-        (session.owner() == caller.as_deref()).then_some(session)
+        (session.owner() == caller.subject()).then_some(session)
     }
 
     /// Answers one HTTP request.
@@ -301,22 +329,23 @@ impl Endpoint {
                 ),
             );
         }
-        // A preflight carries no credentials; everything else must, when keys are set.
-        if req.method != "OPTIONS" {
+        // A preflight carries no credentials; everything else must, when they are required.
+        let caller = if req.method == "OPTIONS" {
+            Caller::anonymous()
+        } else {
             let caller = match self.caller(&req) {
                 Ok(caller) => caller,
                 Err(rejection) => return rejection.response(),
             };
-            if let Some(limit) = &self.config.rate_limit {
-                if let Err(wait) = limit.check(&self.bucket(&req, limit, caller.as_ref())) {
-                    return limit.too_many(wait);
-                }
+            if let Some(refusal) = self.throttle(&req, &caller).await {
+                return refusal;
             }
-        }
+            caller
+        };
         let mut resp = match req.method {
-            "POST" => self.post(&req).await,
-            "DELETE" => self.delete(&req),
-            "GET" if req.headers.get("mcp-session-id").is_some() => self.listen(&req),
+            "POST" => self.post(&req, &caller).await,
+            "DELETE" => self.delete(&req, &caller),
+            "GET" if req.headers.get("mcp-session-id").is_some() => self.listen(&req, &caller),
             // Without a session there is no stream to open: for this request, GET is not
             // among the allowed methods.
             "GET" => method_not_allowed(
@@ -342,7 +371,7 @@ impl Endpoint {
         resp
     }
 
-    async fn post(&self, req: &HttpRequest<'_>) -> HttpResponse {
+    async fn post(&self, req: &HttpRequest<'_>, caller: &Caller) -> HttpResponse {
         let json_body = matches!(header(req, "content-type"), Ok(Some(ct))
             if ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
         if !json_body {
@@ -359,7 +388,7 @@ impl Endpoint {
         }
         let first = req.body.iter().copied().find(|b| !b.is_ascii_whitespace());
         if first == Some(b'[') {
-            return self.batch(req).await;
+            return self.batch(req, caller).await;
         }
         let msg = match wire::parse(req.body) {
             Ok(msg) => msg,
@@ -388,7 +417,9 @@ impl Endpoint {
             if stateless_header {
                 return HttpResponse::error(400, msg.id, &mismatch(mpv, "an initialize request (the session handshake) was sent with a stateless-revision MCP-Protocol-Version header".into()));
             }
-            return self.in_session(req, &msg, mpv, session_header).await;
+            return self
+                .in_session(req, &msg, mpv, session_header, caller)
+                .await;
         }
         // `_meta` alone is no era marker: session-era requests carry it too (progressToken).
         let stateless = meta_version == Some(true)
@@ -396,11 +427,12 @@ impl Endpoint {
             || (session_header.is_none()
                 && matches!(msg.method, Some(Method::Discover | Method::Listen)));
         if stateless {
-            self.stateless(req, &msg, mpv).await
+            self.stateless(req, &msg, mpv, caller).await
         } else if msg.kind == Kind::Notification && session_header.is_none() {
             HttpResponse::empty(202)
         } else {
-            self.in_session(req, &msg, mpv, session_header).await
+            self.in_session(req, &msg, mpv, session_header, caller)
+                .await
         }
     }
 }

@@ -1,22 +1,13 @@
 //! Rate limits of one mounted server: a token bucket per client address, or per API key,
-//! checked after authentication and before anything reads the request; `429` with
-//! `Retry-After` past it.
+//! kept in the server's store, checked after authentication and before anything reads the
+//! request; `429` with `Retry-After` past it.
 
 use std::fmt;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
-
 use super::{server_error, HttpResponse};
-
-/// How often (in checks) buckets that have filled up again are forgotten, so that many
-/// clients passing by do not pile up.
-const SWEEP_EVERY: u64 = 4096;
+use crate::store::Quota;
 
 /// Whose requests share a bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,7 +21,8 @@ pub enum RateScope {
 }
 
 /// A limit on requests: `count` per `period`, in bursts of up to `count` (or
-/// [`burst`](RateLimit::burst)), per client address or per key. Clones share their buckets.
+/// [`burst`](RateLimit::burst)), per client address or per key. The buckets live in the
+/// mounted server's [`Store`](crate::store::Store) (see [`HttpConfig::store`](super::HttpConfig::store)).
 ///
 /// ```
 /// use mcp_core::http::{HttpConfig, RateLimit};
@@ -39,25 +31,10 @@ pub enum RateScope {
 /// let parsed: RateLimit = "60/m".parse().unwrap();
 /// # let _ = (config, parsed);
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
-    count: NonZeroU32,
-    period: Duration,
-    burst: Option<NonZeroU32>,
+    quota: Quota,
     scope: RateScope,
-    limiter: Arc<DefaultKeyedRateLimiter<String>>,
-    checks: Arc<AtomicU64>,
-}
-
-impl fmt::Debug for RateLimit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RateLimit")
-            .field("count", &self.count)
-            .field("period", &self.period)
-            .field("burst", &self.burst)
-            .field("scope", &self.scope)
-            .finish()
-    }
 }
 
 /// A rate limit that could not be read (see [`RateLimit`]'s `FromStr`).
@@ -75,9 +52,10 @@ impl std::error::Error for InvalidRateLimit {}
 impl RateLimit {
     /// `count` requests (at least 1) per `period`, per client address.
     pub fn new(count: u32, period: Duration) -> Self {
-        let count = NonZeroU32::new(count).unwrap_or(NonZeroU32::MIN);
-        let period = period.max(Duration::from_millis(1));
-        RateLimit::build(count, period, None, RateScope::Ip)
+        RateLimit {
+            quota: Quota::new(count, period, count),
+            scope: RateScope::Ip,
+        }
     }
 
     /// `count` requests per second.
@@ -96,9 +74,9 @@ impl RateLimit {
     }
 
     /// Allows bursts of up to `burst` requests (default: the count per period).
-    pub fn burst(self, burst: u32) -> Self {
-        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-        RateLimit::build(self.count, self.period, Some(burst), self.scope)
+    pub fn burst(mut self, burst: u32) -> Self {
+        self.quota = Quota::new(self.quota.count(), self.quota.period(), burst);
+        self
     }
 
     /// One bucket per API key instead of per address.
@@ -107,42 +85,18 @@ impl RateLimit {
     }
 
     /// Whose requests share a bucket.
-    pub fn scoped(self, scope: RateScope) -> Self {
-        RateLimit::build(self.count, self.period, self.burst, scope)
-    }
-
-    fn build(
-        count: NonZeroU32,
-        period: Duration,
-        burst: Option<NonZeroU32>,
-        scope: RateScope,
-    ) -> Self {
-        let replenish = period / count.get();
-        let quota = Quota::with_period(replenish.max(Duration::from_nanos(1)))
-            .expect("a non-zero period")
-            .allow_burst(burst.unwrap_or(count));
-        RateLimit {
-            count,
-            period,
-            burst,
-            scope,
-            limiter: Arc::new(DefaultKeyedRateLimiter::keyed(quota)),
-            checks: Arc::default(),
-        }
+    pub fn scoped(mut self, scope: RateScope) -> Self {
+        self.scope = scope;
+        self
     }
 
     pub(crate) fn scope(&self) -> RateScope {
         self.scope
     }
 
-    /// Takes a token from `bucket`'s bucket, or says how long until one is there.
-    pub(crate) fn check(&self, bucket: &str) -> Result<(), Duration> {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            self.limiter.retain_recent();
-        }
-        self.limiter
-            .check_key(&bucket.to_string())
-            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    /// The shape of each bucket.
+    pub(crate) fn quota(&self) -> &Quota {
+        &self.quota
     }
 
     /// The 429 answer, with how long to wait.
@@ -154,7 +108,8 @@ impl RateLimit {
             None,
             &server_error(format!(
                 "Too Many Requests: more than {} requests in {:?}; retry after {secs} s",
-                self.count, self.period
+                self.quota.count(),
+                self.quota.period()
             )),
         );
         resp.headers.push(("retry-after", secs.to_string()));
@@ -248,7 +203,7 @@ mod tests {
     fn parses_limits() {
         let limit: RateLimit = "60/m".parse().unwrap();
         assert_eq!(
-            (limit.count.get(), limit.period),
+            (limit.quota.count(), limit.quota.period()),
             (60, Duration::from_secs(60))
         );
         for bad in ["", "60", "0/m", "x/m", "60/d", "-1/s"] {
@@ -257,13 +212,8 @@ mod tests {
     }
 
     #[test]
-    fn a_bucket_empties_and_says_how_long_to_wait() {
-        let limit = RateLimit::per_minute(2);
-        assert!(limit.check("a").is_ok() && limit.check("a").is_ok());
-        let wait = limit.check("a").unwrap_err();
-        assert!(wait > Duration::from_secs(25) && wait <= Duration::from_secs(30));
-        assert!(limit.check("b").is_ok(), "buckets are per client");
-        let resp = limit.too_many(wait);
+    fn the_answer_says_how_long_to_wait() {
+        let resp = RateLimit::per_minute(2).too_many(Duration::from_millis(29_500));
         assert_eq!(resp.status, 429);
         assert_eq!(resp.headers, [("retry-after", "30".to_string())]);
     }

@@ -13,6 +13,7 @@ use super::{
     header, quoted, refuses_event_stream, respond, server_error, Endpoint, HttpBody, HttpRequest,
     HttpResponse,
 };
+use crate::handler::caller::Caller;
 use crate::runtime::stream::{MessageStream, Out};
 use crate::server::Outcome;
 use crate::session::Session;
@@ -21,7 +22,7 @@ use crate::wire::{self, code, Message, Method, RpcError, Version};
 impl Endpoint {
     /// `GET` with a session id: the session's standalone event stream, which carries what the
     /// server sends outside any request (resource updates).
-    pub(super) fn listen(&self, req: &HttpRequest<'_>) -> HttpResponse {
+    pub(super) fn listen(&self, req: &HttpRequest<'_>, caller: &Caller) -> HttpResponse {
         if refuses_event_stream(req) {
             return HttpResponse::error(
                 406,
@@ -36,7 +37,7 @@ impl Endpoint {
                 &server_error("Bad Request: Mcp-Session-Id header is required".into()),
             );
         };
-        let Some(session) = self.session(req, id) else {
+        let Some(session) = self.session(id, caller) else {
             return HttpResponse::error(
                 404,
                 None,
@@ -99,10 +100,10 @@ impl Endpoint {
     }
 
     /// `DELETE`: ends the session.
-    pub(super) fn delete(&self, req: &HttpRequest<'_>) -> HttpResponse {
+    pub(super) fn delete(&self, req: &HttpRequest<'_>, caller: &Caller) -> HttpResponse {
         let sessions = &self.server.inner.sessions;
         match header(req, "mcp-session-id") {
-            Ok(Some(id)) if self.session(req, id).is_some() && sessions.remove(id) => {
+            Ok(Some(id)) if self.session(id, caller).is_some() && sessions.remove(id) => {
                 HttpResponse {
                     status: 200,
                     headers: Vec::new(),
@@ -123,7 +124,12 @@ impl Endpoint {
     }
 
     /// `initialize`: a new session, counted against its client's quota.
-    async fn initialize(&self, req: &HttpRequest<'_>, msg: &Message<'_>) -> HttpResponse {
+    async fn initialize(
+        &self,
+        req: &HttpRequest<'_>,
+        msg: &Message<'_>,
+        caller: &Caller,
+    ) -> HttpResponse {
         let sessions = &self.server.inner.sessions;
         let peer = req.peer;
         if let Some(limit) = sessions.refuses(peer) {
@@ -138,14 +144,14 @@ impl Endpoint {
         }
         let outcome = self
             .server
-            .dispatch(msg, Version::NEWEST_SESSION, None)
+            .dispatch(msg, Version::NEWEST_SESSION, None, caller)
             .await;
         if let Outcome::Opened(_, session) = &outcome {
             if let Some(peer) = peer {
                 sessions.assign(session, peer);
             }
-            if let Ok(Some(caller)) = self.caller(req) {
-                session.bind_owner(caller.name);
+            if let Some(subject) = caller.subject() {
+                session.bind_owner(subject.into());
             }
         }
         respond(outcome, None).await
@@ -157,10 +163,11 @@ impl Endpoint {
         msg: &Message<'_>,
         mpv: Option<&str>,
         session_header: Option<&str>,
+        caller: &Caller,
     ) -> HttpResponse {
         let id = msg.id;
         if msg.is_request_for(Method::Initialize) {
-            if session_header.is_some_and(|s| self.session(req, s).is_some()) {
+            if session_header.is_some_and(|s| self.session(s, caller).is_some()) {
                 return HttpResponse::error(
                     400,
                     id,
@@ -170,7 +177,7 @@ impl Endpoint {
                     ),
                 );
             }
-            return self.initialize(req, msg).await;
+            return self.initialize(req, msg, caller).await;
         }
         if let Some(v) = mpv {
             if Version::parse_session(v).is_none() {
@@ -193,7 +200,7 @@ impl Endpoint {
                 &server_error("Bad Request: Mcp-Session-Id header is required".into()),
             );
         };
-        let Some(session) = self.session(req, session_id) else {
+        let Some(session) = self.session(session_id, caller) else {
             return HttpResponse::error(
                 404,
                 id,
@@ -217,7 +224,7 @@ impl Endpoint {
         }
         respond(
             self.server
-                .dispatch(msg, session.version, Some(&session))
+                .dispatch(msg, session.version, Some(&session), caller)
                 .await,
             self.config.background,
         )
@@ -227,8 +234,8 @@ impl Endpoint {
     /// A JSON-RPC batch: only sessions of revision 2025-03-26 accept them (later revisions
     /// removed batching). The answer is a JSON array of the responses, or an event stream
     /// when a call streams; only notifications and responses get 202.
-    pub(super) async fn batch(&self, req: &HttpRequest<'_>) -> HttpResponse {
-        let session = match self.batch_session(req) {
+    pub(super) async fn batch(&self, req: &HttpRequest<'_>, caller: &Caller) -> HttpResponse {
+        let session = match self.batch_session(req, caller) {
             Ok(session) => session,
             Err((status, err)) => return HttpResponse::error(status, None, &err),
         };
@@ -240,7 +247,7 @@ impl Endpoint {
         let outcomes = futures_util::future::join_all(
             items
                 .into_iter()
-                .map(|item| self.batch_item(item, &session)),
+                .map(|item| self.batch_item(item, &session, caller)),
         )
         .await;
         let mut bodies: Vec<Bytes> = Vec::new();
@@ -269,7 +276,11 @@ impl Endpoint {
     }
 
     /// The session a batch belongs to, if its revision accepts batches.
-    fn batch_session(&self, req: &HttpRequest<'_>) -> Result<Arc<Session>, (u16, RpcError)> {
+    fn batch_session(
+        &self,
+        req: &HttpRequest<'_>,
+        caller: &Caller,
+    ) -> Result<Arc<Session>, (u16, RpcError)> {
         let unsupported = || {
             let why = "Invalid Request: batches are only accepted in sessions of protocol revision 2025-03-26; send one JSON-RPC message per request";
             (400, RpcError::new(code::INVALID_REQUEST, why))
@@ -277,7 +288,7 @@ impl Endpoint {
         let Ok(Some(session_id)) = header(req, "mcp-session-id") else {
             return Err(unsupported());
         };
-        let Some(session) = self.session(req, session_id) else {
+        let Some(session) = self.session(session_id, caller) else {
             let err = RpcError::new(code::SESSION_NOT_FOUND, "Session not found");
             return Err((404, err));
         };
@@ -313,7 +324,12 @@ impl Endpoint {
     }
 
     /// One message of a batch.
-    async fn batch_item(&self, item: &RawValue, session: &Arc<Session>) -> Outcome {
+    async fn batch_item(
+        &self,
+        item: &RawValue,
+        session: &Arc<Session>,
+        caller: &Caller,
+    ) -> Outcome {
         match wire::parse(item.get().as_bytes()) {
             Err(malformed) => Outcome::Response(malformed.0.into()),
             Ok(msg) if msg.is_request_for(Method::Initialize) => Outcome::error(
@@ -325,7 +341,7 @@ impl Endpoint {
             ),
             Ok(msg) => {
                 self.server
-                    .dispatch(&msg, session.version, Some(session))
+                    .dispatch(&msg, session.version, Some(session), caller)
                     .await
             }
         }

@@ -9,6 +9,7 @@ use super::{
     header, quoted, refuses_event_stream, respond, server_error, Endpoint, HttpRequest,
     HttpResponse, QUOTE_CHARS,
 };
+use crate::handler::caller::Caller;
 use crate::server::envelope::{check_envelope, supported};
 use crate::server::HeaderKind;
 use crate::wire::{code, Kind, Message, Method, RpcError, Version};
@@ -20,11 +21,12 @@ impl Endpoint {
         req: &HttpRequest<'_>,
         msg: &Message<'_>,
         mpv: Option<&str>,
+        caller: &Caller,
     ) -> HttpResponse {
         if msg.kind != Kind::Request {
             return notification(req, msg, mpv);
         }
-        let version = match self.check(req, msg, mpv) {
+        let version = match self.check(req, msg, mpv, caller) {
             Ok(version) => version,
             Err(err) => return HttpResponse::error(400, msg.id, &err),
         };
@@ -33,7 +35,7 @@ impl Endpoint {
             let why = "Not Acceptable: subscriptions/listen answers with text/event-stream";
             return HttpResponse::error(406, msg.id, &server_error(why.into()));
         }
-        let outcome = self.server.dispatch(msg, version, None).await;
+        let outcome = self.server.dispatch(msg, version, None, caller).await;
         respond(outcome, self.config.background).await
     }
 
@@ -43,6 +45,7 @@ impl Endpoint {
         req: &HttpRequest<'_>,
         msg: &Message<'_>,
         mpv: Option<&str>,
+        caller: &Caller,
     ) -> Result<Version, RpcError> {
         let body_version = check_envelope(msg)?;
         check_version_header(mpv, body_version)?;
@@ -50,7 +53,7 @@ impl Endpoint {
         check_method_header(req, msg)?;
         check_name_header(req, msg)?;
         if msg.method == Some(Method::ToolsCall) {
-            self.check_param_headers(req, msg)?;
+            self.check_param_headers(req, msg, caller)?;
         }
         Ok(version)
     }
@@ -61,8 +64,10 @@ impl Endpoint {
         &self,
         req: &HttpRequest<'_>,
         msg: &Message<'_>,
+        caller: &Caller,
     ) -> Result<(), RpcError> {
-        let Ok(entry) = self.server.find_tool(msg) else {
+        // A tool the caller cannot see has no headers to check: it is "unknown" later.
+        let Ok(entry) = self.server.find_tool(msg, caller) else {
             return Ok(());
         };
         if entry.headers.is_empty() {

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::access::{Access, Mask, Views, MAX_ROLE_SETS};
 use super::render::{
     capabilities, check_icon, per_version, prompt_to_json, resource_to_json, template_to_json,
-    tool_to_json, Lists,
+    tool_to_json, ListKind, Lists,
 };
 use super::{
     HeaderKind, HeaderParam, Info, Inner, Limits, PromptEntry, ResourceEntry, Server,
@@ -337,8 +338,18 @@ impl ServerBuilder {
         };
         let lists = index.lists();
         let caps = capabilities(&lists, has_completions);
-        let per_version = Version::ALL
-            .map(|v| per_version(v, &info, &lists, &caps, self.page_size, self.cache_ttl));
+        let public = |kind: ListKind, i: usize| index.need(kind, i) == 0;
+        let per_version = Version::ALL.map(|v| {
+            per_version(
+                v,
+                &info,
+                &lists,
+                &caps,
+                self.page_size,
+                self.cache_ttl,
+                &public,
+            )
+        });
         let shared = Shared {
             name: info.name.as_str().into(),
             state: self.state,
@@ -356,6 +367,11 @@ impl ServerBuilder {
                 prompt_index: index.prompt_index,
                 shared,
                 per_version,
+                lists,
+                access: index.access,
+                views: Views::default(),
+                page_size: self.page_size,
+                cache_ttl: self.cache_ttl,
                 sessions: Sessions::new(
                     self.max_sessions,
                     self.limits.sessions_per_client,
@@ -542,6 +558,7 @@ struct Index {
     templates: Vec<TemplateEntry>,
     prompts: Vec<PromptEntry>,
     prompt_index: HashMap<&'static str, usize>,
+    access: Access,
 }
 
 impl Index {
@@ -571,6 +588,7 @@ impl Index {
             templates: Vec::new(),
             prompts: Vec::new(),
             prompt_index: HashMap::new(),
+            access: Access::default(),
         };
         // Duplicates are skipped here: `duplicates` reported them.
         for def in tools {
@@ -589,7 +607,7 @@ impl Index {
                 .insert(def.uri, index.resources.len())
                 .is_none()
             {
-                index.resources.push(ResourceEntry { def });
+                index.resources.push(ResourceEntry { def, need: 0 });
             }
         }
         for def in templates {
@@ -603,10 +621,50 @@ impl Index {
                 .insert(def.name, index.prompts.len())
                 .is_none()
             {
-                index.prompts.push(PromptEntry { def });
+                index.prompts.push(PromptEntry { def, need: 0 });
             }
         }
+        index.restrict(problems);
         index
+    }
+
+    /// Gives every entry the role set it needs.
+    fn restrict(&mut self, problems: &mut Vec<String>) {
+        let access = &mut self.access;
+        let mut too_many = false;
+        let mut need = |roles: &'static [&'static str]| {
+            access.need(roles).unwrap_or_else(|| {
+                too_many = true;
+                0
+            })
+        };
+        self.tools
+            .iter_mut()
+            .for_each(|e| e.need = need(e.def.roles));
+        self.resources
+            .iter_mut()
+            .for_each(|e| e.need = need(e.def.roles));
+        self.templates
+            .iter_mut()
+            .for_each(|e| e.need = need(e.def.roles));
+        self.prompts
+            .iter_mut()
+            .for_each(|e| e.need = need(e.def.roles));
+        if too_many {
+            problems.push(format!(
+                "items name more than {MAX_ROLE_SETS} distinct sets of `roles`: give items that share a purpose the same roles"
+            ));
+        }
+    }
+
+    /// What entry `i` of list `kind` needs.
+    fn need(&self, kind: ListKind, i: usize) -> Mask {
+        match kind {
+            ListKind::Tools => self.tools[i].need,
+            ListKind::Resources => self.resources[i].need,
+            ListKind::Templates => self.templates[i].need,
+            ListKind::Prompts => self.prompts[i].need,
+        }
     }
 
     /// The list entries, as JSON objects of the newest revision.
@@ -669,6 +727,7 @@ fn tool_entry(
             def,
             wrap_output,
             headers,
+            need: 0,
         },
         json,
     ))
@@ -681,7 +740,11 @@ fn template_entry(def: &'static ResourceDef, problems: &mut Vec<String>) -> Opti
             if template.variables().next().is_none() {
                 problems.push(format!("resource template `{}` has no variables", def.uri));
             }
-            Some(TemplateEntry { def, template })
+            Some(TemplateEntry {
+                def,
+                template,
+                need: 0,
+            })
         }
         Err(why) => {
             problems.push(format!(

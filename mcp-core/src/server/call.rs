@@ -10,10 +10,12 @@ use futures_util::FutureExt as _;
 use serde_json::json;
 use serde_json::value::RawValue;
 
+use super::access::visible;
 use super::dispatch::{invalid_params, Failure, MethodResult, Outcome};
 use super::{Server, ToolEntry};
 use crate::content::ToolResult;
 use crate::error::{Error, ErrorKind};
+use crate::handler::caller::Caller;
 use crate::handler::registry::{PromptHandler, ResourceHandler, ToolHandler};
 use crate::handler::scope::{
     PromptArgs, PromptOutcome, ReadOutcome, RequestScope, ResourceRequest, ToolArgs,
@@ -36,6 +38,7 @@ struct OwnedScope {
     progress_token: Option<Box<RawValue>>,
     log_level: Option<LogLevel>,
     session: Option<Arc<Session>>,
+    caller: Caller,
     inputs: Option<Arc<Inputs>>,
     cancel: CancelGuard,
 }
@@ -56,6 +59,7 @@ impl OwnedScope {
             progress_token: scope.progress_token.map(ToOwned::to_owned),
             log_level: scope.log_level,
             session: session.cloned(),
+            caller: scope.caller.clone(),
             inputs: scope.inputs.cloned(),
             cancel,
         }
@@ -71,6 +75,7 @@ impl OwnedScope {
             progress_token: self.progress_token.as_deref(),
             log_level: self.log_level,
             session: self.session.as_ref(),
+            caller: &self.caller,
             sink: Some(sink),
             inputs: self.inputs.as_ref(),
             cancel: Some(&self.cancel),
@@ -224,8 +229,13 @@ impl Server {
             .as_deref()
             .ok_or_else(|| invalid_params("Invalid params: `uri` is required"))?;
         let mut outcome = ReadOutcome::NoMatch;
-        if let Some(&i) = self.inner.resource_index.get(uri) {
-            let def = self.inner.resources[i].def;
+        let mask = self.inner.access.mask(scope.caller);
+        let resource = self.inner.resource_index.get(uri);
+        if let Some(entry) = resource
+            .map(|&i| &self.inner.resources[i])
+            .filter(|e| visible(e.need, mask))
+        {
+            let def = entry.def;
             let req = ResourceRequest {
                 uri,
                 vars: Vec::new(),
@@ -233,7 +243,12 @@ impl Server {
             };
             outcome = self.run_resource(def.handler, &req, scope).await?;
         } else {
-            for t in &self.inner.templates {
+            for t in self
+                .inner
+                .templates
+                .iter()
+                .filter(|t| visible(t.need, mask))
+            {
                 let Some(vars) = t.template.matches(uri) else {
                     continue;
                 };
@@ -293,11 +308,14 @@ impl Server {
             .name
             .as_deref()
             .ok_or_else(|| invalid_params("Invalid params: `name` is required"))?;
+        let mask = self.inner.access.mask(scope.caller);
         let def = self
             .inner
             .prompt_index
             .get(name)
-            .map(|&i| self.inner.prompts[i].def)
+            .map(|&i| &self.inner.prompts[i])
+            .filter(|e| visible(e.need, mask))
+            .map(|e| e.def)
             .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?;
         let args = prompt_args(msg.params.arguments)?;
         let outcome = match def.handler {
@@ -366,21 +384,25 @@ impl Server {
             .argument
             .as_ref()
             .ok_or_else(|| invalid_params("Invalid params: `argument` is required"))?;
+        let mask = self.inner.access.mask(scope.caller);
         let completions = match reference {
             Reference::Prompt { name } => {
-                let &i = self
-                    .inner
+                self.inner
                     .prompt_index
                     .get(name.as_ref())
-                    .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?;
-                self.inner.prompts[i].def.completions
+                    .map(|&i| &self.inner.prompts[i])
+                    .filter(|e| visible(e.need, mask))
+                    .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?
+                    .def
+                    .completions
             }
             Reference::Resource { uri } => {
-                self.inner
-                    .templates
-                    .iter()
-                    .map(|t| t.def)
-                    .chain(self.inner.resources.iter().map(|r| r.def))
+                let templates = self.inner.templates.iter().map(|t| (t.def, t.need));
+                let resources = self.inner.resources.iter().map(|r| (r.def, r.need));
+                templates
+                    .chain(resources)
+                    .filter(|(_, need)| visible(*need, mask))
+                    .map(|(d, _)| d)
                     .find(|d| d.uri == uri.as_ref())
                     .ok_or_else(|| invalid_params(format!("Unknown resource template: {uri}")))?
                     .completions

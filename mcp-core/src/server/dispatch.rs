@@ -9,8 +9,10 @@ use std::sync::Arc;
 
 use serde_json::value::RawValue;
 
+use super::access::visible;
 use super::render::decode_cursor;
-use super::{Pages, Server, ToolEntry};
+use super::{ListPages, Pages, Server, ToolEntry};
+use crate::handler::caller::Caller;
 use crate::handler::scope::RequestScope;
 use crate::logging::LogLevel;
 use crate::runtime::listen::Filter;
@@ -136,13 +138,14 @@ impl Server {
         has && version.serves(method)
     }
 
-    /// Runs one message in `version`; `session` is the session it belongs to (session
-    /// revisions, after `initialize`).
+    /// Runs one message in `version` for `caller`; `session` is the session it belongs to
+    /// (session revisions, after `initialize`).
     pub(crate) async fn dispatch(
         &self,
         msg: &Message<'_>,
         version: Version,
         session: Option<&Arc<Session>>,
+        caller: &Caller,
     ) -> Outcome {
         let Some(id) = msg.request_id() else {
             if let Some(session) = session {
@@ -170,7 +173,10 @@ impl Server {
             );
             return Outcome::error(Some(id), &invalid_params(why));
         }
-        match self.request(msg, id, method, version, session).await {
+        match self
+            .request(msg, id, method, version, session, caller)
+            .await
+        {
             Ok(outcome) => outcome,
             Err(failure) => failure.into_outcome(id),
         }
@@ -184,22 +190,30 @@ impl Server {
         method: Method,
         version: Version,
         session: Option<&Arc<Session>>,
+        caller: &Caller,
     ) -> Result<Outcome, Failure> {
         let v = self.inner.v(version);
+        let lists = |pick: fn(&ListPages) -> &Pages| {
+            let mask = self.inner.access.mask(caller);
+            self.inner
+                .with_lists(version, mask, |lists| page(pick(lists), msg, id))
+        };
         let body = match method {
             Method::Initialize => return self.initialize(msg, id),
             Method::Listen => return self.listen(msg, id),
             Method::Ping => wire::result_bytes(id, b"{}").into(),
             Method::Discover => wire::framed_result(id, &v.hello),
-            Method::ToolsList => page(&v.tools, msg, id)?,
-            Method::ResourcesList => page(&v.resources, msg, id)?,
-            Method::ResourceTemplatesList => page(&v.templates, msg, id)?,
-            Method::PromptsList => page(&v.prompts, msg, id)?,
+            Method::ToolsList => lists(|l| &l.tools)?,
+            Method::ResourcesList => lists(|l| &l.resources)?,
+            Method::ResourceTemplatesList => lists(|l| &l.templates)?,
+            Method::PromptsList => lists(|l| &l.prompts)?,
             Method::SetLogLevel => set_log_level(msg, id, session)?,
             Method::ResourcesSubscribe => self.subscribe(msg, id, session)?,
             Method::ResourcesUnsubscribe => unsubscribe(msg, id, session)?,
             Method::ToolsCall | Method::ResourcesRead | Method::PromptsGet | Method::Complete => {
-                return self.run_handler(msg, id, method, version, session).await
+                return self
+                    .run_handler(msg, id, method, (version, session, caller))
+                    .await
             }
             Method::Initialized | Method::Cancelled => unreachable!("not served: see knows()"),
         };
@@ -213,14 +227,15 @@ impl Server {
         msg: &Message<'_>,
         id: &RawValue,
         method: Method,
-        version: Version,
-        session: Option<&Arc<Session>>,
+        (version, session, caller): (Version, Option<&Arc<Session>>, &Caller),
     ) -> Result<Outcome, Failure> {
         let tool = match method {
-            Method::ToolsCall => Some(self.find_tool(msg)?),
+            Method::ToolsCall => Some(self.find_tool(msg, caller)?),
             _ => None,
         };
-        let inputs = self.inputs(msg, method, version, tool)?.map(Arc::new);
+        let inputs = self
+            .inputs(msg, method, (version, caller), tool)?
+            .map(Arc::new);
         let meta = msg.params.meta.as_ref();
         let progress_token = meta.and_then(|m| m.progress_token);
         let guard = CancelGuard::default();
@@ -244,6 +259,7 @@ impl Server {
                     .and_then(LogLevel::parse),
             },
             session,
+            caller,
             sink: None,
             inputs: inputs.as_ref(),
             cancel: Some(&guard),
@@ -318,7 +334,7 @@ impl Server {
         &self,
         msg: &Message<'_>,
         method: Method,
-        version: Version,
+        (version, caller): (Version, &Caller),
         tool: Option<&ToolEntry>,
     ) -> Result<Option<Inputs>, RpcError> {
         if !version.asks_by_retry() {
@@ -331,10 +347,16 @@ impl Server {
             Method::ResourcesRead => &msg.params.uri,
             _ => return Ok(None),
         };
+        // A `requestState` is bound to the caller too: another caller cannot use it.
+        let target = target.as_deref().unwrap_or_default();
+        let target = match caller.subject() {
+            Some(subject) => Cow::Owned(format!("{target}\u{0}{subject}")),
+            None => Cow::Borrowed(target),
+        };
         Inputs::from_request(
             &self.inner.sealer,
             method.as_str(),
-            target.as_deref().unwrap_or_default(),
+            &target,
             msg.params.arguments,
             msg.params.input_responses,
             msg.params.request_state.as_deref(),
@@ -401,7 +423,12 @@ impl Server {
         Ok(wire::result_bytes(id, b"{}").into())
     }
 
-    pub(crate) fn find_tool(&self, msg: &Message<'_>) -> Result<&ToolEntry, RpcError> {
+    /// The tool a `tools/call` names, if `caller` may see it.
+    pub(crate) fn find_tool(
+        &self,
+        msg: &Message<'_>,
+        caller: &Caller,
+    ) -> Result<&ToolEntry, RpcError> {
         let name = msg
             .params
             .name
@@ -412,6 +439,7 @@ impl Server {
             .tool_index
             .get(name)
             .map(|&i| &self.inner.tools[i])
+            .filter(|e| visible(e.need, self.inner.access.mask(caller)))
             .ok_or_else(|| invalid_params(format!("Unknown tool: {name}")))?;
         if let Some(args) = msg.params.arguments {
             if !args.get().starts_with('{') && args.get() != "null" {

@@ -18,6 +18,7 @@ use crate::runtime::mrtr::Sealer;
 use crate::session::Sessions;
 use crate::wire::Version;
 
+mod access;
 mod build;
 mod call;
 pub(crate) mod dispatch;
@@ -74,6 +75,8 @@ pub(crate) struct ToolEntry {
     pub(crate) wrap_output: bool,
     /// Arguments the client repeats in `Mcp-Param-*` headers (`x-mcp-header`).
     pub(crate) headers: Vec<HeaderParam>,
+    /// The role set a caller needs to see it (0: none).
+    pub(crate) need: access::Mask,
 }
 
 /// An argument mirrored in an HTTP header.
@@ -99,26 +102,35 @@ pub(crate) enum HeaderKind {
 
 pub(crate) struct ResourceEntry {
     pub(crate) def: &'static ResourceDef,
+    pub(crate) need: access::Mask,
 }
 
 pub(crate) struct TemplateEntry {
     pub(crate) def: &'static ResourceDef,
     pub(crate) template: UriTemplate,
+    pub(crate) need: access::Mask,
 }
 
 pub(crate) struct PromptEntry {
     pub(crate) def: &'static PromptDef,
+    pub(crate) need: access::Mask,
 }
 
 /// One paginated list, pre-serialized per page: each entry is a complete result object.
 pub(crate) type Pages = Vec<Bytes>;
 
-/// Everything that depends only on the protocol revision.
-pub(crate) struct PerVersion {
+/// The four list responses of one revision, for one set of visible items.
+pub(crate) struct ListPages {
     pub(crate) tools: Pages,
     pub(crate) resources: Pages,
     pub(crate) templates: Pages,
     pub(crate) prompts: Pages,
+}
+
+/// Everything that depends only on the protocol revision.
+pub(crate) struct PerVersion {
+    /// The lists a caller without roles sees (every list, when no item names roles).
+    pub(crate) lists: ListPages,
     /// `initialize` (session revisions) or `server/discover` (stateless) result.
     pub(crate) hello: Bytes,
     /// Fields closing every result: empty, or `"resultType":"complete","_meta":{..}`.
@@ -139,6 +151,14 @@ pub(crate) struct Inner {
     /// What handlers share: the name, registered state, limits.
     pub(crate) shared: Shared,
     pub(crate) per_version: [PerVersion; 4],
+    /// Every item's list entry, to render the lists of callers with roles.
+    pub(crate) lists: render::Lists,
+    /// The role sets items need.
+    pub(crate) access: access::Access,
+    /// The lists of callers with roles, per mask.
+    pub(crate) views: access::Views,
+    pub(crate) page_size: Option<usize>,
+    pub(crate) cache_ttl: Duration,
     pub(crate) sessions: Sessions,
     pub(crate) has_completions: bool,
     pub(crate) sealer: Sealer,
@@ -173,6 +193,41 @@ impl Default for Limits {
 impl Inner {
     pub(crate) fn v(&self, version: Version) -> &PerVersion {
         &self.per_version[version.index()]
+    }
+
+    /// Runs `f` on the lists of `version` that `mask` sees.
+    pub(crate) fn with_lists<R>(
+        &self,
+        version: Version,
+        mask: access::Mask,
+        f: impl FnOnce(&ListPages) -> R,
+    ) -> R {
+        if mask == 0 {
+            return f(&self.v(version).lists);
+        }
+        let views = self.views.get(mask, || {
+            Version::ALL.map(|v| {
+                render::list_pages(
+                    v,
+                    &self.info,
+                    &self.lists,
+                    self.page_size,
+                    self.cache_ttl,
+                    &|kind, i| access::visible(self.need(kind, i), mask),
+                )
+            })
+        });
+        f(&views[version.index()])
+    }
+
+    /// What entry `i` of list `kind` needs.
+    fn need(&self, kind: render::ListKind, i: usize) -> access::Mask {
+        match kind {
+            render::ListKind::Tools => self.tools[i].need,
+            render::ListKind::Resources => self.resources[i].need,
+            render::ListKind::Templates => self.templates[i].need,
+            render::ListKind::Prompts => self.prompts[i].need,
+        }
     }
 }
 

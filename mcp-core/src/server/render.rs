@@ -7,18 +7,30 @@ use base64::Engine as _;
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
-use super::{Info, Pages, PerVersion};
+use super::{Info, ListPages, Pages, PerVersion};
 use crate::handler::registry::{PromptDef, ResourceDef, ToolDef};
 use crate::wire::Version;
 
 /// Entries as JSON objects holding every field of the newest revision; older revisions drop
 /// the fields they do not know.
-pub(super) struct Lists {
+pub(crate) struct Lists {
     pub(super) tools: Vec<Map<String, Value>>,
     pub(super) resources: Vec<Map<String, Value>>,
     pub(super) templates: Vec<Map<String, Value>>,
     pub(super) prompts: Vec<Map<String, Value>>,
 }
+
+/// Which of the four lists.
+#[derive(Clone, Copy)]
+pub(super) enum ListKind {
+    Tools,
+    Resources,
+    Templates,
+    Prompts,
+}
+
+/// Whether entry `i` of a list belongs in the lists being rendered.
+pub(super) type Keep<'a> = &'a dyn Fn(ListKind, usize) -> bool;
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
     if let Some(v) = value {
@@ -249,7 +261,7 @@ impl Closing {
     }
 }
 
-/// Everything served for `version`, rendered.
+/// Everything served for `version`, rendered; the lists hold the entries `keep` keeps.
 pub(super) fn per_version(
     version: Version,
     info: &Info,
@@ -257,13 +269,11 @@ pub(super) fn per_version(
     caps: &Map<String, Value>,
     page_size: Option<usize>,
     ttl: Duration,
+    keep: Keep<'_>,
 ) -> PerVersion {
     let info_json = server_info(info, version);
     let closing = Closing::new(version, &info_json, ttl);
-    let pages = |key: &str, entries: &[Map<String, Value>]| {
-        pages(key, entries, version, page_size, &closing)
-    };
-    let hello = hello(version, info, info_json.clone(), caps, &closing);
+    let hello = hello(version, info, info_json, caps, &closing);
     let mut read = closing.cacheable.clone();
     if version.has_result_envelope() {
         // Contents may change at any time: clients must not reuse them.
@@ -271,26 +281,60 @@ pub(super) fn per_version(
     }
     read.extend(closing.common.clone());
     PerVersion {
-        tools: pages("tools", &lists.tools),
-        resources: pages("resources", &lists.resources),
-        templates: pages("resourceTemplates", &lists.templates),
-        prompts: pages("prompts", &lists.prompts),
+        lists: render_lists(version, lists, page_size, &closing, keep),
         hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
         suffix: spliced(&closing.common),
         read_suffix: spliced(&read),
     }
 }
 
+/// The four lists of `version`, holding the entries `keep` keeps.
+pub(super) fn list_pages(
+    version: Version,
+    info: &Info,
+    lists: &Lists,
+    page_size: Option<usize>,
+    ttl: Duration,
+    keep: Keep<'_>,
+) -> ListPages {
+    let closing = Closing::new(version, &server_info(info, version), ttl);
+    render_lists(version, lists, page_size, &closing, keep)
+}
+
+fn render_lists(
+    version: Version,
+    lists: &Lists,
+    page_size: Option<usize>,
+    closing: &Closing,
+    keep: Keep<'_>,
+) -> ListPages {
+    let pages = |key: &str, kind: ListKind, entries: &[Map<String, Value>]| {
+        let kept: Vec<&Map<String, Value>> = entries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(kind, *i))
+            .map(|(_, e)| e)
+            .collect();
+        pages(key, &kept, version, page_size, closing)
+    };
+    ListPages {
+        tools: pages("tools", ListKind::Tools, &lists.tools),
+        resources: pages("resources", ListKind::Resources, &lists.resources),
+        templates: pages("resourceTemplates", ListKind::Templates, &lists.templates),
+        prompts: pages("prompts", ListKind::Prompts, &lists.prompts),
+    }
+}
+
 /// A list's pages, each a complete result.
 fn pages(
     key: &str,
-    entries: &[Map<String, Value>],
+    entries: &[&Map<String, Value>],
     version: Version,
     page_size: Option<usize>,
     closing: &Closing,
 ) -> Pages {
     let size = page_size.unwrap_or(usize::MAX).max(1);
-    let chunks: Vec<&[Map<String, Value>]> = if entries.is_empty() {
+    let chunks: Vec<&[&Map<String, Value>]> = if entries.is_empty() {
         vec![&[]]
     } else {
         entries.chunks(size).collect()
