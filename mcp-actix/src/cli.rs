@@ -495,25 +495,41 @@ fn setting(server: &str, name: &str) -> Option<(String, String)> {
 }
 
 /// The authentication the environment asks for, added to `config`: `MCP_AUTH_MODE`
-/// (`none`, the default, or `apikey`), with `MCP_API_KEYS` (`key,key`) and `MCP_API_KEYS_MAP`
-/// (`key:role|role;key:role`); each also per server as `MCP_<SERVER>_...`.
+/// (`none`, the default, `apikey` or `hmac`), with `MCP_API_KEYS` (`key,key`) and
+/// `MCP_API_KEYS_MAP` (`key:role|role;key:role`), or `MCP_HMAC_SECRET` (`secret`, or
+/// `id=secret;id=secret`), `MCP_HMAC_ROLES` and `MCP_HMAC_MAX_SKEW` (seconds); each also per
+/// server as `MCP_<SERVER>_...`.
 fn env_auth(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
     let keys = setting(server, "API_KEYS");
     let map = setting(server, "API_KEYS_MAP");
+    let secret = setting(server, "HMAC_SECRET");
     let mode = setting(server, "AUTH_MODE");
-    let apikey = match mode.as_ref().map(|(var, v)| (var, v.trim())) {
-        None => keys.is_some() || map.is_some(),
-        Some((_, "none")) => false,
-        Some((_, "apikey")) => true,
+    let mode = match mode.as_ref().map(|(var, v)| (var, v.trim())) {
+        None if secret.is_some() => "hmac",
+        None if keys.is_some() || map.is_some() => "apikey",
+        None => "none",
+        Some((_, mode @ ("none" | "apikey" | "hmac"))) => mode,
         Some((var, other)) => {
             return Err(Failure::Usage(format!(
-                "{var}={other}: expected `none` or `apikey`"
+                "{var}={other}: expected `none`, `apikey` or `hmac`"
             )))
         }
     };
-    if !apikey {
-        return Ok(config);
+    match mode {
+        "apikey" => env_api_keys(server, config, keys, map),
+        "hmac" => env_hmac(server, config, secret),
+        _ => Ok(config),
     }
+}
+
+type Setting = Option<(String, String)>;
+
+fn env_api_keys(
+    server: &str,
+    config: HttpConfig,
+    keys: Setting,
+    map: Setting,
+) -> Result<HttpConfig, Failure> {
     let parsed = mcp_core::http::ApiKeys::from_env(
         keys.as_ref().map(|(_, v)| v.as_str()),
         map.as_ref().map(|(_, v)| v.as_str()),
@@ -530,6 +546,27 @@ fn env_auth(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
         Ok(keys) => Ok(config.api_keys(keys)),
         Err(err) => Err(Failure::Usage(format!("{}: {err}", vars.join(" and ")))),
     }
+}
+
+fn env_hmac(server: &str, config: HttpConfig, secret: Setting) -> Result<HttpConfig, Failure> {
+    let Some((var, secret)) = secret else {
+        return Err(Failure::Usage(format!(
+            "HMAC signing for server `{server}` needs a secret: set MCP_HMAC_SECRET=<at least 32 bytes> (or id=secret;id=secret)"
+        )));
+    };
+    let roles = setting(server, "HMAC_ROLES");
+    let mut keys =
+        mcp_core::http::HmacKeys::from_env(&secret, roles.as_ref().map(|(_, v)| v.as_str()))
+            .map_err(|err| Failure::Usage(format!("{var}: {err}")))?;
+    if let Some((var, skew)) = setting(server, "HMAC_MAX_SKEW") {
+        let secs: u64 = skew.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+            Failure::Usage(format!(
+                "{var}={skew}: expected a number of seconds, at least 1"
+            ))
+        })?;
+        keys = keys.max_skew(std::time::Duration::from_secs(secs));
+    }
+    Ok(config.hmac(keys))
 }
 
 /// The guards the environment asks for, added to `config`: authentication (see [`env_auth`]),

@@ -322,6 +322,7 @@ async fn handle(
                 .handle(mcp_core::http::HttpRequest {
                     method: req.method().as_str(),
                     host: Some(&host),
+                    path: req.uri().path_and_query().map_or("/", |p| p.as_str()),
                     headers: &ActixHeaders(req.headers()),
                     body: &body,
                     peer: req.peer_addr().map(|a| a.ip()),

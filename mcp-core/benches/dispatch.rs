@@ -110,6 +110,7 @@ fn handle(endpoint: &Endpoint, headers: &Map, body: &[u8]) -> HttpResponse {
     block_on(endpoint.handle(HttpRequest {
         method: "POST",
         host: Some("127.0.0.1:8000"),
+        path: "/mcp",
         headers,
         body,
         peer: None,

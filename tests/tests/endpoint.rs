@@ -51,6 +51,7 @@ fn post(ep: &Endpoint, headers: &[(&str, &str)], body: &Value) -> HttpResponse {
     block_on(ep.handle(HttpRequest {
         method: "POST",
         host: Some("127.0.0.1:8000"),
+        path: "/mcp",
         headers: &headers,
         body: &body,
         peer: None,

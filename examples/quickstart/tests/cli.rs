@@ -275,7 +275,17 @@ fn invalid_guard_settings_stop_start_up_naming_the_variable() {
         (
             "MCP_AUTH_MODE",
             "sometimes",
-            "MCP_AUTH_MODE=sometimes: expected `none` or `apikey`",
+            "MCP_AUTH_MODE=sometimes: expected `none`, `apikey` or `hmac`",
+        ),
+        (
+            "MCP_HMAC_SECRET",
+            "too-short",
+            "MCP_HMAC_SECRET: HMAC secrets must be at least 32 bytes long",
+        ),
+        (
+            "MCP_AUTH_MODE",
+            "hmac",
+            "HMAC signing for server `tools` needs a secret",
         ),
         (
             "MCP_API_KEYS",

@@ -48,7 +48,8 @@ impl fmt::Debug for ApiKeys {
     }
 }
 
-/// A key given to [`ApiKeys::from_env`] that cannot be used.
+/// A key given to [`ApiKeys::from_env`] (or a secret given to
+/// [`HmacKeys::from_env`](super::HmacKeys::from_env)) that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidKeys(String);
 
@@ -59,6 +60,12 @@ impl fmt::Display for InvalidKeys {
 }
 
 impl std::error::Error for InvalidKeys {}
+
+impl InvalidKeys {
+    pub(super) fn new(why: String) -> InvalidKeys {
+        InvalidKeys(why)
+    }
+}
 
 impl ApiKeys {
     /// No keys yet.
@@ -181,19 +188,34 @@ pub(crate) struct Unauthorized {
     message: &'static str,
     /// The RFC 6750 `error` of the challenge, if any.
     error: Option<&'static str>,
+    /// The challenge's scheme.
+    scheme: &'static str,
 }
 
-fn unauthorized(message: &'static str, error: Option<&'static str>) -> Unauthorized {
-    Unauthorized { message, error }
+pub(super) fn unauthorized(message: &'static str, error: Option<&'static str>) -> Unauthorized {
+    Unauthorized {
+        message,
+        error,
+        scheme: "Bearer",
+    }
 }
 
 impl Unauthorized {
+    /// The same refusal, challenging for a request signature instead of a bearer key.
+    pub(super) fn signed(self) -> Unauthorized {
+        Unauthorized {
+            scheme: "MCP-HMAC-SHA256",
+            ..self
+        }
+    }
+
     /// The 401 with its `WWW-Authenticate` challenge (RFC 6750) and a JSON-RPC error body.
     pub(crate) fn response(self) -> HttpResponse {
         let mut resp = HttpResponse::error(401, None, &server_error(self.message.into()));
+        let scheme = self.scheme;
         let challenge = match self.error {
-            Some(error) => format!("Bearer realm=\"mcp\", error=\"{error}\""),
-            None => "Bearer realm=\"mcp\"".to_string(),
+            Some(error) => format!("{scheme} realm=\"mcp\", error=\"{error}\""),
+            None => format!("{scheme} realm=\"mcp\""),
         };
         resp.headers.push(("www-authenticate", challenge));
         resp

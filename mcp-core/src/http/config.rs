@@ -19,10 +19,22 @@ pub struct HttpConfig {
     pub(super) background: Option<Spawn>,
     pub(super) max_batch_len: usize,
     pub(super) body_timeout: Duration,
-    pub(super) api_keys: Option<super::ApiKeys>,
+    pub(super) auth: Auth,
     pub(super) rate_limit: Option<super::RateLimit>,
     pub(super) trusted_proxies: Vec<std::net::IpAddr>,
     pub(super) store: Option<SharedStore>,
+}
+
+/// How a mounted server authenticates its callers.
+#[derive(Clone, Debug, Default)]
+pub(super) enum Auth {
+    /// Every caller is anonymous.
+    #[default]
+    None,
+    /// `Authorization: Bearer <key>` or `X-API-Key`.
+    ApiKeys(super::ApiKeys),
+    /// `Mcp-Signature`.
+    Hmac(super::HmacKeys),
 }
 
 /// A store shared by the guards of one mounted server.
@@ -46,7 +58,7 @@ impl Default for HttpConfig {
             background: None,
             max_batch_len: 64,
             body_timeout: Duration::from_secs(30),
-            api_keys: None,
+            auth: Auth::None,
             rate_limit: None,
             trusted_proxies: Vec::new(),
             store: None,
@@ -93,8 +105,19 @@ impl HttpConfig {
     /// Requires one of `keys` on every request (`Authorization: Bearer <key>` or
     /// `X-API-Key: <key>`); a request without a valid key gets 401 before anything reads it.
     /// A session opened with one key is not found with another.
+    ///
+    /// Replaces any other authentication set before ([`hmac`](HttpConfig::hmac)).
     pub fn api_keys(mut self, keys: super::ApiKeys) -> Self {
-        self.api_keys = Some(keys);
+        self.auth = Auth::ApiKeys(keys);
+        self
+    }
+
+    /// Requires every request to be signed by one of `keys` (see [`HmacKeys`](super::HmacKeys)
+    /// for the `Mcp-Signature` header): a request without a valid, fresh, never-seen
+    /// signature gets 401 before anything reads it. Nonces are kept in the
+    /// [`store`](HttpConfig::store). Replaces any other authentication set before.
+    pub fn hmac(mut self, keys: super::HmacKeys) -> Self {
+        self.auth = Auth::Hmac(keys);
         self
     }
 

@@ -17,7 +17,7 @@
 //!   when missing, 404 when unknown), ended by `DELETE`.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt as _;
 use serde_json::value::RawValue;
@@ -35,23 +35,27 @@ mod events;
 mod origin;
 mod rate;
 mod sessions;
+mod signing;
 mod stateless;
 
 pub use crate::wire::Chunks;
 pub use auth::{ApiKeys, InvalidKeys};
+use config::Auth;
 pub use config::HttpConfig;
 pub use events::EventStream;
 use origin::preflight;
 pub use rate::{InvalidRateLimit, RateLimit, RateScope};
+pub use signing::{sign_request, HmacKeys, DEFAULT_MAX_SKEW};
 #[cfg(feature = "fuzzing")]
 pub(crate) use stateless::decode_header_value;
 use stateless::mismatch;
 
 /// Protocol headers that must appear at most once: a gateway that reads another copy than
 /// the server could be made to route or authorize one request as another.
-const SINGLE_HEADERS: [&str; 8] = [
+const SINGLE_HEADERS: [&str; 9] = [
     "authorization",
     "x-api-key",
+    "mcp-signature",
     "mcp-protocol-version",
     "mcp-method",
     "mcp-name",
@@ -88,6 +92,8 @@ pub struct HttpRequest<'a> {
     pub method: &'a str,
     /// The `Host` (or `:authority`) of the request.
     pub host: Option<&'a str>,
+    /// The request target's path and query, as sent (`/mcp?x=1`); signed requests sign it.
+    pub path: &'a str,
     /// The headers.
     pub headers: &'a dyn Headers,
     /// The whole body (the adapter enforces [`Endpoint::max_body_bytes`]).
@@ -267,11 +273,23 @@ impl Endpoint {
     }
 
     /// The caller `req` authenticates as (anonymous when the server takes no credentials),
-    /// or the 401 that answers it.
-    fn caller(&self, req: &HttpRequest<'_>) -> Result<Caller, auth::Unauthorized> {
-        match &self.config.api_keys {
-            Some(keys) => keys.authenticate(req),
-            None => Ok(Caller::anonymous()),
+    /// or the 401 (or 503) that answers it.
+    async fn caller(&self, req: &HttpRequest<'_>) -> Result<Caller, HttpResponse> {
+        let keys = match &self.config.auth {
+            Auth::None => return Ok(Caller::anonymous()),
+            Auth::ApiKeys(keys) => return keys.authenticate(req).map_err(|u| u.response()),
+            Auth::Hmac(keys) => keys,
+        };
+        let refuse = |u: auth::Unauthorized| u.signed().response();
+        let (caller, nonce) = keys.verify(req, SystemTime::now()).map_err(refuse)?;
+        let seen = format!("mcp:{}:nonce:{nonce}", self.server.name());
+        match self.store.claim(&seen, keys.skew() * 2).await {
+            Ok(true) => Ok(caller),
+            Ok(false) => Err(refuse(auth::unauthorized(
+                "Unauthorized: the signature was used already; sign each request with a new nonce",
+                Some("invalid_token"),
+            ))),
+            Err(err) => Err(store_unavailable(&err)),
         }
     }
 
@@ -333,9 +351,9 @@ impl Endpoint {
         let caller = if req.method == "OPTIONS" {
             Caller::anonymous()
         } else {
-            let caller = match self.caller(&req) {
+            let caller = match self.caller(&req).await {
                 Ok(caller) => caller,
-                Err(rejection) => return rejection.response(),
+                Err(rejection) => return rejection,
             };
             if let Some(refusal) = self.throttle(&req, &caller).await {
                 return refusal;

@@ -30,6 +30,7 @@ fn post(ep: &Endpoint, headers: &List, body: &[u8]) -> HttpResponse {
     block_on(ep.handle(HttpRequest {
         method: "POST",
         host: Some("127.0.0.1:8000"),
+        path: "/mcp",
         headers,
         body,
         peer: None,
