@@ -569,12 +569,50 @@ fn env_hmac(server: &str, config: HttpConfig, secret: Setting) -> Result<HttpCon
     Ok(config.hmac(keys))
 }
 
+/// `MCP_ALLOWED_ORIGINS` (`*`, or `origin,origin`: pages that may call the server from a
+/// browser) and `MCP_ALLOWED_HOSTS` (`*`, or `host,host`: names the server is reached under,
+/// besides loopback).
+fn env_origins(server: &str, mut config: HttpConfig) -> Result<HttpConfig, Failure> {
+    if let Some((var, value)) = setting(server, "ALLOWED_ORIGINS") {
+        for origin in value.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+            if origin == "*" {
+                config = config.allow_any_origin();
+                continue;
+            }
+            let parsed = url::Url::parse(origin).ok().filter(|u| {
+                matches!(u.scheme(), "http" | "https") && u.host_str().is_some() && u.path() == "/"
+            });
+            if parsed.is_none() {
+                return Err(Failure::Usage(format!(
+                    "{var}: `{origin}` is not an origin; expected `*` or origins such as https://app.example.com,http://localhost:3000"
+                )));
+            }
+            config = config.allow_origin(origin);
+        }
+    }
+    if let Some((var, value)) = setting(server, "ALLOWED_HOSTS") {
+        for host in value.split(',').map(str::trim).filter(|h| !h.is_empty()) {
+            if host == "*" {
+                config = config.allow_any_host();
+            } else if host.contains('/') || host.contains("://") {
+                return Err(Failure::Usage(format!(
+                    "{var}: `{host}` is not a host name; expected `*` or names such as mcp.example.com,mcp.example.com:8443"
+                )));
+            } else {
+                config = config.allow_host(host);
+            }
+        }
+    }
+    Ok(config)
+}
+
 /// The guards the environment asks for, added to `config`: authentication (see [`env_auth`]),
+/// origins and hosts (see [`env_origins`]),
 /// `MCP_RATE_LIMIT` (`60/m`; `s`, `m` or `h`), `MCP_RATE_SCOPE` (`ip`, the default, or `key`)
 /// and `MCP_TRUSTED_PROXIES` (`ip,ip`: proxies whose `X-Forwarded-For`/`Forwarded` is
 /// believed); each also per server as `MCP_<SERVER>_...`.
 fn env_guards(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
-    let mut config = env_auth(server, config)?;
+    let mut config = env_origins(server, env_auth(server, config)?)?;
     if let Some((var, value)) = setting(server, "TRUSTED_PROXIES") {
         let proxies: Result<Vec<std::net::IpAddr>, _> = value
             .split(',')

@@ -45,3 +45,30 @@ pub fn open_request_state(state: &str, arguments: &str, responses: &str) -> bool
     )
     .is_ok()
 }
+
+/// Checks an `Mcp-Signature` header value on a `POST /mcp` with `body`, against one fixed
+/// secret (key id `fuzz`) and the clock at `now` (Unix seconds); `true` only for a valid
+/// signature.
+pub fn verify_signature(header: &str, body: &[u8], now: u64) -> bool {
+    struct One<'a>(&'a str);
+    impl crate::http::Headers for One<'_> {
+        fn get(&self, name: &str) -> Option<&[u8]> {
+            (name == "mcp-signature").then_some(self.0.as_bytes())
+        }
+        fn count(&self, name: &str) -> usize {
+            usize::from(name == "mcp-signature")
+        }
+    }
+    let keys =
+        crate::http::HmacKeys::new().secret("fuzz", "a fuzzing secret of 32 bytes or more", ["r"]);
+    let req = crate::http::HttpRequest {
+        method: "POST",
+        host: Some("localhost"),
+        path: "/mcp",
+        headers: &One(header),
+        body,
+        peer: None,
+    };
+    let at = std::time::UNIX_EPOCH + Duration::from_secs(now);
+    keys.verify(&req, at).is_ok()
+}

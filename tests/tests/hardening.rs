@@ -511,7 +511,7 @@ async fn cors_preflight_for_allowed_origins() {
     );
     assert_eq!(
         a.headers.get("access-control-expose-headers").unwrap(),
-        "mcp-session-id"
+        "mcp-session-id, mcp-protocol-version, www-authenticate, retry-after"
     );
 }
 

@@ -152,3 +152,24 @@ async fn a_forwarded_address_counts_only_from_a_trusted_proxy() {
         429
     );
 }
+
+#[actix_web::test]
+async fn workers_share_the_servers_buckets() {
+    // Each worker builds its own App and HttpConfig from the one Server.
+    let server = server();
+    let worker = || {
+        App::new().service(mcp_actix::scope(
+            "/mcp",
+            (
+                server.clone(),
+                HttpConfig::new().rate_limit(RateLimit::per_minute(2)),
+            ),
+        ))
+    };
+    let one = test::init_service(worker()).await;
+    let two = test::init_service(worker()).await;
+    assert_eq!(call(&one, "192.0.2.40:1", &[]).await.status, 200);
+    assert_eq!(call(&two, "192.0.2.40:1", &[]).await.status, 200);
+    assert_eq!(call(&one, "192.0.2.40:1", &[]).await.status, 429);
+    assert_eq!(call(&two, "192.0.2.40:1", &[]).await.status, 429);
+}

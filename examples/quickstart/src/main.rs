@@ -4,7 +4,7 @@
 //! `cargo run -p quickstart -- stdio --server tools` for a client that launches it; `--help`
 //! lists the other commands (`list`, `call`, `read`, `prompt`).
 
-use mcp_core::{prompt, resource, tool, Error, Json, Server};
+use mcp_core::{prompt, resource, tool, Caller, Error, Json, Server};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -107,6 +107,18 @@ fn summarise(
         Some(style) => format!("Summarise the following ({style}):\n\n{text}"),
         None => format!("Summarise the following:\n\n{text}"),
     }
+}
+
+/// Who is calling, and with which roles: served only to callers with the `admin` role (an
+/// API key from `MCP_API_KEYS_MAP=key:admin`, or `--roles admin` on the command line).
+#[tool(server = "tools", read_only, roles = ["admin"])]
+fn whoami(caller: Caller) -> String {
+    let roles: Vec<&str> = caller.roles().collect();
+    format!(
+        "{} ({})",
+        caller.subject().unwrap_or("anonymous"),
+        roles.join(", ")
+    )
 }
 
 /// Multiply two integers.

@@ -317,3 +317,20 @@ fn invalid_guard_settings_stop_start_up_naming_the_variable() {
         );
     }
 }
+
+#[test]
+fn roles_on_the_command_line_reach_the_items_that_need_them() {
+    let hidden = quickstart(&["call", "whoami"]);
+    assert_eq!(code(&hidden), 2, "{}", stdout(&hidden));
+    assert!(
+        stderr(&hidden).contains("no tool `whoami`"),
+        "{}",
+        stderr(&hidden)
+    );
+    let out = quickstart(&["--roles", "admin", "call", "whoami"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "local (admin)");
+    let listed = quickstart(&["list", "--server", "tools", "--roles", "admin,ops"]);
+    assert!(stdout(&listed).contains("whoami()"), "{}", stdout(&listed));
+    assert!(!stdout(&quickstart(&["list"])).contains("whoami"));
+}

@@ -1,11 +1,9 @@
 //! [`HttpConfig`]: the HTTP settings of one mounted server.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::origin::normalize_origin;
 use crate::session::Spawn;
-use crate::store::Store;
 use crate::util::BoxFuture;
 
 /// HTTP settings of one mounted server.
@@ -22,7 +20,6 @@ pub struct HttpConfig {
     pub(super) auth: Auth,
     pub(super) rate_limit: Option<super::RateLimit>,
     pub(super) trusted_proxies: Vec<std::net::IpAddr>,
-    pub(super) store: Option<SharedStore>,
 }
 
 /// How a mounted server authenticates its callers.
@@ -35,16 +32,6 @@ pub(super) enum Auth {
     ApiKeys(super::ApiKeys),
     /// `Mcp-Signature`.
     Hmac(super::HmacKeys),
-}
-
-/// A store shared by the guards of one mounted server.
-#[derive(Clone)]
-pub(super) struct SharedStore(pub(super) Arc<dyn Store>);
-
-impl std::fmt::Debug for SharedStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Store")
-    }
 }
 
 impl Default for HttpConfig {
@@ -61,7 +48,6 @@ impl Default for HttpConfig {
             auth: Auth::None,
             rate_limit: None,
             trusted_proxies: Vec::new(),
-            store: None,
         }
     }
 }
@@ -115,7 +101,7 @@ impl HttpConfig {
     /// Requires every request to be signed by one of `keys` (see [`HmacKeys`](super::HmacKeys)
     /// for the `Mcp-Signature` header): a request without a valid, fresh, never-seen
     /// signature gets 401 before anything reads it. Nonces are kept in the
-    /// [`store`](HttpConfig::store). Replaces any other authentication set before.
+    /// server's [`store`](crate::ServerBuilder::store). Replaces any other authentication set before.
     pub fn hmac(mut self, keys: super::HmacKeys) -> Self {
         self.auth = Auth::Hmac(keys);
         self
@@ -133,14 +119,6 @@ impl HttpConfig {
     /// client.
     pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = std::net::IpAddr>) -> Self {
         self.trusted_proxies.extend(proxies);
-        self
-    }
-
-    /// Where the guards keep what every instance must agree on: rate-limit buckets and the
-    /// nonces of signed requests (default: a [`MemoryStore`](crate::store::MemoryStore) of
-    /// this mounted server's own). Give the instances of one deployment one shared store.
-    pub fn store(mut self, store: impl Store) -> Self {
-        self.store = Some(SharedStore(Arc::new(store)));
         self
     }
 

@@ -26,7 +26,7 @@ use crate::handler::caller::Caller;
 use crate::runtime::stream::MessageStream;
 use crate::server::{Outcome, Refusal, Server};
 use crate::session::{Session, Spawn};
-use crate::store::{MemoryStore, Store, StoreError, Throttle};
+use crate::store::{StoreError, Throttle};
 use crate::wire::{self, code, Kind, Method, RpcError, Version};
 
 mod auth;
@@ -63,6 +63,10 @@ const SINGLE_HEADERS: [&str; 9] = [
     "last-event-id",
     "content-type",
 ];
+
+/// The response headers a page may read: the session id, the revision, and why a request
+/// was refused (the challenge of a 401, when to retry a 429 or 503).
+const EXPOSED_HEADERS: &str = "mcp-session-id, mcp-protocol-version, www-authenticate, retry-after";
 
 /// `Retry-After` of a 503 (seconds).
 const RETRY_AFTER_SECS: u32 = 30;
@@ -172,7 +176,6 @@ impl HttpResponse {
 pub struct Endpoint {
     server: Server,
     config: Arc<HttpConfig>,
-    store: Arc<dyn Store>,
 }
 
 impl From<Server> for Endpoint {
@@ -217,14 +220,9 @@ fn server_error(message: String) -> RpcError {
 impl Endpoint {
     /// Mounts `server` with `config`.
     pub fn new(server: Server, config: HttpConfig) -> Self {
-        let store = match &config.store {
-            Some(shared) => shared.0.clone(),
-            None => Arc::new(MemoryStore::new()),
-        };
         Endpoint {
             server,
             config: Arc::new(config),
-            store,
         }
     }
 
@@ -283,7 +281,7 @@ impl Endpoint {
         let refuse = |u: auth::Unauthorized| u.signed().response();
         let (caller, nonce) = keys.verify(req, SystemTime::now()).map_err(refuse)?;
         let seen = format!("mcp:{}:nonce:{nonce}", self.server.name());
-        match self.store.claim(&seen, keys.skew() * 2).await {
+        match self.server.inner.store.claim(&seen, keys.skew() * 2).await {
             Ok(true) => Ok(caller),
             Ok(false) => Err(refuse(auth::unauthorized(
                 "Unauthorized: the signature was used already; sign each request with a new nonce",
@@ -301,7 +299,13 @@ impl Endpoint {
             self.server.name(),
             self.bucket(req, limit, caller)
         );
-        match self.store.throttle(&bucket, limit.quota()).await {
+        match self
+            .server
+            .inner
+            .store
+            .throttle(&bucket, limit.quota())
+            .await
+        {
             Ok(Throttle::Allowed) => None,
             Ok(Throttle::Wait(wait)) => Some(limit.too_many(wait)),
             Err(err) => Some(store_unavailable(&err)),
@@ -337,6 +341,21 @@ impl Endpoint {
         if let Some(rejection) = self.host_or_origin_rejection(&req) {
             return rejection;
         }
+        let mut resp = self.answer(&req).await;
+        // The Origin, if any, passed the checks above: let the page read the answer, refusals
+        // (401, 429, ...) included.
+        if let Ok(Some(origin)) = header(&req, "origin") {
+            resp.headers
+                .push(("access-control-allow-origin", origin.to_string()));
+            resp.headers
+                .push(("access-control-expose-headers", EXPOSED_HEADERS.into()));
+            resp.headers.push(("vary", "Origin".into()));
+        }
+        resp
+    }
+
+    /// Answers a request whose `Host` and `Origin` are allowed.
+    async fn answer(&self, req: &HttpRequest<'_>) -> HttpResponse {
         if let Some(name) = SINGLE_HEADERS.iter().find(|h| req.headers.count(h) > 1) {
             return HttpResponse::error(
                 400,
@@ -348,22 +367,23 @@ impl Endpoint {
             );
         }
         // A preflight carries no credentials; everything else must, when they are required.
-        let caller = if req.method == "OPTIONS" {
-            Caller::anonymous()
-        } else {
-            let caller = match self.caller(&req).await {
+        let preflight_request = req.method == "OPTIONS";
+        let caller = match (&self.config.auth, preflight_request) {
+            (Auth::None, _) | (_, true) => Caller::anonymous(),
+            _ => match self.caller(req).await {
                 Ok(caller) => caller,
                 Err(rejection) => return rejection,
-            };
-            if let Some(refusal) = self.throttle(&req, &caller).await {
+            },
+        };
+        if !preflight_request && self.config.rate_limit.is_some() {
+            if let Some(refusal) = self.throttle(req, &caller).await {
                 return refusal;
             }
-            caller
-        };
-        let mut resp = match req.method {
-            "POST" => self.post(&req, &caller).await,
-            "DELETE" => self.delete(&req, &caller),
-            "GET" if req.headers.get("mcp-session-id").is_some() => self.listen(&req, &caller),
+        }
+        match req.method {
+            "POST" => self.post(req, &caller).await,
+            "DELETE" => self.delete(req, &caller),
+            "GET" if req.headers.get("mcp-session-id").is_some() => self.listen(req, &caller),
             // Without a session there is no stream to open: for this request, GET is not
             // among the allowed methods.
             "GET" => method_not_allowed(
@@ -372,21 +392,12 @@ impl Endpoint {
                  Mcp-Session-Id header from `initialize`; in revision 2026-07-28, POST \
                  `subscriptions/listen` instead",
             ),
-            "OPTIONS" => preflight(&req),
+            "OPTIONS" => preflight(req),
             _ => method_not_allowed(
                 "GET, POST, DELETE, OPTIONS",
                 "Method Not Allowed: send MCP messages with POST",
             ),
-        };
-        // The Origin, if any, passed the checks above: let the page read the answer.
-        if let Ok(Some(origin)) = header(&req, "origin") {
-            resp.headers
-                .push(("access-control-allow-origin", origin.to_string()));
-            resp.headers
-                .push(("access-control-expose-headers", "mcp-session-id".into()));
-            resp.headers.push(("vary", "Origin".into()));
         }
-        resp
     }
 
     async fn post(&self, req: &HttpRequest<'_>, caller: &Caller) -> HttpResponse {

@@ -137,7 +137,7 @@ pub(super) fn preflight(req: &HttpRequest<'_>) -> HttpResponse {
         headers.push((
             "access-control-allow-headers",
             tokens.filter(|t| !t.is_empty()).unwrap_or_else(|| {
-                "content-type, accept, authorization, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name, last-event-id".into()
+                "content-type, accept, authorization, x-api-key, mcp-signature, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name, last-event-id".into()
             }),
         ));
         headers.push(("access-control-max-age", "600".into()));

@@ -22,7 +22,8 @@ pub enum RateScope {
 
 /// A limit on requests: `count` per `period`, in bursts of up to `count` (or
 /// [`burst`](RateLimit::burst)), per client address or per key. The buckets live in the
-/// mounted server's [`Store`](crate::store::Store) (see [`HttpConfig::store`](super::HttpConfig::store)).
+/// server's [`Store`](crate::store::Store) (see [`ServerBuilder::store`](crate::ServerBuilder::store)),
+/// shared by every mount and worker that serves it.
 ///
 /// ```
 /// use mcp_core::http::{HttpConfig, RateLimit};

@@ -25,6 +25,7 @@ use crate::runtime::listen::Listeners;
 use crate::runtime::mrtr::Sealer;
 use crate::schema;
 use crate::session::Sessions;
+use crate::store::Store;
 use crate::wire::Version;
 
 /// Configures and validates a [`Server`]. Created by [`Server::builder`].
@@ -46,6 +47,7 @@ pub struct ServerBuilder {
     session_idle: Duration,
     allow_empty: bool,
     request_state_key: Option<Vec<u8>>,
+    store: Option<Arc<dyn Store>>,
     request_state_ttl: Duration,
     icons: Vec<String>,
     limits: Limits,
@@ -88,6 +90,7 @@ impl ServerBuilder {
             session_idle: Duration::from_secs(30 * 60),
             allow_empty: false,
             request_state_key: None,
+            store: None,
             request_state_ttl: Duration::from_secs(30 * 60),
             icons: Vec::new(),
             limits: Limits::default(),
@@ -279,6 +282,15 @@ impl ServerBuilder {
         self
     }
 
+    /// Where the server keeps what every instance of a deployment must agree on: rate-limit
+    /// buckets and the nonces of signed requests (default: a
+    /// [`MemoryStore`](crate::store::MemoryStore) of this server's own, shared by every mount
+    /// and worker that serves it). Give the instances of one deployment one shared store.
+    pub fn store(mut self, store: impl Store) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
     /// How long a `requestState` stays valid (default 30 minutes): the time a client has to
     /// come back with the answers to a handler's questions.
     pub fn request_state_ttl(mut self, ttl: Duration) -> Self {
@@ -380,6 +392,9 @@ impl ServerBuilder {
                 has_completions,
                 sealer: Sealer::new(self.request_state_key, self.request_state_ttl),
                 listeners: Listeners::default(),
+                store: self
+                    .store
+                    .unwrap_or_else(|| Arc::new(crate::store::MemoryStore::new())),
                 limits: self.limits,
             }),
         }

@@ -164,6 +164,8 @@ pub(crate) struct Inner {
     pub(crate) sealer: Sealer,
     pub(crate) listeners: Listeners,
     pub(crate) limits: Limits,
+    /// The guards' shared state (rate-limit buckets, nonces).
+    pub(crate) store: Arc<dyn crate::store::Store>,
 }
 
 /// Bounds on what clients can make the server hold.
