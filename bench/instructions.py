@@ -24,7 +24,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "instructions")
 BUDGET = os.path.join(ROOT, "bench", "instructions.json")
-SCENARIOS = ["modern-call", "tools-list", "session-call", "modern-call-apikey"]
+SCENARIOS = ["modern-call", "tools-list", "session-call", "modern-call-apikey", "modern-call-oauth"]
 SMALL, LARGE = 100, 1100
 TOLERANCE = 0.05
 

@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 CARGO_FUZZ_VERSION=0.13.2
 SECONDS_EACH="${FUZZ_SECONDS:-30}"
 TARGETS=("$@")
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(jsonrpc endpoint uri_template header_value request_state signature)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(jsonrpc endpoint uri_template header_value request_state signature jwt)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "fuzz: no nightly toolchain (cargo-fuzz needs one); nothing run"

@@ -68,6 +68,7 @@ fn endpoint() -> &'static (Endpoint, String) {
         let resp = futures_executor::block_on(endpoint.handle(HttpRequest {
             method: "POST",
             host: Some("localhost"),
+            path: "/mcp",
             headers: &headers,
             body: init,
             peer: None,
@@ -126,6 +127,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let resp = futures_executor::block_on(endpoint.handle(HttpRequest {
         method,
         host: Some("localhost:8000"),
+        path: "/mcp",
         headers: &headers,
         body,
         peer: None,

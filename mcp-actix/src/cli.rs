@@ -329,8 +329,25 @@ impl Cli {
         let server = actix_web::HttpServer::new(move || {
             let mut app = actix_web::App::new();
             for (path, server, config) in &mounts {
-                let mount: Mount = (server.clone(), config.clone()).into();
-                app = app.service(crate::scope(path, mount));
+                let endpoint = mcp_core::http::Endpoint::new(server.clone(), config.clone());
+                // RFC 9728's well-known place, besides the one below the mount.
+                if endpoint.protected_resource_metadata().is_some() {
+                    let well_known = format!("{}{path}", mcp_core::http::METADATA_PATH);
+                    let shared = endpoint.clone();
+                    app = app.route(
+                        &well_known,
+                        actix_web::web::get().to(move || {
+                            let endpoint = shared.clone();
+                            async move {
+                                let answer = endpoint
+                                    .protected_resource_metadata()
+                                    .expect("an OAuth server");
+                                crate::into_actix(answer, &endpoint)
+                            }
+                        }),
+                    );
+                }
+                app = app.service(crate::scope(path, Mount::from(endpoint)));
             }
             app.default_service(actix_web::web::to(crate::not_found))
         })
@@ -508,16 +525,17 @@ fn env_auth(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
         None if secret.is_some() => "hmac",
         None if keys.is_some() || map.is_some() => "apikey",
         None => "none",
-        Some((_, mode @ ("none" | "apikey" | "hmac"))) => mode,
+        Some((_, mode @ ("none" | "apikey" | "hmac" | "oauth"))) => mode,
         Some((var, other)) => {
             return Err(Failure::Usage(format!(
-                "{var}={other}: expected `none`, `apikey` or `hmac`"
+                "{var}={other}: expected `none`, `apikey`, `hmac` or `oauth`"
             )))
         }
     };
     match mode {
         "apikey" => env_api_keys(server, config, keys, map),
         "hmac" => env_hmac(server, config, secret),
+        "oauth" => env_oauth(server, config),
         _ => Ok(config),
     }
 }
@@ -546,6 +564,45 @@ fn env_api_keys(
         Ok(keys) => Ok(config.api_keys(keys)),
         Err(err) => Err(Failure::Usage(format!("{}: {err}", vars.join(" and ")))),
     }
+}
+
+/// `MCP_OAUTH_ISSUER`, `MCP_OAUTH_AUDIENCE` (the server's public URL), `MCP_OAUTH_JWKS_URL`
+/// and `MCP_OAUTH_SCOPES` (required scopes, space- or comma-separated).
+fn env_oauth(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
+    let url = |name: &str, what: &str| -> Result<String, Failure> {
+        let Some((var, value)) = setting(server, name) else {
+            return Err(Failure::Usage(format!(
+                "OAuth for server `{server}` needs MCP_{name}: {what}"
+            )));
+        };
+        match url::Url::parse(value.trim()) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(value.trim().to_string()),
+            _ => Err(Failure::Usage(format!(
+                "{var}={value}: expected an http(s) URL ({what})"
+            ))),
+        }
+    };
+    let issuer = url("OAUTH_ISSUER", "the authorization server's issuer URL")?;
+    let audience = url(
+        "OAUTH_AUDIENCE",
+        "this server's public URL, the tokens' audience",
+    )?;
+    let jwks = url(
+        "OAUTH_JWKS_URL",
+        "where the issuer publishes its signing keys",
+    )?;
+    let scopes: Vec<String> = setting(server, "OAUTH_SCOPES")
+        .map(|(_, v)| {
+            v.split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let oauth = mcp_core::http::OAuth::new(issuer, audience)
+        .jwks_url(jwks)
+        .required_scopes(scopes);
+    Ok(config.oauth(oauth))
 }
 
 fn env_hmac(server: &str, config: HttpConfig, secret: Setting) -> Result<HttpConfig, Failure> {

@@ -66,10 +66,12 @@ pub fn scope(path: &str, endpoint: impl Into<Mount>) -> actix_web::Scope {
         let config = endpoint.config().clone().background(spawn);
         Endpoint::new(endpoint.server().clone(), config)
     };
-    web::scope(path)
+    let scope = web::scope(path)
         .app_data(web::Data::new(endpoint))
-        .route("", web::route().to(handle))
-        .default_service(web::to(not_found))
+        .route("", web::route().to(handle));
+    #[cfg(feature = "oauth")]
+    let scope = scope.route(mcp_core::http::METADATA_PATH, web::get().to(metadata));
+    scope.default_service(web::to(not_found))
 }
 
 /// An error answer with a JSON-RPC body, for failures before the MCP endpoint is reached
@@ -330,6 +332,22 @@ async fn handle(
                 .await
         }
     };
+    into_actix(response, &endpoint)
+}
+
+/// The protected-resource metadata of a server that takes OAuth tokens.
+#[cfg(feature = "oauth")]
+async fn metadata(req: HttpRequest, endpoint: web::Data<Endpoint>) -> HttpResponse {
+    match endpoint.protected_resource_metadata() {
+        Some(response) => into_actix(response, &endpoint),
+        None => not_found(req).await,
+    }
+}
+
+pub(crate) fn into_actix(
+    response: mcp_core::http::HttpResponse,
+    endpoint: &Endpoint,
+) -> HttpResponse {
     let mut out = HttpResponse::build(
         StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
     );

@@ -72,3 +72,32 @@ pub fn verify_signature(header: &str, body: &[u8], now: u64) -> bool {
     let at = std::time::UNIX_EPOCH + Duration::from_secs(now);
     keys.verify(&req, at).is_ok()
 }
+
+/// Checks `token` as an OAuth resource server with one static P-256 key does; `true` only for
+/// a token that key signed, for this issuer and audience, unexpired.
+#[cfg(feature = "oauth")]
+pub fn verify_token(token: &str) -> bool {
+    const JWKS: &str = r#"{"keys": [{"kty": "EC", "crv": "P-256", "x": "IphXEL25nC58Fz-0UzDEF-nMLe8nsABuvDn06OUAe6Q", "y": "P4j83Iy3UzqfIpPUwEjTLcR_6ixXYUpbRp8ZJ8r_S9c", "kid": "key-a", "alg": "ES256", "use": "sig"}]}"#;
+    struct Bearer(String);
+    impl crate::http::Headers for Bearer {
+        fn get(&self, name: &str) -> Option<&[u8]> {
+            (name == "authorization").then_some(self.0.as_bytes())
+        }
+        fn count(&self, name: &str) -> usize {
+            usize::from(name == "authorization")
+        }
+    }
+    let oauth = crate::http::OAuth::new("https://auth.test", "https://mcp.test/mcp")
+        .jwks(JWKS)
+        .expect("a key set");
+    let headers = Bearer(format!("Bearer {token}"));
+    let req = crate::http::HttpRequest {
+        method: "POST",
+        host: Some("localhost"),
+        path: "/mcp",
+        headers: &headers,
+        body: b"{}",
+        peer: None,
+    };
+    oauth.authenticate(&req).is_ok()
+}

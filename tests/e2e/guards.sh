@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The guards of a running quickstart, attacked over real sockets (tests/e2e/attacks.py) and called
 # from a page on another origin in headless Chromium (tests/e2e/browser/cors.mjs): `tools` behind API
-# keys with roles, a per-key rate limit and one extra allowed origin; `math` behind HMAC signing.
+# keys with roles, a per-key rate limit and one extra allowed origin; `math` behind HMAC signing. Then the
+# official Python client's OAuth support against a quickstart that takes only OAuth tokens, from a small
+# authorization server the test runs (tests/e2e/oauth_client.py).
 # Installs Debian's chromium when it is missing, and playwright-core under tests/e2e/browser.
 #
 # Usage: tests/e2e/guards.sh   Env: E2E_SERVER_BIN (a prebuilt quickstart), CHROMIUM (default /usr/bin/chromium)
@@ -24,6 +26,15 @@ BROWSER_DIR="$E2E_DIR/browser"
 if [[ ! "$BROWSER_DIR/node_modules/.package-lock.json" -nt "$BROWSER_DIR/package-lock.json" ]]; then
     echo "guards: npm ci in tests/e2e/browser"
     (cd "$BROWSER_DIR" && timeout 600 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+
+# The official Python client (as tests/e2e/run.sh pins it), with PyJWT's crypto for the test's issuer.
+MCP_PY_VERSION=2.3.0
+VENV="${E2E_VENV:-$ROOT/target/e2e-venv}"
+if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys, jwt, cryptography; sys.exit(m.version('mcp') != '$MCP_PY_VERSION')" 2>/dev/null; then
+    echo "guards: installing mcp==$MCP_PY_VERSION and pyjwt[crypto] into $VENV"
+    [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
+    timeout 600 "$VENV/bin/pip" install --quiet --disable-pip-version-check --timeout 60 "mcp==$MCP_PY_VERSION" "pyjwt[crypto]"
 fi
 
 if [[ -n "${E2E_SERVER_BIN:-}" ]]; then
@@ -78,6 +89,8 @@ run() { # name command...
 # The browser first: the attacks exhaust a flood key's bucket and one client's session quota.
 CHROMIUM="$CHROMIUM" run browser node "$BROWSER_DIR/cors.mjs" "$BASE" "$PAGE_PORT" "$READER_KEY"
 run attacks python3 "$E2E_DIR/attacks.py" "$BASE" "$SERVER_LOG"
+# OAuth: its own quickstart and authorization server, started by the script.
+run oauth "$VENV/bin/python" "$E2E_DIR/oauth_client.py" "$SERVER_BIN"
 
 passed=$(grep -c "^PASS " "$OUT" || true)
 failed=$(grep -c "^FAIL " "$OUT" || true)

@@ -275,7 +275,7 @@ fn invalid_guard_settings_stop_start_up_naming_the_variable() {
         (
             "MCP_AUTH_MODE",
             "sometimes",
-            "MCP_AUTH_MODE=sometimes: expected `none`, `apikey` or `hmac`",
+            "MCP_AUTH_MODE=sometimes: expected `none`, `apikey`, `hmac` or `oauth`",
         ),
         (
             "MCP_HMAC_SECRET",
@@ -286,6 +286,11 @@ fn invalid_guard_settings_stop_start_up_naming_the_variable() {
             "MCP_AUTH_MODE",
             "hmac",
             "HMAC signing for server `tools` needs a secret",
+        ),
+        (
+            "MCP_AUTH_MODE",
+            "oauth",
+            "OAuth for server `tools` needs MCP_OAUTH_ISSUER",
         ),
         (
             "MCP_API_KEYS",

@@ -183,13 +183,15 @@ fn credential<'r>(req: &'r HttpRequest<'_>) -> Result<Option<&'r str>, &'static 
 }
 
 /// Why a request was not authenticated: answered with 401.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Unauthorized {
     message: &'static str,
     /// The RFC 6750 `error` of the challenge, if any.
     error: Option<&'static str>,
     /// The challenge's scheme.
     scheme: &'static str,
+    /// Where the protected-resource metadata is (OAuth).
+    metadata: Option<String>,
 }
 
 pub(super) fn unauthorized(message: &'static str, error: Option<&'static str>) -> Unauthorized {
@@ -197,10 +199,20 @@ pub(super) fn unauthorized(message: &'static str, error: Option<&'static str>) -
         message,
         error,
         scheme: "Bearer",
+        metadata: None,
     }
 }
 
 impl Unauthorized {
+    /// The same refusal, pointing at the protected-resource metadata (RFC 9728).
+    #[cfg(feature = "oauth")]
+    pub(super) fn with_metadata(self, url: String) -> Unauthorized {
+        Unauthorized {
+            metadata: Some(url),
+            ..self
+        }
+    }
+
     /// The same refusal, challenging for a request signature instead of a bearer key.
     pub(super) fn signed(self) -> Unauthorized {
         Unauthorized {
@@ -212,11 +224,13 @@ impl Unauthorized {
     /// The 401 with its `WWW-Authenticate` challenge (RFC 6750) and a JSON-RPC error body.
     pub(crate) fn response(self) -> HttpResponse {
         let mut resp = HttpResponse::error(401, None, &server_error(self.message.into()));
-        let scheme = self.scheme;
-        let challenge = match self.error {
-            Some(error) => format!("{scheme} realm=\"mcp\", error=\"{error}\""),
-            None => format!("{scheme} realm=\"mcp\""),
-        };
+        let mut challenge = format!("{} realm=\"mcp\"", self.scheme);
+        if let Some(url) = &self.metadata {
+            challenge.push_str(&format!(", resource_metadata=\"{url}\""));
+        }
+        if let Some(error) = self.error {
+            challenge.push_str(&format!(", error=\"{error}\""));
+        }
         resp.headers.push(("www-authenticate", challenge));
         resp
     }

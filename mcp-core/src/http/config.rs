@@ -32,6 +32,9 @@ pub(super) enum Auth {
     ApiKeys(super::ApiKeys),
     /// `Mcp-Signature`.
     Hmac(super::HmacKeys),
+    /// OAuth 2.1 bearer tokens (JWT).
+    #[cfg(feature = "oauth")]
+    OAuth(super::OAuth),
 }
 
 impl Default for HttpConfig {
@@ -119,6 +122,16 @@ impl HttpConfig {
     /// client.
     pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = std::net::IpAddr>) -> Self {
         self.trusted_proxies.extend(proxies);
+        self
+    }
+
+    /// Requires an OAuth 2.1 access token (a JWT, see [`OAuth`](super::OAuth)) on every
+    /// request, and serves the server's protected-resource metadata (RFC 9728) at
+    /// `<mount>/.well-known/oauth-protected-resource`. Replaces any other authentication set
+    /// before.
+    #[cfg(feature = "oauth")]
+    pub fn oauth(mut self, oauth: super::OAuth) -> Self {
+        self.auth = Auth::OAuth(oauth);
         self
     }
 

@@ -32,6 +32,8 @@ use crate::wire::{self, code, Kind, Method, RpcError, Version};
 mod auth;
 mod config;
 mod events;
+#[cfg(feature = "oauth")]
+mod oauth;
 mod origin;
 mod rate;
 mod sessions;
@@ -43,6 +45,8 @@ pub use auth::{ApiKeys, InvalidKeys};
 use config::Auth;
 pub use config::HttpConfig;
 pub use events::EventStream;
+#[cfg(feature = "oauth")]
+pub use oauth::{InvalidJwks, OAuth, METADATA_PATH};
 use origin::preflight;
 pub use rate::{InvalidRateLimit, RateLimit, RateScope};
 pub use signing::{sign_request, HmacKeys, DEFAULT_MAX_SKEW};
@@ -258,6 +262,17 @@ impl Endpoint {
         self.config.background.is_some()
     }
 
+    /// The protected-resource metadata (RFC 9728) of a server that takes OAuth tokens, for
+    /// adapters to serve at [`METADATA_PATH`] below the mount (and, if they like, at the
+    /// well-known path of the host); `None` for other servers.
+    #[cfg(feature = "oauth")]
+    pub fn protected_resource_metadata(&self) -> Option<HttpResponse> {
+        match &self.config.auth {
+            Auth::OAuth(oauth) => Some(oauth.metadata_response()),
+            _ => None,
+        }
+    }
+
     /// The 413 answer for a body over the limit.
     pub fn payload_too_large(&self) -> HttpResponse {
         HttpResponse::error(
@@ -276,6 +291,8 @@ impl Endpoint {
         let keys = match &self.config.auth {
             Auth::None => return Ok(Caller::anonymous()),
             Auth::ApiKeys(keys) => return keys.authenticate(req).map_err(|u| u.response()),
+            #[cfg(feature = "oauth")]
+            Auth::OAuth(oauth) => return oauth.authenticate(req).map_err(|r| *r),
             Auth::Hmac(keys) => keys,
         };
         let refuse = |u: auth::Unauthorized| u.signed().response();

@@ -3,7 +3,9 @@
 //! every run. `bench/instructions.py` runs it twice per scenario and takes the difference.
 //!
 //! Usage: `instructions SCENARIO COUNT`, SCENARIO one of `modern-call`, `tools-list`,
-//! `session-call`, `modern-call-apikey` (the modern call to a server that requires an API key).
+//! `session-call`, `modern-call-apikey` (the modern call to a server that requires an API key),
+//! `modern-call-oauth` (the modern call to an OAuth resource server, with an ES256 JWT checked
+//! against a static key set).
 
 use futures_executor::block_on;
 use mcp_core::http::{Endpoint, Headers, HttpBody, HttpRequest, HttpResponse};
@@ -25,6 +27,12 @@ impl Headers for List {
             .count()
     }
 }
+
+/// The issuer's keys: one P-256 key.
+const JWKS: &str = r#"{"keys": [{"kty": "EC", "crv": "P-256", "x": "IphXEL25nC58Fz-0UzDEF-nMLe8nsABuvDn06OUAe6Q", "y": "P4j83Iy3UzqfIpPUwEjTLcR_6ixXYUpbRp8ZJ8r_S9c", "kid": "key-a", "alg": "ES256", "use": "sig"}]}"#;
+
+/// An ES256 token by that key, for `https://mcp.test/mcp`, scope `mcp`, valid until 2100.
+const TOKEN: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleS1hIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2F1dGgudGVzdCIsImF1ZCI6Imh0dHBzOi8vbWNwLnRlc3QvbWNwIiwic3ViIjoiYmVuY2giLCJleHAiOjQxMDI0NDQ4MDAsImlhdCI6MTc2NzIyNTYwMCwic2NvcGUiOiJtY3AifQ.lOCRnt2eXMBeakqMvQo6ZOp2jE_4mObZ0A50Sbi4M9mLfYI7buL37idlNmij-78-HrVMuiaZVuYTxu1DB6V1Qg";
 
 fn post(ep: &Endpoint, headers: &List, body: &[u8]) -> HttpResponse {
     block_on(ep.handle(HttpRequest {
@@ -63,6 +71,15 @@ fn main() {
             let config = mcp_core::http::HttpConfig::new().api_keys(keys);
             Endpoint::new(mcp_bench::server(), config)
         }
+        "modern-call-oauth" => {
+            let oauth = mcp_core::http::OAuth::new("https://auth.test", "https://mcp.test/mcp")
+                .jwks(JWKS)
+                .expect("a key set")
+                .required_scopes(["mcp"]);
+            headers.push(("authorization", format!("Bearer {TOKEN}")));
+            let config = mcp_core::http::HttpConfig::new().oauth(oauth);
+            Endpoint::new(mcp_bench::server(), config)
+        }
         _ => Endpoint::from(mcp_bench::server()),
     };
     let meta = json!({
@@ -70,7 +87,7 @@ fn main() {
         "io.modelcontextprotocol/clientCapabilities": {},
     });
     let body = match scenario.as_str() {
-        "modern-call" | "modern-call-apikey" => {
+        "modern-call" | "modern-call-apikey" | "modern-call-oauth" => {
             headers.push(("mcp-protocol-version", "2026-07-28".into()));
             headers.push(("mcp-method", "tools/call".into()));
             headers.push(("mcp-name", "add".into()));
