@@ -315,6 +315,7 @@ impl Cli {
         for entry in &self.servers {
             if args.servers.is_empty() || args.servers.iter().any(|n| n == entry.server.name()) {
                 let config = env_guards(entry.server.name(), entry.config.clone())?;
+                check_tool_limits(&entry.server, &config)?;
                 mounts.push((entry.path.clone(), entry.server.clone(), config));
             }
         }
@@ -666,6 +667,7 @@ fn env_origins(server: &str, mut config: HttpConfig) -> Result<HttpConfig, Failu
 /// The guards the environment asks for, added to `config`: authentication (see [`env_auth`]),
 /// origins and hosts (see [`env_origins`]),
 /// `MCP_RATE_LIMIT` (`60/m`; `s`, `m` or `h`), `MCP_RATE_SCOPE` (`ip`, the default, or `key`)
+/// `MCP_TOOL_RATE_LIMITS` (`tool:10/m,tool:5/s`: limits of single tools, same scope)
 /// and `MCP_TRUSTED_PROXIES` (`ip,ip`: proxies whose `X-Forwarded-For`/`Forwarded` is
 /// believed); each also per server as `MCP_<SERVER>_...`.
 fn env_guards(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
@@ -700,7 +702,33 @@ fn env_guards(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
             .map_err(|e| Failure::Usage(format!("{var}: {e}")))?;
         config = config.rate_limit(limit.scoped(scope));
     }
+    if let Some((var, value)) = setting(server, "TOOL_RATE_LIMITS") {
+        for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (tool, limit) = entry.split_once(':').ok_or_else(|| {
+                Failure::Usage(format!(
+                    "{var}: expected TOOL:COUNT/PERIOD entries separated by commas (search:10/m), not `{entry}`"
+                ))
+            })?;
+            let limit: mcp_core::http::RateLimit = limit
+                .parse()
+                .map_err(|e| Failure::Usage(format!("{var}: {e}")))?;
+            config = config.tool_rate_limit(tool.trim(), limit.scoped(scope));
+        }
+    }
     Ok(config)
+}
+
+/// Every tool with its own rate limit must exist (else `Endpoint::new` would panic).
+fn check_tool_limits(server: &Server, config: &HttpConfig) -> Result<(), Failure> {
+    let tools: Vec<&str> = server.tool_names().collect();
+    match config.limited_tools().find(|t| !tools.contains(t)) {
+        Some(tool) => Err(Failure::Usage(format!(
+            "MCP_TOOL_RATE_LIMITS names tool `{tool}`, which server `{}` does not have (its tools: {})",
+            server.name(),
+            tools.join(", ")
+        ))),
+        None => Ok(()),
+    }
 }
 
 const LISTS: [(&str, &str); 4] = [

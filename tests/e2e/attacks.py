@@ -188,6 +188,20 @@ def flood():
     check("rate: another key is still served", status == 200, status)
 
 
+def tool_limit():
+    """`divide` has its own limit (3/m per key): past it 429, while other tools are served."""
+    c = Conn()
+    key = {"x-api-key": FLOOD_B}
+    statuses = []
+    for _ in range(4):
+        status, head, body = modern(c, key, "tools/call", {"name": "divide", "arguments": {"a": 1, "b": 2}}, "divide")
+        statuses.append(status)
+    ok = statuses == [200, 200, 200, 429] and head.get("retry-after") and error_of(body).get("message", "").startswith("Too Many Requests")
+    check("rate: a tool's own limit refuses its 4th call with 429", ok, (statuses, body))
+    status, _, body = modern(c, key, "tools/call", {"name": "add", "arguments": {"a": 1, "b": 2}}, "add")
+    check("rate: other tools of that key are still served", status == 200, (status, body))
+
+
 def origins():
     c = Conn()
     for path, headers in [("/mcp/tools", {"x-api-key": READER}), ("/mcp/math", {})]:
@@ -243,7 +257,7 @@ def alive_and_quiet():
     check("no key or secret in the server's log", not leaked and len(log) > 0, leaked)
 
 
-for step in [api_keys, roles, signing, flood, origins, bodies, sessions, alive_and_quiet]:
+for step in [api_keys, roles, signing, flood, tool_limit, origins, bodies, sessions, alive_and_quiet]:
     try:
         step()
     except Exception as err:  # a crash in one group is one failure; the others still run

@@ -173,3 +173,140 @@ async fn workers_share_the_servers_buckets() {
     assert_eq!(call(&one, "192.0.2.40:1", &[]).await.status, 429);
     assert_eq!(call(&two, "192.0.2.40:1", &[]).await.status, 429);
 }
+
+static EXPENSIVE_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// Costs a lot: limited on its own.
+#[tool(server = "per-tool")]
+fn expensive() -> usize {
+    EXPENSIVE_CALLS.fetch_add(1, Ordering::SeqCst) + 1
+}
+
+/// Costs nothing.
+#[tool(server = "per-tool")]
+fn cheap() -> &'static str {
+    "cheap"
+}
+
+fn per_tool_app() -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let server = Server::builder("per-tool").collect().build().unwrap();
+    let config = HttpConfig::new().tool_rate_limit("expensive", RateLimit::per_minute(2));
+    App::new().service(mcp_actix::scope("/mcp", (server, config)))
+}
+
+async fn call_tool<S>(app: &S, peer: &str, tool: &str) -> mcp_tests::Answer
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+{
+    let body = request(
+        7,
+        "tools/call",
+        json!({"name": tool, "arguments": {}, "_meta": envelope()}),
+    );
+    let headers = [
+        ("mcp-protocol-version", MODERN),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", tool),
+    ];
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .peer_addr(peer.parse().unwrap());
+    send(app, req, &headers, body.to_string()).await
+}
+
+#[actix_web::test]
+async fn a_tool_with_its_own_limit_is_refused_past_it_and_other_tools_are_not() {
+    let app = test::init_service(per_tool_app()).await;
+    assert_eq!(
+        call_tool(&app, "192.0.2.60:1", "expensive").await.status,
+        200
+    );
+    assert_eq!(
+        call_tool(&app, "192.0.2.60:1", "expensive").await.status,
+        200
+    );
+    let before = EXPENSIVE_CALLS.load(Ordering::SeqCst);
+    let refused = call_tool(&app, "192.0.2.60:1", "expensive").await;
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.body["id"], 7);
+    assert!(refused.error()["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Too Many Requests"));
+    assert!(refused.headers.get("retry-after").is_some());
+    assert_eq!(
+        EXPENSIVE_CALLS.load(Ordering::SeqCst),
+        before,
+        "the tool did not run"
+    );
+    assert_eq!(call_tool(&app, "192.0.2.60:1", "cheap").await.status, 200);
+    assert_eq!(
+        call_tool(&app, "192.0.2.61:1", "expensive").await.status,
+        200
+    );
+
+    // In a 2025-03-26 session's batch: an error entry for the call past the limit.
+    let init = request(
+        0,
+        "initialize",
+        json!({"protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}),
+    );
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .peer_addr("192.0.2.62:1".parse().unwrap());
+    let opened = send(&app, req, &[], init.to_string()).await;
+    let session = opened
+        .headers
+        .get("mcp-session-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let batch = json!([
+        request(1, "tools/call", json!({"name": "expensive"})),
+        request(2, "tools/call", json!({"name": "expensive"})),
+        request(3, "tools/call", json!({"name": "expensive"})),
+        request(4, "tools/call", json!({"name": "cheap"})),
+    ]);
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .peer_addr("192.0.2.62:1".parse().unwrap());
+    let answers = send(
+        &app,
+        req,
+        &[("mcp-session-id", &session)],
+        batch.to_string(),
+    )
+    .await;
+    let answers = answers.body.as_array().unwrap().clone();
+    let refused: Vec<&serde_json::Value> = answers
+        .iter()
+        .filter(|a| a.get("error").is_some())
+        .collect();
+    assert_eq!(refused.len(), 1, "{answers:?}");
+    assert!(refused[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Too Many Requests"));
+    assert_eq!(answers.len(), 4);
+}
+
+#[actix_web::test]
+#[should_panic(expected = "names tool `nosuch`, which server `per-tool` does not have")]
+async fn a_limit_for_a_tool_the_server_lacks_fails_at_start_up() {
+    let server = Server::builder("per-tool").collect().build().unwrap();
+    let config = HttpConfig::new().tool_rate_limit("nosuch", RateLimit::per_minute(2));
+    let _ = mcp_core::http::Endpoint::new(server, config);
+}

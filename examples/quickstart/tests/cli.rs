@@ -288,6 +288,16 @@ fn invalid_guard_settings_stop_start_up_naming_the_variable() {
             "HMAC signing for server `tools` needs a secret",
         ),
         (
+            "MCP_TOOL_RATE_LIMITS",
+            "greet:10/m,nosuch:1/s",
+            "MCP_TOOL_RATE_LIMITS names tool `nosuch`, which server `tools` does not have",
+        ),
+        (
+            "MCP_TOOL_RATE_LIMITS",
+            "greet",
+            "MCP_TOOL_RATE_LIMITS: expected TOOL:COUNT/PERIOD entries",
+        ),
+        (
             "MCP_AUTH_MODE",
             "oauth",
             "OAuth for server `tools` needs MCP_OAUTH_ISSUER",

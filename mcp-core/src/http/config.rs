@@ -19,6 +19,7 @@ pub struct HttpConfig {
     pub(super) body_timeout: Duration,
     pub(super) auth: Auth,
     pub(super) rate_limit: Option<super::RateLimit>,
+    pub(super) tool_limits: std::collections::HashMap<String, super::RateLimit>,
     pub(super) trusted_proxies: Vec<std::net::IpAddr>,
 }
 
@@ -50,6 +51,7 @@ impl Default for HttpConfig {
             body_timeout: Duration::from_secs(30),
             auth: Auth::None,
             rate_limit: None,
+            tool_limits: std::collections::HashMap::new(),
             trusted_proxies: Vec::new(),
         }
     }
@@ -115,6 +117,20 @@ impl HttpConfig {
     pub fn rate_limit(mut self, limit: super::RateLimit) -> Self {
         self.rate_limit = Some(limit);
         self
+    }
+
+    /// Limits calls of the tool `name` (see [`RateLimit`](super::RateLimit)), on top of any
+    /// server-wide limit: past it, a `tools/call` of that tool gets `429` with `Retry-After`
+    /// (in a batch, an error entry) before the tool runs; other requests are not counted.
+    /// The tool must exist: mounting the server panics, at start-up, if it does not.
+    pub fn tool_rate_limit(mut self, name: impl Into<String>, limit: super::RateLimit) -> Self {
+        self.tool_limits.insert(name.into(), limit);
+        self
+    }
+
+    /// The tools given their own limit with [`tool_rate_limit`](HttpConfig::tool_rate_limit).
+    pub fn limited_tools(&self) -> impl Iterator<Item = &str> {
+        self.tool_limits.keys().map(String::as_str)
     }
 
     /// Believes the client address that these proxies report (`X-Forwarded-For` or

@@ -27,7 +27,7 @@ use crate::runtime::stream::MessageStream;
 use crate::server::{Outcome, Refusal, Server};
 use crate::session::{Session, Spawn};
 use crate::store::{StoreError, Throttle};
-use crate::wire::{self, code, Kind, Method, RpcError, Version};
+use crate::wire::{self, code, Kind, Message, Method, RpcError, Version};
 
 mod auth;
 mod config;
@@ -206,6 +206,30 @@ fn header<'a>(req: &HttpRequest<'a>, name: &str) -> Result<Option<&'a str>, ()> 
     }
 }
 
+/// A tool call past its tool's own limit.
+enum ToolThrottled<'a> {
+    Wait(&'a RateLimit, Duration),
+    Store(StoreError),
+}
+
+impl ToolThrottled<'_> {
+    /// The answer to the call `id` on its own.
+    fn response(self, id: Option<&RawValue>) -> HttpResponse {
+        match self {
+            ToolThrottled::Wait(limit, wait) => limit.too_many_for(id, wait),
+            ToolThrottled::Store(err) => store_unavailable(&err),
+        }
+    }
+
+    /// The call's error, as an entry of a batch.
+    fn error(self) -> RpcError {
+        match self {
+            ToolThrottled::Wait(limit, wait) => limit.refusal(wait),
+            ToolThrottled::Store(_) => server_error("Service Unavailable: retry later".into()),
+        }
+    }
+}
+
 /// The 503 of a request a guard could not decide on, because the store did not answer.
 fn store_unavailable(err: &StoreError) -> HttpResponse {
     tracing::error!(error = %err, "the guard store did not answer");
@@ -223,7 +247,20 @@ fn server_error(message: String) -> RpcError {
 
 impl Endpoint {
     /// Mounts `server` with `config`.
+    ///
+    /// # Panics
+    ///
+    /// If [`HttpConfig::tool_rate_limit`] names a tool the server does not have: a mistake
+    /// in the server's set-up, reported when it starts.
     pub fn new(server: Server, config: HttpConfig) -> Self {
+        for name in config.tool_limits.keys() {
+            assert!(
+                server.inner.tool_index.contains_key(name.as_str()),
+                "HttpConfig::tool_rate_limit names tool `{name}`, which server `{}` does not have (its tools: {})",
+                server.name(),
+                server.tool_names().collect::<Vec<_>>().join(", ")
+            );
+        }
         Endpoint {
             server,
             config: Arc::new(config),
@@ -326,6 +363,45 @@ impl Endpoint {
             Ok(Throttle::Allowed) => None,
             Ok(Throttle::Wait(wait)) => Some(limit.too_many(wait)),
             Err(err) => Some(store_unavailable(&err)),
+        }
+    }
+
+    /// Whether `msg` is a call of a tool with its own limit that its caller's bucket has no
+    /// token left for: the limit, and how long to wait.
+    async fn tool_throttle(
+        &self,
+        req: &HttpRequest<'_>,
+        msg: &Message<'_>,
+        caller: &Caller,
+    ) -> Result<(), ToolThrottled<'_>> {
+        if self.config.tool_limits.is_empty() || msg.method != Some(Method::ToolsCall) {
+            return Ok(());
+        }
+        let Some(name) = msg.params.name.as_deref() else {
+            return Ok(());
+        };
+        let Some(limit) = self.config.tool_limits.get(name) else {
+            return Ok(());
+        };
+        // A tool the caller cannot see is "unknown" to it, limit or not.
+        if self.server.find_tool(msg, caller).is_err() {
+            return Ok(());
+        }
+        let bucket = format!(
+            "mcp:{}:tool:{name}:{}",
+            self.server.name(),
+            self.bucket(req, limit, caller)
+        );
+        match self
+            .server
+            .inner
+            .store
+            .throttle(&bucket, limit.quota())
+            .await
+        {
+            Ok(Throttle::Allowed) => Ok(()),
+            Ok(Throttle::Wait(wait)) => Err(ToolThrottled::Wait(limit, wait)),
+            Err(err) => Err(ToolThrottled::Store(err)),
         }
     }
 

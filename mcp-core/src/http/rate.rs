@@ -6,8 +6,11 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use serde_json::value::RawValue;
+
 use super::{server_error, HttpResponse};
 use crate::store::Quota;
+use crate::wire::RpcError;
 
 /// Whose requests share a bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,20 +105,31 @@ impl RateLimit {
 
     /// The 429 answer, with how long to wait.
     pub(crate) fn too_many(&self, wait: Duration) -> HttpResponse {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let secs = secs.max(1);
-        let mut resp = HttpResponse::error(
-            429,
-            None,
-            &server_error(format!(
-                "Too Many Requests: more than {} requests in {:?}; retry after {secs} s",
-                self.quota.count(),
-                self.quota.period()
-            )),
-        );
+        self.too_many_for(None, wait)
+    }
+
+    /// The 429 answer to request `id`, with how long to wait.
+    pub(crate) fn too_many_for(&self, id: Option<&RawValue>, wait: Duration) -> HttpResponse {
+        let secs = retry_secs(wait);
+        let mut resp = HttpResponse::error(429, id, &self.refusal(wait));
         resp.headers.push(("retry-after", secs.to_string()));
         resp
     }
+
+    /// The JSON-RPC error of a request past the limit.
+    pub(crate) fn refusal(&self, wait: Duration) -> RpcError {
+        server_error(format!(
+            "Too Many Requests: more than {} requests in {:?}; retry after {} s",
+            self.quota.count(),
+            self.quota.period(),
+            retry_secs(wait)
+        ))
+    }
+}
+
+/// Whole seconds to wait, at least 1.
+fn retry_secs(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 impl std::str::FromStr for RateLimit {

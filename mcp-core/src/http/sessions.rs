@@ -222,6 +222,9 @@ impl Endpoint {
                 )),
             );
         }
+        if let Err(throttled) = self.tool_throttle(req, msg, caller).await {
+            return throttled.response(msg.id);
+        }
         respond(
             self.server
                 .dispatch(msg, session.version, Some(&session), caller)
@@ -247,7 +250,7 @@ impl Endpoint {
         let outcomes = futures_util::future::join_all(
             items
                 .into_iter()
-                .map(|item| self.batch_item(item, &session, caller)),
+                .map(|item| self.batch_item(req, item, &session, caller)),
         )
         .await;
         let mut bodies: Vec<Bytes> = Vec::new();
@@ -326,6 +329,7 @@ impl Endpoint {
     /// One message of a batch.
     async fn batch_item(
         &self,
+        req: &HttpRequest<'_>,
         item: &RawValue,
         session: &Arc<Session>,
         caller: &Caller,
@@ -339,11 +343,14 @@ impl Endpoint {
                     "Invalid Request: initialize must not be part of a batch",
                 ),
             ),
-            Ok(msg) => {
-                self.server
-                    .dispatch(&msg, session.version, Some(session), caller)
-                    .await
-            }
+            Ok(msg) => match self.tool_throttle(req, &msg, caller).await {
+                Err(throttled) => Outcome::error(msg.id, &throttled.error()),
+                Ok(()) => {
+                    self.server
+                        .dispatch(&msg, session.version, Some(session), caller)
+                        .await
+                }
+            },
         }
     }
 }

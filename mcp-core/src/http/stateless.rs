@@ -35,6 +35,9 @@ impl Endpoint {
             let why = "Not Acceptable: subscriptions/listen answers with text/event-stream";
             return HttpResponse::error(406, msg.id, &server_error(why.into()));
         }
+        if let Err(throttled) = self.tool_throttle(req, msg, caller).await {
+            return throttled.response(msg.id);
+        }
         let outcome = self.server.dispatch(msg, version, None, caller).await;
         respond(outcome, self.config.background).await
     }
