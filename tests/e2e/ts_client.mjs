@@ -265,7 +265,14 @@ async function conformanceScenario(era, spec, url) {
                 { onprogress: (p) => seen.push(p), timeout: CHECK_TIMEOUT_MS }
             );
             expect(!r.isError && onlyText(r) === 'Progress test completed', `result=${show(r)}`);
-            expect(show(seen.map((p) => p.progress)) === show([0, 50, 100]) && seen.every((p) => p.total === 100), `progress=${show(seen)}`);
+            // The server writes the three notifications, then the result, each line flushed on its
+            // own. Over a pipe, a client that reads the last notification and the result in one
+            // chunk handles the result first (the TypeScript SDKs run notification handlers a tick
+            // later) and drops the notification as one for a finished request: then only the last
+            // one may be missing. Over HTTP, and in the Python client, all three must arrive.
+            const got = show(seen.map((p) => p.progress));
+            const ok = got === show([0, 50, 100]) || (url.startsWith('stdio:') && got === show([0, 50]));
+            expect(ok && seen.every((p) => p.total === 100), `progress=${show(seen)}`);
         },
         // In a 2025-11-25 session the tool closes its stream first: the client reconnects with
         // Last-Event-ID to get the result. Elsewhere it simply answers.
