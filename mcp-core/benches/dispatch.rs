@@ -202,6 +202,7 @@ fn many_tools(n: usize) -> Endpoint {
             handler: ToolHandler::Sync(echo),
             requires: &[],
             streaming: false,
+            task: mcp_core::__private::TaskSupport::Forbidden,
         })));
         item
     });

@@ -13,7 +13,7 @@ pub use serde;
 pub use crate::handler::inject::{Inject, InjectError};
 pub use crate::handler::registry::{
     CompletionDef, Item, Location, PromptArgDef, PromptDef, PromptHandler, Registration,
-    ResourceDef, ResourceHandler, StateKey, ToolDef, ToolHandler, ToolHints,
+    ResourceDef, ResourceHandler, StateKey, TaskSupport, ToolDef, ToolHandler, ToolHints,
 };
 pub use crate::handler::response::{IntoCompletions, IntoToolResult};
 pub use crate::handler::scope::{

@@ -60,6 +60,9 @@ pub struct Stdio {
 impl Stdio {
     /// Serves `server`.
     pub fn new(server: Server) -> Self {
+        server.set_spawn(|task| {
+            tokio::spawn(task);
+        });
         Stdio {
             server,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,

@@ -1,6 +1,6 @@
-//! [`Store`]: where the guards keep the state that every instance of one deployment must
-//! share (rate-limit buckets, the nonces of signed requests), and [`MemoryStore`], the
-//! in-memory default for a single instance.
+//! [`Store`]: where a server keeps the state that every instance of one deployment must
+//! share (rate-limit buckets, the nonces of signed requests, tasks), and [`MemoryStore`],
+//! the in-memory default for a single instance.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::DefaultKeyedRateLimiter;
+use serde::{Deserialize, Serialize};
 
 use crate::util::{lock, BoxFuture};
 
@@ -21,6 +22,10 @@ const SWEEP_EVERY: u64 = 4096;
 /// Most nonces a [`MemoryStore`] remembers at once; past it, claims fail (closed) until old
 /// ones expire.
 const MAX_CLAIMS: usize = 1 << 20;
+
+/// Most tasks a [`MemoryStore`] holds at once; past it, expired ones are dropped and, if
+/// none has expired, new tasks are refused until some do.
+const MAX_TASKS: usize = 10_000;
 
 /// A token bucket's shape: `count` tokens per `period`, holding at most `burst`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -84,6 +89,70 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// Where a task is in its life. `Completed`, `Failed` and `Cancelled` are terminal: a task
+/// in one of them never changes again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// Running.
+    Working,
+    /// Waiting for the client to answer the task's questions.
+    InputRequired,
+    /// Finished with a result (which may be an `isError` tool result).
+    Completed,
+    /// Finished with a JSON-RPC error.
+    Failed,
+    /// Stopped at the client's request.
+    Cancelled,
+}
+
+impl TaskStatus {
+    /// The wire word: `working`, `input_required`, `completed`, `failed`, `cancelled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Working => "working",
+            TaskStatus::InputRequired => "input_required",
+            TaskStatus::Completed => "completed",
+            TaskStatus::Failed => "failed",
+            TaskStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the task is over (and so never changes again).
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            TaskStatus::Completed | TaskStatus::Failed | TaskStatus::Cancelled
+        )
+    }
+}
+
+/// What a store keeps of one task. JSON fields are kept as text, so that a store can save
+/// the record as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    /// The subject of the caller that created it (`None`: an anonymous caller); only the
+    /// same subject sees it.
+    pub owner: Option<String>,
+    /// Where it is.
+    pub status: TaskStatus,
+    /// A human-readable note on the status.
+    pub status_message: Option<String>,
+    /// When it was created, in milliseconds since the Unix epoch.
+    pub created_at_ms: u64,
+    /// When its status last changed, in milliseconds since the Unix epoch.
+    pub updated_at_ms: u64,
+    /// How long it is kept after its creation.
+    pub ttl_ms: u64,
+    /// How often clients should poll it.
+    pub poll_interval_ms: u64,
+    /// While `InputRequired`: the questions waiting for answers, a JSON object of
+    /// `{"<key>": {"method": .., "params": ..}}`.
+    pub input_requests: Option<String>,
+    /// Once `Completed`: the result object; once `Failed`: the JSON-RPC error object.
+    pub outcome: Option<String>,
+}
+
 /// Shared state of the guards. Every key a server uses starts with its own prefix (the
 /// server's name), so one store can serve several servers and several instances.
 ///
@@ -102,6 +171,27 @@ pub trait Store: Send + Sync + 'static {
     /// expired), `false` if it was. Must be atomic: of two concurrent claims of one key, one
     /// wins.
     fn claim<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// Saves a new task under `key`, kept for `record.ttl_ms`. The record must be readable
+    /// by [`task`](Self::task) as soon as the future completes: its id is returned to the
+    /// client next.
+    fn create_task<'a>(
+        &'a self,
+        key: &'a str,
+        record: &'a TaskRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// The task saved under `key`, unless it is unknown or expired.
+    fn task<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<TaskRecord>, StoreError>>;
+
+    /// Replaces the task under `key` with `record`, unless the saved one is terminal (then
+    /// nothing changes) or gone: `true` if `record` was saved. Must be atomic with respect to
+    /// other updates of the same key.
+    fn update_task<'a>(
+        &'a self,
+        key: &'a str,
+        record: &'a TaskRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
 }
 
 /// The in-memory [`Store`]: token buckets in `governor` limiters (one per quota), nonces in
@@ -116,6 +206,7 @@ struct Memory {
     limiters: Mutex<HashMap<Quota, Arc<DefaultKeyedRateLimiter<String>>>>,
     checks: AtomicU64,
     claims: Mutex<HashMap<String, Instant>>,
+    tasks: Mutex<HashMap<String, (TaskRecord, Instant)>>,
 }
 
 impl fmt::Debug for MemoryStore {
@@ -180,6 +271,47 @@ impl MemoryStore {
     }
 }
 
+impl MemoryStore {
+    fn insert_task(&self, key: &str, record: &TaskRecord) -> Result<(), StoreError> {
+        let now = Instant::now();
+        let mut tasks = lock(&self.inner.tasks);
+        if tasks.len() >= MAX_TASKS {
+            tasks.retain(|_, (_, expires)| *expires > now);
+            if tasks.len() >= MAX_TASKS {
+                return Err(StoreError(format!(
+                    "the in-memory store holds its maximum of {MAX_TASKS} tasks"
+                )));
+            }
+        }
+        let expires = now + Duration::from_millis(record.ttl_ms);
+        tasks.insert(key.to_string(), (record.clone(), expires));
+        Ok(())
+    }
+
+    fn find_task(&self, key: &str) -> Option<TaskRecord> {
+        let mut tasks = lock(&self.inner.tasks);
+        match tasks.get(key) {
+            Some((record, expires)) if *expires > Instant::now() => Some(record.clone()),
+            Some(_) => {
+                tasks.remove(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn replace_task(&self, key: &str, record: &TaskRecord) -> bool {
+        let mut tasks = lock(&self.inner.tasks);
+        match tasks.get_mut(key) {
+            Some((saved, expires)) if *expires > Instant::now() && !saved.status.is_terminal() => {
+                *saved = record.clone();
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 impl Store for MemoryStore {
     fn throttle<'a>(
         &'a self,
@@ -193,6 +325,26 @@ impl Store for MemoryStore {
     fn claim<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<bool, StoreError>> {
         let claimed = self.record(key, ttl);
         Box::pin(std::future::ready(claimed))
+    }
+
+    fn create_task<'a>(
+        &'a self,
+        key: &'a str,
+        record: &'a TaskRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(std::future::ready(self.insert_task(key, record)))
+    }
+
+    fn task<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<TaskRecord>, StoreError>> {
+        Box::pin(std::future::ready(Ok(self.find_task(key))))
+    }
+
+    fn update_task<'a>(
+        &'a self,
+        key: &'a str,
+        record: &'a TaskRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(std::future::ready(Ok(self.replace_task(key, record))))
     }
 }
 
@@ -221,6 +373,35 @@ mod tests {
             Ok(Throttle::Allowed),
             "quotas are apart"
         );
+    }
+
+    fn record(status: TaskStatus, ttl_ms: u64) -> TaskRecord {
+        TaskRecord {
+            owner: None,
+            status,
+            status_message: None,
+            created_at_ms: 1,
+            updated_at_ms: 1,
+            ttl_ms,
+            poll_interval_ms: 500,
+            input_requests: None,
+            outcome: None,
+        }
+    }
+
+    #[test]
+    fn a_terminal_task_never_changes_and_tasks_expire() {
+        let store = MemoryStore::new();
+        let working = record(TaskStatus::Working, 60_000);
+        now(store.create_task("t", &working)).unwrap();
+        assert_eq!(now(store.task("t")), Ok(Some(working.clone())));
+        let done = record(TaskStatus::Completed, 60_000);
+        assert_eq!(now(store.update_task("t", &done)), Ok(true));
+        assert_eq!(now(store.update_task("t", &working)), Ok(false));
+        assert_eq!(now(store.task("t")), Ok(Some(done)));
+        assert_eq!(now(store.update_task("unknown", &working)), Ok(false));
+        now(store.create_task("gone", &record(TaskStatus::Working, 0))).unwrap();
+        assert_eq!(now(store.task("gone")), Ok(None), "expired");
     }
 
     #[test]

@@ -46,6 +46,7 @@ const READ_ONLY: Symbol = Symbol("read_only");
 const DESTRUCTIVE: Symbol = Symbol("destructive");
 const IDEMPOTENT: Symbol = Symbol("idempotent");
 const OPEN_WORLD: Symbol = Symbol("open_world");
+const TASK: Symbol = Symbol("task");
 const URI: Symbol = Symbol("uri");
 const MIME_TYPE: Symbol = Symbol("mime_type");
 const CRATE: Symbol = Symbol("crate");
@@ -105,6 +106,7 @@ pub(crate) struct ItemAttrs {
     pub(crate) destructive: Attr<bool>,
     pub(crate) idempotent: Attr<bool>,
     pub(crate) open_world: Attr<bool>,
+    pub(crate) task: Attr<TaskMode>,
     pub(crate) uri: Attr<LitStr>,
     pub(crate) mime_type: Attr<LitStr>,
     pub(crate) krate: Attr<Path>,
@@ -123,6 +125,7 @@ impl ItemAttrs {
             destructive: Attr::none("destructive"),
             idempotent: Attr::none("idempotent"),
             open_world: Attr::none("open_world"),
+            task: Attr::none("task"),
             uri: Attr::none("uri"),
             mime_type: Attr::none("mime_type"),
             krate: Attr::none("crate"),
@@ -171,6 +174,9 @@ impl ItemAttrs {
             flag(meta).map(|v| self.idempotent.set(cx, kind, meta, v))
         } else if kind == Kind::Tool && *path == OPEN_WORLD {
             flag(meta).map(|v| self.open_world.set(cx, kind, meta, v))
+        } else if kind == Kind::Tool && *path == TASK {
+            // #[tool(task)], #[tool(task = "optional")] or #[tool(task = "required")]
+            task_mode(meta).map(|v| self.task.set(cx, kind, meta, v))
         } else if kind == Kind::Resource && *path == URI {
             // #[resource(uri = "scheme://path/{var}")]
             lit_str(meta).map(|v| self.uri.set(cx, kind, meta, v))
@@ -215,6 +221,7 @@ fn keys(kind: Kind) -> &'static [&'static str] {
             "destructive",
             "idempotent",
             "open_world",
+            "task",
             "crate",
         ],
         Kind::Resource => &[
@@ -292,6 +299,29 @@ fn servers(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {
     } else {
         let lit: LitStr = value.parse()?;
         Ok(vec![lit])
+    }
+}
+
+/// Whether a tool may, or must, run as a task.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TaskMode {
+    Optional,
+    Required,
+}
+
+/// `task` (optional), `task = "optional"` or `task = "required"`.
+fn task_mode(meta: &ParseNestedMeta<'_>) -> syn::Result<TaskMode> {
+    if !meta.input.peek(syn::Token![=]) {
+        return Ok(TaskMode::Optional);
+    }
+    let lit = lit_str(meta)?;
+    match lit.value().as_str() {
+        "optional" => Ok(TaskMode::Optional),
+        "required" => Ok(TaskMode::Required),
+        _ => Err(syn::Error::new(
+            lit.span(),
+            "expected `task` (the client may ask for a task), `task = \"optional\"` or `task = \"required\"` (only as a task)",
+        )),
     }
 }
 

@@ -372,6 +372,11 @@ fn tool(attrs: &ItemAttrs, spec: &FnSpec, checked: &Checked) -> TokenStream {
     let open_world = opt_bool(attrs.open_world.get());
     let requires = &call.requires;
     let streaming = call.uses_context;
+    let task = match attrs.task.get() {
+        None => quote!(#krate::__private::TaskSupport::Forbidden),
+        Some(crate::attr::TaskMode::Optional) => quote!(#krate::__private::TaskSupport::Optional),
+        Some(crate::attr::TaskMode::Required) => quote!(#krate::__private::TaskSupport::Required),
+    };
     let body = quote! {
         #args_items
         #returns
@@ -388,6 +393,7 @@ fn tool(attrs: &ItemAttrs, spec: &FnSpec, checked: &Checked) -> TokenStream {
             handler: { #handler },
             requires: &[#(#requires),*],
             streaming: #streaming,
+            task: #task,
         })
     };
     emit_static(spec, &krate, body)

@@ -349,6 +349,9 @@ pub mod schemas {
             });
             let answer = call(&app, tool, &args).await;
             checked.calls += 1;
+            let Some(answer) = until_task_ends(&app, answer).await else {
+                continue;
+            };
             let result = answer.result();
             assert!(result.is_object(), "`{name}` {args}: {}", answer.body);
             if result["resultType"] == "input_required" || result["isError"] == true {
@@ -372,6 +375,63 @@ pub mod schemas {
             }
         }
         checked
+    }
+
+    /// For a call answered with a task, the task's end as a call's answer (`None` when it
+    /// failed, or waits for answers: then it is cancelled); any other answer as it is.
+    async fn until_task_ends<S>(app: &S, answer: Answer) -> Option<Answer>
+    where
+        S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+        >,
+    {
+        if answer.result()["resultType"] != "task" {
+            return Some(answer);
+        }
+        let id = answer.result()["taskId"].as_str().expect("a task id");
+        let mut meta = super::envelope();
+        meta["io.modelcontextprotocol/clientCapabilities"] = capabilities();
+        let params = json!({"taskId": id, "_meta": meta});
+        let task = |method: &'static str| {
+            let params = params.clone();
+            async move {
+                let headers = [
+                    ("mcp-protocol-version", MODERN),
+                    ("mcp-method", method),
+                    ("mcp-name", id),
+                ];
+                post(app, "/mcp", &headers, &request(2, method, params)).await
+            }
+        };
+        for _ in 0..500 {
+            let got = task("tasks/get").await;
+            match got.result()["status"].as_str() {
+                Some("completed") => {
+                    let result = got.result()["result"].clone();
+                    let body = json!({"jsonrpc": "2.0", "id": 1, "result": result});
+                    return Some(Answer { body, ..got });
+                }
+                Some("working") => {
+                    actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await
+                }
+                Some("input_required") => {
+                    task("tasks/cancel").await;
+                    return None;
+                }
+                _ => return None,
+            }
+        }
+        panic!("task {id} did not end")
+    }
+
+    /// What the checking client declares: it answers questions and accepts tasks.
+    fn capabilities() -> Value {
+        json!({
+            "elicitation": {"form": {}}, "sampling": {}, "roots": {},
+            "extensions": {"io.modelcontextprotocol/tasks": {}},
+        })
     }
 
     /// A stateless `tools/call`, with the `Mcp-Param-*` headers its schema declares.
@@ -403,10 +463,10 @@ pub mod schemas {
             ("mcp-name", name),
         ];
         headers.extend(owned.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        // A client that can answer questions: tools that ask get `input_required`.
+        // A client that can answer questions (tools that ask get `input_required`) and
+        // accepts tasks.
         let mut meta = super::envelope();
-        meta["io.modelcontextprotocol/clientCapabilities"] =
-            json!({"elicitation": {"form": {}}, "sampling": {}, "roots": {}});
+        meta["io.modelcontextprotocol/clientCapabilities"] = capabilities();
         let params = json!({"name": name, "arguments": args, "_meta": meta});
         post(app, "/mcp", &headers, &request(1, "tools/call", params)).await
     }

@@ -21,6 +21,9 @@ async fn every_tool_matches_its_schemas() {
             ("test_custom_header", json!({"region": "eu-west"})),
             ("test_elicitation", json!({"message": "Proceed?"})),
             ("test_sampling", json!({"prompt": "Say hi"})),
+            ("greet", json!({"name": "Ada"})),
+            ("confirm_delete", json!({"filename": "a.txt"})),
+            ("slow_compute", json!({"seconds": 0, "label": "check"})),
             (
                 "json_schema_2020_12_tool",
                 json!({"name": "Ada", "contactMethod": "phone", "phone": "555-0100"}),

@@ -2,6 +2,7 @@
 //! 127.0.0.1:`$PORT` (default 8000). Run the suite with `tests/conformance/run.sh`.
 
 mod mrtr;
+mod tasks;
 
 use std::time::Duration;
 

@@ -21,6 +21,7 @@ use crate::handler::scope::RequestScope;
 use crate::logging::LogLevel;
 use crate::runtime::mrtr::Inputs;
 use crate::runtime::stream::{CancelGuard, Cancellation, Out, Sink};
+use crate::runtime::task::{LiveTask, TaskCell};
 use crate::session::Session;
 use crate::util::{lock, BoxFuture};
 use crate::wire::{code, RpcError, Version};
@@ -102,6 +103,8 @@ struct ContextInner {
     session: Option<Arc<Session>>,
     inputs: Option<Arc<Inputs>>,
     cancel: Option<Cancellation>,
+    /// Set when the call may become a task.
+    task: Option<Arc<TaskCell>>,
     /// How long a question to the client (in a session) waits for its answer.
     client_timeout: std::time::Duration,
 }
@@ -135,6 +138,25 @@ struct Request<'a> {
     id: &'a RawValue,
     method: &'a str,
     params: &'a Value,
+}
+
+/// Returns `Pending` once (waking at once), so that whoever polls the handler sees it wait.
+struct YieldNow(bool);
+
+impl std::future::Future for YieldNow {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
 }
 
 /// Forgets a request to the client if its caller stops waiting (cancellation).
@@ -195,6 +217,7 @@ impl Context {
                 session: scope.session.cloned(),
                 inputs: scope.inputs.cloned(),
                 cancel: scope.cancel.map(CancelGuard::signal),
+                task: scope.task.cloned(),
                 client_timeout: scope.server.client_request_timeout,
             }),
         }
@@ -387,6 +410,9 @@ impl Context {
     }
 
     async fn ask(&self, ask: &Ask, key: Option<String>, params: Value) -> Result<Value, Error> {
+        if let Some(task) = self.inner.task.as_deref().and_then(TaskCell::started) {
+            return self.ask_in_task(task, ask, key, params).await;
+        }
         if !self.inner.version.asks_by_retry() {
             return self.request(ask, &params).await;
         }
@@ -435,6 +461,85 @@ impl Context {
                 std::future::pending().await
             }
         }
+    }
+
+    /// Asks through the task this call became: the task waits in `input_required` until the
+    /// client answers with `tasks/update`.
+    async fn ask_in_task(
+        &self,
+        task: &LiveTask,
+        ask: &Ask,
+        key: Option<String>,
+        params: Value,
+    ) -> Result<Value, Error> {
+        if !self.has_capability(ask.capability) {
+            return Err(Error::new(format!(
+                "the client does not support {}",
+                ask.capability
+            )));
+        }
+        let key = match (key, &self.inner.inputs) {
+            (Some(key), _) => key,
+            (None, Some(inputs)) => inputs.auto_key(ask.kind),
+            (None, None) => task.auto_key(ask.kind),
+        };
+        let answer = task
+            .ask(key, ask.method, params)
+            .await
+            .map_err(Error::new)?;
+        (ask.check)(&answer).map_err(|why| {
+            Error::new(format!(
+                "the client's `{}` result is invalid: {why}",
+                ask.method
+            ))
+        })?;
+        Ok(answer)
+    }
+
+    /// Makes this call a task now, if it may become one: a `tools/call` of a tool declared
+    /// with `#[tool(task)]` (or `task = "required"`), from a client that accepts tasks
+    /// (revision 2026-07-28 with the `io.modelcontextprotocol/tasks` extension). The client
+    /// gets the task's id at once; the rest of the handler runs in the background, and its
+    /// questions ([`elicit`](Self::elicit), [`sample`](Self::sample), [`roots`](Self::roots))
+    /// wait in the task until the client answers them. Returns whether the call is a task.
+    ///
+    /// Without it, such a call becomes a task at the handler's first wait that is not a
+    /// question: questions asked before that are answered synchronously, by the client
+    /// calling again (multi-round-trip requests), as the protocol recommends.
+    ///
+    /// ```
+    /// use mcp_core::{tool, Context, ElicitAction, Error};
+    /// use serde_json::json;
+    ///
+    /// /// Delete a file, after asking; runs as a task when the client accepts tasks.
+    /// #[tool(task)]
+    /// async fn purge(ctx: Context, path: String) -> Result<String, Error> {
+    ///     ctx.start_task().await;
+    ///     let schema = json!({"type": "object", "properties": {"confirm": {"type": "boolean"}}});
+    ///     let answer = ctx.elicit(format!("Delete {path}?"), schema).key("confirm").await?;
+    ///     Ok(match answer.action {
+    ///         ElicitAction::Accept => format!("deleted {path}"),
+    ///         _ => "kept".into(),
+    ///     })
+    /// }
+    /// ```
+    pub async fn start_task(&self) -> bool {
+        let Some(cell) = &self.inner.task else {
+            return false;
+        };
+        if cell.started().is_none() {
+            YieldNow(false).await;
+        }
+        cell.started().is_some()
+    }
+
+    /// The id of the task this call became, if it is one.
+    pub fn task_id(&self) -> Option<&str> {
+        self.inner
+            .task
+            .as_deref()
+            .and_then(TaskCell::started)
+            .map(|t| t.id.as_str())
     }
 
     /// Sends a request to the client on this call's stream and waits for its answer, which

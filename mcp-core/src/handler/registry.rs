@@ -189,6 +189,21 @@ pub struct ToolDef {
     pub requires: &'static [Option<fn() -> StateKey>],
     /// Whether the body takes a `Context` (and so may talk to the client while it runs).
     pub streaming: bool,
+    /// Whether the tool may run as a task (`#[tool(task)]`).
+    pub task: TaskSupport,
+}
+
+/// Whether a tool may run as a task: started by the call, polled by the client, its result
+/// fetched later (`execution.taskSupport` on the wire).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TaskSupport {
+    /// Never: each call is answered with its result.
+    #[default]
+    Forbidden,
+    /// When the client asks for (or accepts) one; otherwise an ordinary call.
+    Optional,
+    /// Only as a task: a client that cannot take tasks gets an error.
+    Required,
 }
 
 /// A synchronous or asynchronous resource body.

@@ -19,6 +19,7 @@ use crate::handler::registry::AnyState;
 use crate::logging::LogLevel;
 use crate::runtime::mrtr::Inputs;
 use crate::runtime::stream::{CancelGuard, Sink};
+use crate::runtime::task::TaskCell;
 use crate::session::Session;
 use crate::wire::{strip_position, Version};
 
@@ -51,6 +52,9 @@ pub struct RequestScope<'a> {
     pub(crate) inputs: Option<&'a Arc<Inputs>>,
     /// Fires if the handler is dropped before it finishes.
     pub(crate) cancel: Option<&'a CancelGuard>,
+    /// Set when the call may become a task (2026-07-28, a task-capable tool, a client that
+    /// declares the tasks extension).
+    pub(crate) task: Option<&'a Arc<TaskCell>>,
 }
 
 /// A tool's raw arguments.

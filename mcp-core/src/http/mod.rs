@@ -261,6 +261,9 @@ impl Endpoint {
                 server.tool_names().collect::<Vec<_>>().join(", ")
             );
         }
+        if let Some(spawn) = config.background {
+            server.set_spawn(spawn);
+        }
         Endpoint {
             server,
             config: Arc::new(config),

@@ -169,6 +169,7 @@ fn check_method_header(req: &HttpRequest<'_>, msg: &Message<'_>) -> Result<(), R
 fn check_name_header(req: &HttpRequest<'_>, msg: &Message<'_>) -> Result<(), RpcError> {
     let named = match msg.method.and_then(Method::named_param) {
         Some("name") => msg.params.name.as_deref().map(|n| ("name", n)),
+        Some("taskId") => msg.params.task_id.as_deref().map(|t| ("taskId", t)),
         Some(field) => msg.params.uri.as_deref().map(|u| (field, u)),
         None => None,
     };

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::runtime::stream::{Out, Sink};
+use crate::store::TaskRecord;
 
 /// What a client may ask for on a listen stream (`SubscriptionFilter`).
 #[derive(Deserialize, Serialize, Default)]
@@ -23,12 +24,18 @@ pub(crate) struct Filter {
     pub(crate) resources_list_changed: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) resource_subscriptions: Option<Vec<String>>,
+    /// Tasks to follow (tasks extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) task_ids: Option<Vec<String>>,
 }
 
 struct Listener {
     /// The `subscriptions/listen` request's id, as JSON text.
     id: Box<RawValue>,
     resources: HashSet<String>,
+    tasks: HashSet<String>,
+    /// Who opened it: tasks of other callers are not told.
+    subject: Option<String>,
     sink: Sink,
 }
 
@@ -75,7 +82,7 @@ fn tagged<P: Serialize>(id: &RawValue, method: &str, params: P) -> Bytes {
 impl Listeners {
     /// Opens a listen stream: `sink` gets the acknowledgement of `granted` now and the
     /// notifications it covers later.
-    pub(crate) fn add(&self, id: &RawValue, granted: &Filter, sink: Sink) {
+    pub(crate) fn add(&self, id: &RawValue, granted: &Filter, subject: Option<&str>, sink: Sink) {
         #[derive(Serialize)]
         struct Ack<'a> {
             notifications: &'a Filter,
@@ -100,7 +107,31 @@ impl Listeners {
                 .flatten()
                 .cloned()
                 .collect(),
+            tasks: granted.task_ids.iter().flatten().cloned().collect(),
+            subject: subject.map(str::to_owned),
             sink,
+        });
+    }
+
+    /// Sends `notifications/tasks` (the task as `tasks/get` shows it) to the streams
+    /// following task `id` that its owner opened.
+    pub(crate) fn task_changed(
+        &self,
+        id: &str,
+        record: &TaskRecord,
+        render: impl FnOnce() -> serde_json::Map<String, serde_json::Value>,
+    ) {
+        let mut list = lock(&self.list);
+        if !list.iter().any(|l| l.tasks.contains(id)) {
+            return;
+        }
+        let task = render();
+        list.retain(|l| {
+            if !l.tasks.contains(id) || l.subject != record.owner {
+                return !l.sink.is_closed();
+            }
+            let message = tagged(&l.id, "notifications/tasks", &task);
+            l.sink.unbounded_send(Out::Message(message)).is_ok()
         });
     }
 

@@ -4,3 +4,4 @@
 pub(crate) mod listen;
 pub(crate) mod mrtr;
 pub(crate) mod stream;
+pub(crate) mod task;

@@ -350,8 +350,17 @@ impl ServerBuilder {
         };
         let lists = index.lists();
         let caps = capabilities(&lists, has_completions);
+        let has_tasks = index
+            .tools
+            .iter()
+            .any(|t| t.def.task != crate::handler::registry::TaskSupport::Forbidden);
         let public = |kind: ListKind, i: usize| index.need(kind, i) == 0;
         let per_version = Version::ALL.map(|v| {
+            let mut caps = caps.clone();
+            if has_tasks && v.is_stateless() {
+                let ext = serde_json::json!({ super::tasks::EXTENSION: {} });
+                caps.insert("extensions".into(), ext);
+            }
             per_version(
                 v,
                 &info,
@@ -396,6 +405,8 @@ impl ServerBuilder {
                     .store
                     .unwrap_or_else(|| Arc::new(crate::store::MemoryStore::new())),
                 limits: self.limits,
+                has_tasks,
+                tasks: Default::default(),
             }),
         }
     }

@@ -23,14 +23,15 @@ use crate::handler::scope::{
 use crate::logging::LogLevel;
 use crate::runtime::mrtr::{Halted, Inputs};
 use crate::runtime::stream::{CancelGuard, MessageStream, Out, Sink};
+use crate::runtime::task::TaskCell;
 use crate::session::{self, Session};
 use crate::util::panic_text;
 use crate::wire::{self, code, Chunks, Message, Reference, RpcError, Version};
 
 /// A [`RequestScope`] that owns what it refers to, for handlers that outlive the request
 /// body (streamed answers).
-struct OwnedScope {
-    server: Server,
+pub(super) struct OwnedScope {
+    pub(super) server: Server,
     version: Version,
     id: Box<RawValue>,
     client_info: Option<Box<RawValue>>,
@@ -40,11 +41,12 @@ struct OwnedScope {
     session: Option<Arc<Session>>,
     caller: Caller,
     inputs: Option<Arc<Inputs>>,
-    cancel: CancelGuard,
+    pub(super) cancel: CancelGuard,
+    task: Option<Arc<TaskCell>>,
 }
 
 impl OwnedScope {
-    fn new(
+    pub(super) fn new(
         server: &Server,
         scope: &RequestScope<'_>,
         session: Option<&Arc<Session>>,
@@ -62,10 +64,17 @@ impl OwnedScope {
             caller: scope.caller.clone(),
             inputs: scope.inputs.cloned(),
             cancel,
+            task: None,
         }
     }
 
-    fn scope<'a>(&'a self, sink: &'a Sink) -> RequestScope<'a> {
+    /// The same, for a call that may become a task.
+    pub(super) fn in_task(mut self, cell: &Arc<TaskCell>) -> Self {
+        self.task = Some(cell.clone());
+        self
+    }
+
+    pub(super) fn scope<'a>(&'a self, sink: &'a Sink) -> RequestScope<'a> {
         RequestScope {
             server: &self.server.inner.shared,
             version: self.version,
@@ -79,6 +88,7 @@ impl OwnedScope {
             sink: Some(sink),
             inputs: self.inputs.as_ref(),
             cancel: Some(&self.cancel),
+            task: self.task.as_ref(),
         }
     }
 }
@@ -176,21 +186,33 @@ impl Server {
         arguments: Option<&RawValue>,
         scope: &RequestScope<'_>,
     ) -> Result<Chunks, Halted> {
-        let args = ToolArgs {
-            raw: arguments,
-            tool: entry.def.name,
-        };
-        let result = match entry.def.handler {
-            ToolHandler::Sync(f) => guarded(|| f(args, scope)),
-            ToolHandler::Async(f) => self.guarded_async(scope, || f(args, scope)).await?,
-        }
-        .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic));
+        let result = self
+            .tool_result(entry, arguments, scope)
+            .await?
+            .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic));
         let mut buf = Vec::with_capacity(128);
         wire::begin_result(&mut buf, scope.id);
         write_tool_result(&mut buf, &result, entry, scope.version);
         wire::close_result(&mut buf, &self.inner.v(scope.version).suffix);
         buf.push(b'}');
         Ok(buf.into())
+    }
+
+    /// Runs a tool: its result, or the message of its panic.
+    pub(super) async fn tool_result(
+        &self,
+        entry: &ToolEntry,
+        arguments: Option<&RawValue>,
+        scope: &RequestScope<'_>,
+    ) -> Result<Result<ToolResult, String>, Halted> {
+        let args = ToolArgs {
+            raw: arguments,
+            tool: entry.def.name,
+        };
+        Ok(match entry.def.handler {
+            ToolHandler::Sync(f) => guarded(|| f(args, scope)),
+            ToolHandler::Async(f) => self.guarded_async(scope, || f(args, scope)).await?,
+        })
     }
 
     /// Runs an asynchronous handler body, a panic coming back as `Err` with its message; see
@@ -468,7 +490,12 @@ fn prompt_args(raw: Option<&RawValue>) -> Result<PromptArgs<'_>, RpcError> {
     Ok(PromptArgs { values })
 }
 
-fn write_tool_result(buf: &mut Vec<u8>, result: &ToolResult, entry: &ToolEntry, version: Version) {
+pub(super) fn write_tool_result(
+    buf: &mut Vec<u8>,
+    result: &ToolResult,
+    entry: &ToolEntry,
+    version: Version,
+) {
     buf.extend_from_slice(b"{\"content\":");
     serde_json::to_writer(&mut *buf, &result.content).expect("content serializes");
     if version.has_titles_and_structured_content() {

@@ -94,6 +94,8 @@ pub(super) enum Failure {
     Rpc(RpcError),
     /// The handler stopped early; this is the whole answer.
     Halted(Halted),
+    /// An error that fails the request as a whole.
+    Refused(RpcError, Refusal),
 }
 
 impl From<RpcError> for Failure {
@@ -110,6 +112,7 @@ impl Failure {
                 Outcome::Refused(halted.body.into(), Refusal::MissingCapability)
             }
             Failure::Halted(halted) => Outcome::Response(halted.body.into()),
+            Failure::Refused(err, why) => Outcome::refused(Some(id), &err, why),
         }
     }
 }
@@ -132,6 +135,7 @@ impl Server {
             | Method::ResourcesUnsubscribe => has_resources,
             Method::PromptsList | Method::PromptsGet => !s.prompts.is_empty(),
             Method::Complete => s.has_completions,
+            Method::TasksGet | Method::TasksUpdate | Method::TasksCancel => s.has_tasks,
             Method::Initialized | Method::Cancelled => false,
             _ => true,
         };
@@ -200,7 +204,10 @@ impl Server {
         };
         let body = match method {
             Method::Initialize => return self.initialize(msg, id),
-            Method::Listen => return self.listen(msg, id),
+            Method::Listen => return self.listen(msg, id, caller),
+            Method::TasksGet | Method::TasksUpdate | Method::TasksCancel => {
+                return self.task_request(msg, id, method, caller).await
+            }
             Method::Ping => wire::result_bytes(id, b"{}").into(),
             Method::Discover => wire::framed_result(id, &v.hello),
             Method::ToolsList => lists(|l| &l.tools)?,
@@ -263,8 +270,12 @@ impl Server {
             sink: None,
             inputs: inputs.as_ref(),
             cancel: Some(&guard),
+            task: None,
         };
         let body = match (method, tool) {
+            (_, Some(entry)) if version.is_stateless() && self.runs_as_task(entry, msg)? => {
+                return self.call_as_task(entry, msg, &scope).await
+            }
             // A tool that takes a `Context` may talk to the client while it runs; the
             // transport answers with plain JSON if it finishes without doing so.
             (_, Some(entry)) if entry.def.streaming => {
@@ -284,7 +295,12 @@ impl Server {
 
     /// `subscriptions/listen`: a stream that opens with the acknowledgement of what the server
     /// grants, then carries those notifications until the client leaves.
-    fn listen(&self, msg: &Message<'_>, id: &RawValue) -> Result<Outcome, Failure> {
+    fn listen(
+        &self,
+        msg: &Message<'_>,
+        id: &RawValue,
+        caller: &Caller,
+    ) -> Result<Outcome, Failure> {
         let requested = msg
             .params
             .notifications
@@ -319,12 +335,35 @@ impl Server {
         // Lists are fixed when the server is built, so they never change: only resource
         // updates can be granted.
         let has_resources = !self.inner.resources.is_empty() || !self.inner.templates.is_empty();
+        let task_ids = match requested.task_ids {
+            Some(ids) if self.inner.has_tasks => {
+                let caps = msg.params.meta.as_ref().and_then(|m| m.client_capabilities);
+                if !super::tasks::declares_tasks(caps) {
+                    return Err(Failure::Refused(
+                        super::tasks::missing_extension("`taskIds` needs it"),
+                        Refusal::MissingCapability,
+                    ));
+                }
+                if ids.len() > limits.subscriptions {
+                    return Err(invalid_params(format!(
+                        "Invalid params: a listen stream follows at most {} tasks",
+                        limits.subscriptions
+                    ))
+                    .into());
+                }
+                Some(ids)
+            }
+            _ => None,
+        };
         let granted = Filter {
             resource_subscriptions: requested.resource_subscriptions.filter(|_| has_resources),
+            task_ids,
             ..Filter::default()
         };
         let (sink, rx) = MessageStream::channel();
-        self.inner.listeners.add(id, &granted, sink);
+        self.inner
+            .listeners
+            .add(id, &granted, caller.subject(), sink);
         Ok(Outcome::Stream(MessageStream::listen(rx), None))
     }
 

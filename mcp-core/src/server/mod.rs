@@ -24,6 +24,7 @@ mod call;
 pub(crate) mod dispatch;
 pub(crate) mod envelope;
 mod render;
+mod tasks;
 
 pub use build::ServerBuilder;
 pub(crate) use dispatch::{Outcome, Refusal};
@@ -137,6 +138,8 @@ pub(crate) struct PerVersion {
     pub(crate) suffix: Box<[u8]>,
     /// Like `suffix`, plus the cache hints of `resources/read`.
     pub(crate) read_suffix: Box<[u8]>,
+    /// `suffix` without `resultType`, for results of another type.
+    pub(crate) meta_suffix: Box<[u8]>,
 }
 
 pub(crate) struct Inner {
@@ -164,8 +167,12 @@ pub(crate) struct Inner {
     pub(crate) sealer: Sealer,
     pub(crate) listeners: Listeners,
     pub(crate) limits: Limits,
-    /// The guards' shared state (rate-limit buckets, nonces).
+    /// The state instances share (rate-limit buckets, nonces, tasks).
     pub(crate) store: Arc<dyn crate::store::Store>,
+    /// Whether any tool may run as a task.
+    pub(crate) has_tasks: bool,
+    /// The tasks running here.
+    pub(crate) tasks: tasks::Tasks,
 }
 
 /// Bounds on what clients can make the server hold.
@@ -234,6 +241,12 @@ impl Inner {
 }
 
 impl Server {
+    /// For transports: how tasks run in the background (e.g. `tokio::spawn`); the first
+    /// transport to set it wins. Without it, tools run only as ordinary calls.
+    pub(crate) fn set_spawn(&self, spawn: crate::session::Spawn) {
+        self.inner.tasks.set_spawn(spawn);
+    }
+
     /// Starts building a server called `name` (its `serverInfo.name`).
     pub fn builder(name: impl Into<String>) -> ServerBuilder {
         ServerBuilder::new(name.into())

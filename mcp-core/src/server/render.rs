@@ -280,11 +280,14 @@ pub(super) fn per_version(
         read.insert("ttlMs".into(), 0.into());
     }
     read.extend(closing.common.clone());
+    let mut meta = closing.common.clone();
+    meta.remove("resultType");
     PerVersion {
         lists: render_lists(version, lists, page_size, &closing, keep),
         hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
         suffix: spliced(&closing.common),
         read_suffix: spliced(&read),
+        meta_suffix: spliced(&meta),
     }
 }
 

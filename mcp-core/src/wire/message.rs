@@ -103,6 +103,8 @@ pub(crate) struct Params<'a> {
     pub(crate) request_state: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub(crate) notifications: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "taskId")]
+    pub(crate) task_id: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize, Default)]

@@ -18,6 +18,12 @@ pub(crate) enum Method {
     Complete,
     SetLogLevel,
     Listen,
+    /// `tasks/get` (tasks extension, 2026-07-28).
+    TasksGet,
+    /// `tasks/update` (tasks extension, 2026-07-28).
+    TasksUpdate,
+    /// `tasks/cancel` (tasks extension, 2026-07-28).
+    TasksCancel,
     /// `notifications/initialized`.
     Initialized,
     /// `notifications/cancelled`.
@@ -25,7 +31,7 @@ pub(crate) enum Method {
 }
 
 impl Method {
-    const ALL: [Method; 17] = [
+    const ALL: [Method; 20] = [
         Method::Initialize,
         Method::Ping,
         Method::Discover,
@@ -41,6 +47,9 @@ impl Method {
         Method::Complete,
         Method::SetLogLevel,
         Method::Listen,
+        Method::TasksGet,
+        Method::TasksUpdate,
+        Method::TasksCancel,
         Method::Initialized,
         Method::Cancelled,
     ];
@@ -63,6 +72,9 @@ impl Method {
             Method::Complete => "completion/complete",
             Method::SetLogLevel => "logging/setLevel",
             Method::Listen => "subscriptions/listen",
+            Method::TasksGet => "tasks/get",
+            Method::TasksUpdate => "tasks/update",
+            Method::TasksCancel => "tasks/cancel",
             Method::Initialized => "notifications/initialized",
             Method::Cancelled => "notifications/cancelled",
         }
@@ -74,11 +86,12 @@ impl Method {
     }
 
     /// The parameter the `Mcp-Name` header repeats (stateless revision): `name` for calls
-    /// and prompts, `uri` for reads.
+    /// and prompts, `uri` for reads, `taskId` for tasks.
     pub(crate) fn named_param(self) -> Option<&'static str> {
         match self {
             Method::ToolsCall | Method::PromptsGet => Some("name"),
             Method::ResourcesRead => Some("uri"),
+            Method::TasksGet | Method::TasksUpdate | Method::TasksCancel => Some("taskId"),
             _ => None,
         }
     }

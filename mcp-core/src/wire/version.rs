@@ -89,7 +89,11 @@ impl Version {
     /// Whether `method` exists in this revision (given that the server has what it serves).
     pub(crate) fn serves(self, method: Method) -> bool {
         match method {
-            Method::Discover | Method::Listen => self.is_stateless(),
+            Method::Discover
+            | Method::Listen
+            | Method::TasksGet
+            | Method::TasksUpdate
+            | Method::TasksCancel => self.is_stateless(),
             Method::Initialize
             | Method::Ping
             | Method::SetLogLevel

@@ -1,0 +1,214 @@
+//! Tasks (the `io.modelcontextprotocol/tasks` extension of revision 2026-07-28): what one
+//! task shares between the handler running it and the requests that poll, answer and cancel
+//! it. The task's record lives in the server's [`Store`]; this is the running side, on the
+//! instance that runs the handler.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use futures_channel::oneshot;
+use futures_util::future::AbortHandle;
+use serde_json::{Map, Value};
+
+use crate::store::{Store, TaskRecord, TaskStatus};
+use crate::util::lock;
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Set once a call has become a task: before that, the handler's questions are answered by
+/// retrying the request (MRTR); after, they wait in the task for `tasks/update`.
+#[derive(Default)]
+pub(crate) struct TaskCell {
+    live: OnceLock<Arc<LiveTask>>,
+}
+
+impl TaskCell {
+    /// The task, once the call has become one.
+    pub(crate) fn started(&self) -> Option<&Arc<LiveTask>> {
+        self.live.get()
+    }
+
+    pub(crate) fn start(&self, live: Arc<LiveTask>) {
+        let _ = self.live.set(live);
+    }
+}
+
+/// Called with each new state of a task (to tell listen streams).
+pub(crate) type OnChange = Arc<dyn Fn(&str, &TaskRecord) + Send + Sync>;
+
+/// A task whose handler runs on this instance.
+pub(crate) struct LiveTask {
+    pub(crate) id: String,
+    /// The task's key in the store.
+    key: String,
+    store: Arc<dyn Store>,
+    /// The record as last saved; holding the lock across the save keeps saves in order.
+    record: futures_util::lock::Mutex<TaskRecord>,
+    questions: Mutex<Questions>,
+    abort: Mutex<Option<AbortHandle>>,
+    on_change: OnChange,
+    next_key: std::sync::atomic::AtomicUsize,
+}
+
+/// The handler's questions: waiting ones, in the order asked, and those answered.
+#[derive(Default)]
+struct Questions {
+    pending: Vec<(String, Value, oneshot::Sender<Value>)>,
+    answered: Map<String, Value>,
+}
+
+impl Questions {
+    /// `inputRequests`: every waiting question by key; `None` when there is none.
+    fn requests(&self) -> Option<String> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let map: Map<String, Value> = self
+            .pending
+            .iter()
+            .map(|(key, request, _)| (key.clone(), request.clone()))
+            .collect();
+        Some(Value::Object(map).to_string())
+    }
+}
+
+impl LiveTask {
+    pub(crate) fn new(
+        id: String,
+        key: String,
+        store: Arc<dyn Store>,
+        record: TaskRecord,
+        on_change: OnChange,
+    ) -> LiveTask {
+        LiveTask {
+            id,
+            key,
+            store,
+            record: futures_util::lock::Mutex::new(record),
+            questions: Mutex::default(),
+            abort: Mutex::default(),
+            on_change,
+            next_key: Default::default(),
+        }
+    }
+
+    /// A key for a question asked without one.
+    pub(crate) fn auto_key(&self, kind: &str) -> String {
+        let n = self
+            .next_key
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("{kind}-task-{n}")
+    }
+
+    /// How to stop the handler when the task is cancelled.
+    pub(crate) fn set_abort(&self, abort: AbortHandle) {
+        *lock(&self.abort) = Some(abort);
+    }
+
+    /// Changes the record and saves it, unless the task is over already; whether it was
+    /// saved.
+    async fn set(&self, change: impl FnOnce(&mut TaskRecord, &Questions)) -> bool {
+        let mut record = self.record.lock().await;
+        if record.status.is_terminal() {
+            return false;
+        }
+        change(&mut record, &lock(&self.questions));
+        record.updated_at_ms = now_ms();
+        let saved = match self.store.update_task(&self.key, &record).await {
+            Ok(saved) => saved,
+            Err(err) => {
+                tracing::warn!(task = %self.id, error = %err, "a task's new state could not be saved");
+                false
+            }
+        };
+        (self.on_change)(&self.id, &record);
+        saved
+    }
+
+    /// Asks the client, through the task, and waits for the answer (`tasks/update`). A key
+    /// answered before gets the same answer again.
+    pub(crate) async fn ask(
+        &self,
+        key: String,
+        method: &'static str,
+        params: Value,
+    ) -> Result<Value, &'static str> {
+        let answer = {
+            let mut questions = lock(&self.questions);
+            if let Some(answer) = questions.answered.get(&key) {
+                return Ok(answer.clone());
+            }
+            let (tx, rx) = oneshot::channel();
+            let request = serde_json::json!({ "method": method, "params": params });
+            questions.pending.push((key, request, tx));
+            rx
+        };
+        self.set(|record, questions| {
+            record.status = TaskStatus::InputRequired;
+            record.input_requests = questions.requests();
+        })
+        .await;
+        answer
+            .await
+            .map_err(|_| "the task ended before the client answered")
+    }
+
+    /// Takes the client's answers (`tasks/update`): those to waiting questions are saved (the
+    /// task is `working` again once none is left) before the handler gets them; others are
+    /// ignored.
+    pub(crate) async fn answer(&self, responses: Map<String, Value>) {
+        let mut deliver = Vec::new();
+        {
+            let mut questions = lock(&self.questions);
+            for (key, value) in responses {
+                if let Some(i) = questions.pending.iter().position(|(k, ..)| *k == key) {
+                    let (key, _, tx) = questions.pending.remove(i);
+                    questions.answered.insert(key, value.clone());
+                    deliver.push((tx, value));
+                }
+            }
+        }
+        if deliver.is_empty() {
+            return;
+        }
+        self.set(|record, questions| {
+            record.input_requests = questions.requests();
+            if record.input_requests.is_none() {
+                record.status = TaskStatus::Working;
+            }
+        })
+        .await;
+        for (tx, value) in deliver {
+            let _ = tx.send(value);
+        }
+    }
+
+    /// The handler finished: `Completed` with its result, or `Failed` with an error.
+    pub(crate) async fn finish(&self, status: TaskStatus, outcome: String) {
+        self.set(|record, _| {
+            record.status = status;
+            record.outcome = Some(outcome);
+            record.input_requests = None;
+        })
+        .await;
+    }
+
+    /// The client cancelled: the task is `Cancelled` from now on, and its handler is stopped
+    /// (dropped at its next `.await`; clones of its `Context` see `is_cancelled`).
+    pub(crate) async fn cancel(&self) {
+        self.set(|record, _| {
+            record.status = TaskStatus::Cancelled;
+            record.status_message = Some("cancelled by the client".into());
+            record.input_requests = None;
+        })
+        .await;
+        if let Some(abort) = lock(&self.abort).take() {
+            abort.abort();
+        }
+    }
+}
