@@ -192,6 +192,14 @@ pub trait Store: Send + Sync + 'static {
         key: &'a str,
         record: &'a TaskRecord,
     ) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// The unexpired tasks whose keys start with `prefix` and whose owner is `owner`, with
+    /// their keys, newest first (`tasks/list`).
+    fn tasks_of<'a>(
+        &'a self,
+        prefix: &'a str,
+        owner: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Vec<(String, TaskRecord)>, StoreError>>;
 }
 
 /// The in-memory [`Store`]: token buckets in `governor` limiters (one per quota), nonces in
@@ -300,6 +308,20 @@ impl MemoryStore {
         }
     }
 
+    fn owned_tasks(&self, prefix: &str, owner: Option<&str>) -> Vec<(String, TaskRecord)> {
+        let now = Instant::now();
+        let tasks = lock(&self.inner.tasks);
+        let mut found: Vec<(String, TaskRecord)> = tasks
+            .iter()
+            .filter(|(key, (record, expires))| {
+                key.starts_with(prefix) && *expires > now && record.owner.as_deref() == owner
+            })
+            .map(|(key, (record, _))| (key.clone(), record.clone()))
+            .collect();
+        found.sort_by(|a, b| (b.1.created_at_ms, &b.0).cmp(&(a.1.created_at_ms, &a.0)));
+        found
+    }
+
     fn replace_task(&self, key: &str, record: &TaskRecord) -> bool {
         let mut tasks = lock(&self.inner.tasks);
         match tasks.get_mut(key) {
@@ -345,6 +367,14 @@ impl Store for MemoryStore {
         record: &'a TaskRecord,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(std::future::ready(Ok(self.replace_task(key, record))))
+    }
+
+    fn tasks_of<'a>(
+        &'a self,
+        prefix: &'a str,
+        owner: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Vec<(String, TaskRecord)>, StoreError>> {
+        Box::pin(std::future::ready(Ok(self.owned_tasks(prefix, owner))))
     }
 }
 

@@ -487,3 +487,203 @@ async fn listen_streams_follow_tasks() {
     }
     assert_eq!(statuses, ["working", "completed"]);
 }
+
+// --- Revision 2025-11-25: the experimental tasks of sessions -----------------------------
+
+/// A request in session `session`.
+async fn in_session<S>(app: &S, session: &str, method: &str, params: Value) -> Answer
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    post(
+        app,
+        "/mcp",
+        &[("mcp-session-id", session)],
+        &request(3, method, params),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn sessions_advertise_tasks_and_each_tools_support() {
+    let app = app!();
+    let session = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
+    let (init, _) = mcp_tests::initialize(&app, "/mcp", "2025-11-25").await;
+    assert_eq!(
+        init.result()["capabilities"]["tasks"],
+        json!({"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}})
+    );
+    let tools = in_session(&app, &session, "tools/list", json!({})).await;
+    let support = |name: &str| {
+        let tools = tools.result()["tools"].as_array().unwrap();
+        tools.iter().find(|t| t["name"] == name).unwrap()["execution"].clone()
+    };
+    assert_eq!(support("double"), json!({"taskSupport": "optional"}));
+    assert_eq!(support("broken"), json!({"taskSupport": "required"}));
+    assert_eq!(support("plain"), Value::Null);
+    // Earlier revisions know no tasks.
+    let (old, _) = mcp_tests::initialize(&app, "/mcp", "2025-06-18").await;
+    assert!(old.result()["capabilities"].get("tasks").is_none());
+}
+
+#[actix_web::test]
+async fn a_session_task_is_polled_listed_and_its_result_fetched() {
+    let app = app!();
+    let session = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
+    let plain = in_session(
+        &app,
+        &session,
+        "tools/call",
+        json!({"name": "double", "arguments": {"n": 4}}),
+    )
+    .await;
+    assert_eq!(plain.result()["content"][0]["text"], "8");
+
+    let created = in_session(
+        &app,
+        &session,
+        "tools/call",
+        json!({"name": "double", "arguments": {"n": 4}, "task": {"ttl": 60000}}),
+    )
+    .await;
+    let task = &created.result()["task"];
+    assert_eq!(task["status"], "working");
+    assert_eq!(task["ttl"], 60000);
+    assert!(task["pollInterval"].as_u64().is_some() && task.get("ttlMs").is_none());
+    let id = task["taskId"].as_str().unwrap().to_string();
+
+    // `tasks/result` waits for the end, then answers exactly the call's result, tagged.
+    let result = in_session(&app, &session, "tasks/result", json!({"taskId": id})).await;
+    let result = match &result.body {
+        Value::Array(messages) => messages.last().unwrap()["result"].clone(),
+        body => body["result"].clone(),
+    };
+    let mut expected = plain.result().clone();
+    expected["_meta"] = json!({"io.modelcontextprotocol/related-task": {"taskId": id}});
+    assert_eq!(result, expected);
+
+    let got = in_session(&app, &session, "tasks/get", json!({"taskId": id})).await;
+    assert_eq!(got.result()["status"], "completed");
+    assert_eq!(got.result()["taskId"], id);
+    assert!(
+        got.result().get("result").is_none(),
+        "a Task, not the result"
+    );
+
+    let listed = in_session(&app, &session, "tasks/list", json!({})).await;
+    let ids: Vec<&str> = listed.result()["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["taskId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [id.as_str()]);
+    // Another session's tasks are its own.
+    let other = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
+    let theirs = in_session(&app, &other, "tasks/list", json!({})).await;
+    assert_eq!(theirs.result()["tasks"], json!([]));
+    let peek = in_session(&app, &other, "tasks/get", json!({"taskId": id})).await;
+    assert_eq!(peek.error()["code"], -32602);
+}
+
+#[actix_web::test]
+async fn session_tasks_fail_cancel_and_refuse_as_the_revision_says() {
+    let app = app!();
+    let session = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
+    let required = in_session(&app, &session, "tools/call", json!({"name": "broken"})).await;
+    assert_eq!(required.error()["code"], -32601);
+    let forbidden = in_session(
+        &app,
+        &session,
+        "tools/call",
+        json!({"name": "plain", "task": {}}),
+    )
+    .await;
+    assert_eq!(forbidden.error()["code"], -32601);
+
+    let explode = in_session(
+        &app,
+        &session,
+        "tools/call",
+        json!({"name": "explode", "task": {}}),
+    )
+    .await;
+    let id = explode.result()["task"]["taskId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let failed = in_session(&app, &session, "tasks/result", json!({"taskId": id})).await;
+    let failed = match &failed.body {
+        Value::Array(messages) => messages.last().unwrap().clone(),
+        body => body.clone(),
+    };
+    assert_eq!(failed["error"]["code"], -32603);
+
+    let forever = in_session(
+        &app,
+        &session,
+        "tools/call",
+        json!({"name": "forever", "task": {}}),
+    )
+    .await;
+    let id = forever.result()["task"]["taskId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cancelled = in_session(&app, &session, "tasks/cancel", json!({"taskId": id})).await;
+    assert_eq!(cancelled.result()["status"], "cancelled");
+    assert_eq!(cancelled.result()["taskId"], id);
+    let again = in_session(&app, &session, "tasks/cancel", json!({"taskId": id})).await;
+    assert_eq!(
+        again.error()["code"],
+        -32602,
+        "a terminal task cannot be cancelled"
+    );
+    let unknown = in_session(&app, &session, "tasks/get", json!({"taskId": "nope"})).await;
+    assert_eq!(unknown.error()["code"], -32602);
+}
+
+#[actix_web::test]
+async fn a_session_tasks_questions_come_on_its_result_stream() {
+    let app = app!();
+    let session =
+        mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({"elicitation": {}})).await;
+    let created = in_session(
+        &app,
+        &session,
+        "tools/call",
+        json!({"name": "interview", "task": {}}),
+    )
+    .await;
+    let id = created.result()["task"]["taskId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = request(5, "tasks/result", json!({"taskId": id}));
+    let resp = test::call_service(&app, mcp_tests::session_post(&session, &body)).await;
+    let mut stream = resp.into_body();
+    for expected in ["First?", "Second?"] {
+        let ask = mcp_tests::next_message(&mut stream).await;
+        assert_eq!(ask["method"], "elicitation/create");
+        assert_eq!(ask["params"]["message"], expected);
+        assert_eq!(
+            ask["params"]["_meta"]["io.modelcontextprotocol/related-task"],
+            json!({"taskId": id})
+        );
+        let status = in_session(&app, &session, "tasks/get", json!({"taskId": id})).await;
+        assert_eq!(status.result()["status"], "input_required");
+        let answer = json!({"jsonrpc": "2.0", "id": ask["id"], "result": {"action": "accept", "content": {"v": expected}}});
+        assert_eq!(
+            post(&app, "/mcp", &[("mcp-session-id", &session)], &answer)
+                .await
+                .status,
+            202
+        );
+    }
+    let end = mcp_tests::next_message(&mut stream).await;
+    assert_eq!(end["id"], 5);
+    assert_eq!(
+        end["result"]["content"][0]["text"],
+        "\"First?\" \"Second?\""
+    );
+}

@@ -464,14 +464,34 @@ impl Context {
     }
 
     /// Asks through the task this call became: the task waits in `input_required` until the
-    /// client answers with `tasks/update`.
+    /// client answers (`tasks/update` in 2026-07-28; in a 2025-11-25 session, the answer to
+    /// the request sent on its `tasks/result` stream).
     async fn ask_in_task(
         &self,
         task: &LiveTask,
         ask: &Ask,
         key: Option<String>,
-        params: Value,
+        mut params: Value,
     ) -> Result<Value, Error> {
+        if !self.inner.version.asks_by_retry() {
+            // A session: the question goes out on the task's stream (to the client's
+            // `tasks/result` call), tagged with the task, while the task is `input_required`.
+            if let Value::Object(fields) = &mut params {
+                let meta = fields
+                    .entry("_meta")
+                    .or_insert_with(|| serde_json::json!({}));
+                if let Value::Object(meta) = meta {
+                    meta.insert(
+                        "io.modelcontextprotocol/related-task".into(),
+                        serde_json::json!({ "taskId": task.id }),
+                    );
+                }
+            }
+            task.waiting(true).await;
+            let answer = self.request(ask, &params).await;
+            task.waiting(false).await;
+            return answer;
+        }
         if !self.has_capability(ask.capability) {
             return Err(Error::new(format!(
                 "the client does not support {}",
@@ -505,7 +525,9 @@ impl Context {
     ///
     /// Without it, such a call becomes a task at the handler's first wait that is not a
     /// question: questions asked before that are answered synchronously, by the client
-    /// calling again (multi-round-trip requests), as the protocol recommends.
+    /// calling again (multi-round-trip requests), as the protocol recommends. In a 2025-11-25
+    /// session, a call the client made with `task` is a task from the start (this returns
+    /// `true` at once), and its questions travel on the client's `tasks/result` stream.
     ///
     /// ```
     /// use mcp_core::{tool, Context, ElicitAction, Error};

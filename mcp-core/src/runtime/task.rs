@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use futures_channel::oneshot;
-use futures_util::future::AbortHandle;
+use futures_util::future::{AbortHandle, FutureExt as _, Shared};
 use serde_json::{Map, Value};
 
+use crate::runtime::stream::Receiver;
 use crate::store::{Store, TaskRecord, TaskStatus};
 use crate::util::lock;
 
@@ -53,6 +54,14 @@ pub(crate) struct LiveTask {
     abort: Mutex<Option<AbortHandle>>,
     on_change: OnChange,
     next_key: std::sync::atomic::AtomicUsize,
+    /// Session revisions: questions sent on the task's stream and not answered yet.
+    asked: std::sync::atomic::AtomicUsize,
+    /// What the handler sends the client (session revisions: its questions, progress),
+    /// until a `tasks/result` stream takes it.
+    outbox: Mutex<Option<Receiver>>,
+    /// Fires when the task is over.
+    over: Mutex<Option<oneshot::Sender<()>>>,
+    ended: Shared<oneshot::Receiver<()>>,
 }
 
 /// The handler's questions: waiting ones, in the order asked, and those answered.
@@ -85,7 +94,11 @@ impl LiveTask {
         record: TaskRecord,
         on_change: OnChange,
     ) -> LiveTask {
+        let (over, ended) = oneshot::channel();
         LiveTask {
+            outbox: Mutex::default(),
+            over: Mutex::new(Some(over)),
+            ended: ended.shared(),
             id,
             key,
             store,
@@ -94,6 +107,7 @@ impl LiveTask {
             abort: Mutex::default(),
             on_change,
             next_key: Default::default(),
+            asked: Default::default(),
         }
     }
 
@@ -103,6 +117,50 @@ impl LiveTask {
             .next_key
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         format!("{kind}-task-{n}")
+    }
+
+    /// Where the handler's messages wait for a `tasks/result` stream.
+    pub(crate) fn set_outbox(&self, outbox: Receiver) {
+        *lock(&self.outbox) = Some(outbox);
+    }
+
+    /// Takes the handler's messages, for one `tasks/result` stream at a time.
+    pub(crate) fn take_outbox(&self) -> Option<Receiver> {
+        lock(&self.outbox).take()
+    }
+
+    /// Gives them back when that stream ends.
+    pub(crate) fn return_outbox(&self, outbox: Receiver) {
+        lock(&self.outbox).get_or_insert(outbox);
+    }
+
+    /// Completes when the task is over.
+    pub(crate) async fn ended(&self) {
+        let _ = self.ended.clone().await;
+    }
+
+    fn end(&self) {
+        if let Some(over) = lock(&self.over).take() {
+            let _ = over.send(());
+        }
+    }
+
+    /// Session revisions: the handler waits for (`true`), or got (`false`), the client's
+    /// answer to a question sent on the task's stream; the task is `input_required` while any
+    /// such answer is awaited.
+    pub(crate) async fn waiting(&self, waiting: bool) {
+        use std::sync::atomic::Ordering::SeqCst;
+        let open = match waiting {
+            true => self.asked.fetch_add(1, SeqCst) + 1,
+            false => self.asked.fetch_sub(1, SeqCst) - 1,
+        };
+        self.set(|record, _| {
+            record.status = match open {
+                0 => TaskStatus::Working,
+                _ => TaskStatus::InputRequired,
+            };
+        })
+        .await;
     }
 
     /// How to stop the handler when the task is cancelled.
@@ -196,6 +254,7 @@ impl LiveTask {
             record.input_requests = None;
         })
         .await;
+        self.end();
     }
 
     /// The client cancelled: the task is `Cancelled` from now on, and its handler is stopped
@@ -210,5 +269,6 @@ impl LiveTask {
         if let Some(abort) = lock(&self.abort).take() {
             abort.abort();
         }
+        self.end();
     }
 }

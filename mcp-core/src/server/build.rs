@@ -361,6 +361,12 @@ impl ServerBuilder {
                 let ext = serde_json::json!({ super::tasks::EXTENSION: {} });
                 caps.insert("extensions".into(), ext);
             }
+            if has_tasks && v.has_session_tasks() {
+                let tasks = serde_json::json!({
+                    "list": {}, "cancel": {}, "requests": {"tools": {"call": {}}},
+                });
+                caps.insert("tasks".into(), tasks);
+            }
             per_version(
                 v,
                 &info,

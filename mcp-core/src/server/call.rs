@@ -131,7 +131,7 @@ impl Server {
 
 /// A streaming call in a session: `notifications/cancelled` naming it stops it (the stream
 /// then ends without a response), and a session that ends answers it with an error.
-fn in_session(
+pub(super) fn in_session(
     session: &Arc<Session>,
     id: &RawValue,
     run: impl Future<Output = ()> + Send + 'static,

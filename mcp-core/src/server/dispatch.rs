@@ -135,7 +135,11 @@ impl Server {
             | Method::ResourcesUnsubscribe => has_resources,
             Method::PromptsList | Method::PromptsGet => !s.prompts.is_empty(),
             Method::Complete => s.has_completions,
-            Method::TasksGet | Method::TasksUpdate | Method::TasksCancel => s.has_tasks,
+            Method::TasksGet
+            | Method::TasksUpdate
+            | Method::TasksCancel
+            | Method::TasksResult
+            | Method::TasksList => s.has_tasks,
             Method::Initialized | Method::Cancelled => false,
             _ => true,
         };
@@ -205,8 +209,14 @@ impl Server {
         let body = match method {
             Method::Initialize => return self.initialize(msg, id),
             Method::Listen => return self.listen(msg, id, caller),
-            Method::TasksGet | Method::TasksUpdate | Method::TasksCancel => {
-                return self.task_request(msg, id, method, caller).await
+            Method::TasksGet
+            | Method::TasksUpdate
+            | Method::TasksCancel
+            | Method::TasksResult
+            | Method::TasksList => {
+                return self
+                    .task_request(msg, id, method, (version, session, caller))
+                    .await
             }
             Method::Ping => wire::result_bytes(id, b"{}").into(),
             Method::Discover => wire::framed_result(id, &v.hello),
@@ -273,7 +283,7 @@ impl Server {
             task: None,
         };
         let body = match (method, tool) {
-            (_, Some(entry)) if version.is_stateless() && self.runs_as_task(entry, msg)? => {
+            (_, Some(entry)) if self.runs_as_task(entry, msg, version)? => {
                 return self.call_as_task(entry, msg, &scope).await
             }
             // A tool that takes a `Context` may talk to the client while it runs; the
@@ -335,26 +345,7 @@ impl Server {
         // Lists are fixed when the server is built, so they never change: only resource
         // updates can be granted.
         let has_resources = !self.inner.resources.is_empty() || !self.inner.templates.is_empty();
-        let task_ids = match requested.task_ids {
-            Some(ids) if self.inner.has_tasks => {
-                let caps = msg.params.meta.as_ref().and_then(|m| m.client_capabilities);
-                if !super::tasks::declares_tasks(caps) {
-                    return Err(Failure::Refused(
-                        super::tasks::missing_extension("`taskIds` needs it"),
-                        Refusal::MissingCapability,
-                    ));
-                }
-                if ids.len() > limits.subscriptions {
-                    return Err(invalid_params(format!(
-                        "Invalid params: a listen stream follows at most {} tasks",
-                        limits.subscriptions
-                    ))
-                    .into());
-                }
-                Some(ids)
-            }
-            _ => None,
-        };
+        let task_ids = self.listened_tasks(msg, requested.task_ids)?;
         let granted = Filter {
             resource_subscriptions: requested.resource_subscriptions.filter(|_| has_resources),
             task_ids,
@@ -365,6 +356,31 @@ impl Server {
             .listeners
             .add(id, &granted, caller.subject(), sink);
         Ok(Outcome::Stream(MessageStream::listen(rx), None))
+    }
+
+    /// The tasks a listen stream may follow: those asked for, if the request declares the
+    /// tasks extension (and the server has tasks).
+    fn listened_tasks(
+        &self,
+        msg: &Message<'_>,
+        ids: Option<Vec<String>>,
+    ) -> Result<Option<Vec<String>>, Failure> {
+        let Some(ids) = ids.filter(|_| self.inner.has_tasks) else {
+            return Ok(None);
+        };
+        let caps = msg.params.meta.as_ref().and_then(|m| m.client_capabilities);
+        if !super::tasks::declares_tasks(caps) {
+            return Err(Failure::Refused(
+                super::tasks::missing_extension("`taskIds` needs it"),
+                Refusal::MissingCapability,
+            ));
+        }
+        let most = self.inner.limits.subscriptions;
+        if ids.len() > most {
+            let why = format!("Invalid params: a listen stream follows at most {most} tasks");
+            return Err(invalid_params(why).into());
+        }
+        Ok(Some(ids))
     }
 
     /// The answers a stateless request brings to its handler's questions (MRTR), for the

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
 use super::{Info, ListPages, Pages, PerVersion};
-use crate::handler::registry::{PromptDef, ResourceDef, ToolDef};
+use crate::handler::registry::{PromptDef, ResourceDef, TaskSupport, ToolDef};
 use crate::wire::Version;
 
 /// Entries as JSON objects holding every field of the newest revision; older revisions drop
@@ -109,6 +109,14 @@ pub(super) fn tool_to_json(
     if !ann.is_empty() {
         m.insert("annotations".into(), Value::Object(ann));
     }
+    let support = match def.task {
+        TaskSupport::Forbidden => None,
+        TaskSupport::Optional => Some("optional"),
+        TaskSupport::Required => Some("required"),
+    };
+    if let Some(support) = support {
+        m.insert("execution".into(), json!({ "taskSupport": support }));
+    }
     m
 }
 
@@ -185,6 +193,10 @@ fn downgrade(entry: &Map<String, Value>, version: Version) -> Value {
     }
     if !version.has_icons() {
         m.remove("icons");
+    }
+    if !version.has_session_tasks() {
+        // 2026-07-28 decides per request (the tasks extension), not per tool.
+        m.remove("execution");
     }
     Value::Object(m)
 }

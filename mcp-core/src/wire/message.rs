@@ -105,6 +105,9 @@ pub(crate) struct Params<'a> {
     pub(crate) notifications: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "taskId")]
     pub(crate) task_id: Option<Cow<'a, str>>,
+    /// `tools/call` as a task (2025-11-25): `{"ttl": ms}`.
+    #[serde(borrow, default, deserialize_with = "present")]
+    pub(crate) task: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default)]

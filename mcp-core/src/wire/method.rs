@@ -18,12 +18,16 @@ pub(crate) enum Method {
     Complete,
     SetLogLevel,
     Listen,
-    /// `tasks/get` (tasks extension, 2026-07-28).
+    /// `tasks/get` (tasks extension, 2026-07-28; experimental tasks, 2025-11-25).
     TasksGet,
     /// `tasks/update` (tasks extension, 2026-07-28).
     TasksUpdate,
-    /// `tasks/cancel` (tasks extension, 2026-07-28).
+    /// `tasks/cancel` (tasks extension, 2026-07-28; experimental tasks, 2025-11-25).
     TasksCancel,
+    /// `tasks/result` (experimental tasks, 2025-11-25).
+    TasksResult,
+    /// `tasks/list` (experimental tasks, 2025-11-25).
+    TasksList,
     /// `notifications/initialized`.
     Initialized,
     /// `notifications/cancelled`.
@@ -31,7 +35,7 @@ pub(crate) enum Method {
 }
 
 impl Method {
-    const ALL: [Method; 20] = [
+    const ALL: [Method; 22] = [
         Method::Initialize,
         Method::Ping,
         Method::Discover,
@@ -50,6 +54,8 @@ impl Method {
         Method::TasksGet,
         Method::TasksUpdate,
         Method::TasksCancel,
+        Method::TasksResult,
+        Method::TasksList,
         Method::Initialized,
         Method::Cancelled,
     ];
@@ -75,6 +81,8 @@ impl Method {
             Method::TasksGet => "tasks/get",
             Method::TasksUpdate => "tasks/update",
             Method::TasksCancel => "tasks/cancel",
+            Method::TasksResult => "tasks/result",
+            Method::TasksList => "tasks/list",
             Method::Initialized => "notifications/initialized",
             Method::Cancelled => "notifications/cancelled",
         }

@@ -80,6 +80,12 @@ impl Version {
         self.index() > session.index()
     }
 
+    /// The experimental tasks of revision 2025-11-25 (`params.task`, `tasks/result`,
+    /// `tasks/list`), which the tasks extension of 2026-07-28 replaced.
+    pub(crate) fn has_session_tasks(self) -> bool {
+        matches!(self, Version::V2025_11_25)
+    }
+
     /// No handshake and no session: every request carries its revision, client
     /// capabilities and client info in `_meta`.
     pub(crate) fn is_stateless(self) -> bool {
@@ -89,11 +95,11 @@ impl Version {
     /// Whether `method` exists in this revision (given that the server has what it serves).
     pub(crate) fn serves(self, method: Method) -> bool {
         match method {
-            Method::Discover
-            | Method::Listen
-            | Method::TasksGet
-            | Method::TasksUpdate
-            | Method::TasksCancel => self.is_stateless(),
+            Method::Discover | Method::Listen | Method::TasksUpdate => self.is_stateless(),
+            Method::TasksGet | Method::TasksCancel => {
+                self.is_stateless() || self.has_session_tasks()
+            }
+            Method::TasksResult | Method::TasksList => self.has_session_tasks(),
             Method::Initialize
             | Method::Ping
             | Method::SetLogLevel
