@@ -720,8 +720,11 @@ fn env_guards(server: &str, config: HttpConfig) -> Result<HttpConfig, Failure> {
 
 /// Every tool with its own rate limit must exist (else `Endpoint::new` would panic).
 fn check_tool_limits(server: &Server, config: &HttpConfig) -> Result<(), Failure> {
-    let tools: Vec<&str> = server.tool_names().collect();
-    match config.limited_tools().find(|t| !tools.contains(t)) {
+    let tools: Vec<String> = server.tool_names().collect();
+    match config
+        .limited_tools()
+        .find(|t| !tools.iter().any(|name| name == t))
+    {
         Some(tool) => Err(Failure::Usage(format!(
             "MCP_TOOL_RATE_LIMITS names tool `{tool}`, which server `{}` does not have (its tools: {})",
             server.name(),

@@ -106,12 +106,13 @@ pub use error::{BuildError, Error};
 pub use handler::caller::Caller;
 pub use handler::inject::{Context, ElicitAction, ElicitResult, Elicitation, Question, State};
 pub use handler::registry::ItemRef;
+pub use handler::registry::TaskSupport;
 pub use handler::response::{
     CompleteFn, IntoCompletions, IntoPromptMessages, IntoResourceContents, IntoToolResult,
     ToolArgument,
 };
 pub use logging::LogLevel;
-pub use server::{Server, ServerBuilder};
+pub use server::{DynamicTool, RegistryError, Server, ServerBuilder};
 pub use util::BoxFuture;
 
 #[cfg(feature = "macros")]

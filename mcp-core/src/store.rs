@@ -149,8 +149,11 @@ pub struct TaskRecord {
     /// While `InputRequired`: the questions waiting for answers, a JSON object of
     /// `{"<key>": {"method": .., "params": ..}}`.
     pub input_requests: Option<String>,
-    /// Once `Completed`: the result object; once `Failed`: the JSON-RPC error object.
-    pub outcome: Option<String>,
+    /// Once over: the result object (also of a `Failed` task whose tool reported an error,
+    /// in revision 2025-11-25).
+    pub result: Option<String>,
+    /// Once `Failed` without a result: the JSON-RPC error object.
+    pub error: Option<String>,
 }
 
 /// Shared state of the guards. Every key a server uses starts with its own prefix (the
@@ -415,7 +418,8 @@ mod tests {
             ttl_ms,
             poll_interval_ms: 500,
             input_requests: None,
-            outcome: None,
+            result: None,
+            error: None,
         }
     }
 

@@ -3,6 +3,11 @@
 # MCP clients and the MCP Inspector's CLI against the quickstart server, over HTTP and over stdio (the clients
 # launch the binary as a subprocess), in every protocol era each client can speak, plus a progress
 # tool and an elicitation tool of the conformance example (examples/conformance) in each of those eras.
+# Tasks: tasks_python.py (mcp==2.3.0) and tasks_ts.mjs (sdk 1.32.2 client.experimental.tasks; client 2.4.0 with a
+# raw task-creating tools/call) drive the conformance example's task tools over HTTP in 2025-11-25 (experimental
+# tasks: params.task, tasks/get|result|list|cancel, questions on the tasks/result stream) and 2026-07-28 (the
+# io.modelcontextprotocol/tasks extension: tasks/get|update|cancel): polling, cancel, an elicitation in a task,
+# tool and protocol errors, tasks/list, and a plain call of a task tool.
 #
 # Usage: tests/e2e/run.sh            (from any directory)
 # Env:   E2E_VENV        Python venv for the client (default: <repo>/target/e2e-venv)
@@ -103,6 +108,8 @@ E2E_STDIO_BIN="$SERVER_BIN" E2E_STDIO_CONFORMANCE_BIN="$CONFORMANCE_BIN" \
     run_client python_client "$VENV/bin/python" "$E2E_DIR/python_client.py"
 E2E_STDIO_BIN="$SERVER_BIN" E2E_STDIO_CONFORMANCE_BIN="$CONFORMANCE_BIN" \
     run_client ts_client node "$E2E_DIR/ts_client.mjs"
+run_client tasks_python "$VENV/bin/python" "$E2E_DIR/tasks_python.py"
+run_client tasks_ts node "$E2E_DIR/tasks_ts.mjs"
 
 # The Inspector's CLI: the quickstart over stdio (a subprocess) and over HTTP at $BASE.
 run_client inspector python3 "$E2E_DIR/quickstart_inspector.py" "$SERVER_BIN" "$NODE" "$INSPECTOR_DIR"

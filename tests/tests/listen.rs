@@ -66,12 +66,13 @@ async fn listen_acknowledges_then_delivers_tagged_resource_updates() {
         "text/event-stream"
     );
     let mut body = resp.into_body();
-    // Lists never change after build, so only the resource subscription is granted.
+    // Tools change at run time, so tool list changes are granted with the resource
+    // subscription (prompts and resources lists are fixed at build).
     assert_eq!(
         next_message(&mut body).await.unwrap(),
         json!({"jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged", "params": {
             "_meta": {"io.modelcontextprotocol/subscriptionId": "listen-1"},
-            "notifications": {"resourceSubscriptions": ["doc://a"]},
+            "notifications": {"toolsListChanged": true, "resourceSubscriptions": ["doc://a"]},
         }})
     );
     assert_eq!(server.subscription_count(), 1);

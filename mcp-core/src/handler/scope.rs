@@ -60,7 +60,7 @@ pub struct RequestScope<'a> {
 /// A tool's raw arguments.
 pub struct ToolArgs<'a> {
     pub(crate) raw: Option<&'a RawValue>,
-    pub(crate) tool: &'static str,
+    pub(crate) tool: &'a str,
 }
 
 impl ToolArgs<'_> {

@@ -255,7 +255,7 @@ impl Endpoint {
     pub fn new(server: Server, config: HttpConfig) -> Self {
         for name in config.tool_limits.keys() {
             assert!(
-                server.inner.tool_index.contains_key(name.as_str()),
+                server.inner.catalog.load().tool_index.contains_key(name.as_str()),
                 "HttpConfig::tool_rate_limit names tool `{name}`, which server `{}` does not have (its tools: {})",
                 server.name(),
                 server.tool_names().collect::<Vec<_>>().join(", ")
@@ -387,7 +387,8 @@ impl Endpoint {
             return Ok(());
         };
         // A tool the caller cannot see is "unknown" to it, limit or not.
-        if self.server.find_tool(msg, caller).is_err() {
+        let catalog = self.server.inner.catalog.load();
+        if self.server.find_tool(&catalog, msg, caller).is_err() {
             return Ok(());
         }
         let bucket = format!(

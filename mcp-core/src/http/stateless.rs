@@ -70,7 +70,8 @@ impl Endpoint {
         caller: &Caller,
     ) -> Result<(), RpcError> {
         // A tool the caller cannot see has no headers to check: it is "unknown" later.
-        let Ok(entry) = self.server.find_tool(msg, caller) else {
+        let catalog = self.server.inner.catalog.load();
+        let Ok(entry) = self.server.find_tool(&catalog, msg, caller) else {
             return Ok(());
         };
         if entry.headers.is_empty() {

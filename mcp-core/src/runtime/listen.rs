@@ -34,6 +34,8 @@ struct Listener {
     id: Box<RawValue>,
     resources: HashSet<String>,
     tasks: HashSet<String>,
+    /// Whether it asked for `notifications/tools/list_changed`.
+    tools: bool,
     /// Who opened it: tasks of other callers are not told.
     subject: Option<String>,
     sink: Sink,
@@ -108,6 +110,7 @@ impl Listeners {
                 .cloned()
                 .collect(),
             tasks: granted.task_ids.iter().flatten().cloned().collect(),
+            tools: granted.tools_list_changed == Some(true),
             subject: subject.map(str::to_owned),
             sink,
         });
@@ -152,6 +155,19 @@ impl Listeners {
             ok
         });
         sent
+    }
+
+    /// Sends `notifications/tools/list_changed` to the streams that asked for it.
+    pub(crate) fn tools_changed(&self) {
+        #[derive(Serialize)]
+        struct Empty {}
+        lock(&self.list).retain(|l| {
+            if !l.tools {
+                return !l.sink.is_closed();
+            }
+            let message = tagged(&l.id, "notifications/tools/list_changed", Empty {});
+            l.sink.unbounded_send(Out::Message(message)).is_ok()
+        });
     }
 
     /// Ends every stream gracefully with its result; how many there were.

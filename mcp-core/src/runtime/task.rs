@@ -21,6 +21,26 @@ pub(crate) fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
+/// How a task's handler ended.
+pub(crate) struct Ending {
+    pub(crate) status: TaskStatus,
+    pub(crate) status_message: Option<String>,
+    pub(crate) result: Option<String>,
+    pub(crate) error: Option<String>,
+}
+
+impl Ending {
+    pub(crate) fn apply(self, record: &mut TaskRecord) {
+        record.status = self.status;
+        if self.status_message.is_some() {
+            record.status_message = self.status_message;
+        }
+        record.result = self.result;
+        record.error = self.error;
+        record.input_requests = None;
+    }
+}
+
 /// Set once a call has become a task: before that, the handler's questions are answered by
 /// retrying the request (MRTR); after, they wait in the task for `tasks/update`.
 #[derive(Default)]
@@ -246,14 +266,9 @@ impl LiveTask {
         }
     }
 
-    /// The handler finished: `Completed` with its result, or `Failed` with an error.
-    pub(crate) async fn finish(&self, status: TaskStatus, outcome: String) {
-        self.set(|record, _| {
-            record.status = status;
-            record.outcome = Some(outcome);
-            record.input_requests = None;
-        })
-        .await;
+    /// The handler finished.
+    pub(crate) async fn finish(&self, ending: Ending) {
+        self.set(|record, _| ending.apply(record)).await;
         self.end();
     }
 

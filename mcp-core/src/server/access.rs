@@ -24,20 +24,20 @@ pub(crate) const MAX_ROLE_SETS: usize = Mask::BITS as usize;
 const MAX_VIEWS: usize = 256;
 
 /// The distinct role sets of one server's items.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Access {
     /// Each sorted, without duplicates; the index is the bit.
-    sets: Vec<Vec<&'static str>>,
+    sets: Vec<Vec<String>>,
 }
 
 impl Access {
     /// The bit an item with `roles` needs (0: none, every caller sees it), or `None` when the
     /// server already uses [`MAX_ROLE_SETS`] other sets.
-    pub(crate) fn need(&mut self, roles: &'static [&'static str]) -> Option<Mask> {
+    pub(crate) fn need<S: AsRef<str>>(&mut self, roles: &[S]) -> Option<Mask> {
         if roles.is_empty() {
             return Some(0);
         }
-        let mut set = roles.to_vec();
+        let mut set: Vec<String> = roles.iter().map(|r| r.as_ref().to_owned()).collect();
         set.sort_unstable();
         set.dedup();
         let index = match self.sets.iter().position(|s| *s == set) {
@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn masks_follow_roles() {
         let mut access = Access::default();
-        assert_eq!(access.need(&[]), Some(0));
+        assert_eq!(access.need::<&str>(&[]), Some(0));
         let admin = access.need(&["admin"]).unwrap();
         let ops = access.need(&["ops", "admin"]).unwrap();
         assert_eq!(access.need(&["admin", "ops"]), Some(ops));

@@ -10,15 +10,17 @@ use serde_json::{Map, Value};
 
 use super::access::{Access, Mask, Views, MAX_ROLE_SETS};
 use super::render::{
-    capabilities, check_icon, per_version, prompt_to_json, resource_to_json, template_to_json,
+    capabilities_of, check_icon, per_version, prompt_to_json, resource_to_json, template_to_json,
     tool_to_json, ListKind, Lists,
 };
 use super::{
-    HeaderKind, HeaderParam, Info, Inner, Limits, PromptEntry, ResourceEntry, Server,
-    TemplateEntry, ToolEntry,
+    live, Catalog, HeaderKind, HeaderParam, Info, Inner, Limits, PromptEntry, ResourceEntry,
+    Server, TemplateEntry, ToolEntry, ToolRun,
 };
 use crate::error::BuildError;
-use crate::handler::registry::{AnyState, Item, ItemRef, Registration, ResourceDef, ToolDef};
+use crate::handler::registry::{
+    AnyState, Item, ItemRef, Registration, ResourceDef, TaskSupport, ToolDef,
+};
 use crate::handler::scope::Shared;
 use crate::handler::uri_template::UriTemplate;
 use crate::runtime::listen::Listeners;
@@ -27,6 +29,7 @@ use crate::schema;
 use crate::session::Sessions;
 use crate::store::Store;
 use crate::wire::Version;
+use arc_swap::ArcSwap;
 
 /// Configures and validates a [`Server`]. Created by [`Server::builder`].
 pub struct ServerBuilder {
@@ -349,24 +352,10 @@ impl ServerBuilder {
             icons: self.icons,
         };
         let lists = index.lists();
-        let caps = capabilities(&lists, has_completions);
-        let has_tasks = index
-            .tools
-            .iter()
-            .any(|t| t.def.task != crate::handler::registry::TaskSupport::Forbidden);
+        let has_tasks = index.tools.iter().any(|t| t.task != TaskSupport::Forbidden);
         let public = |kind: ListKind, i: usize| index.need(kind, i) == 0;
-        let per_version = Version::ALL.map(|v| {
-            let mut caps = caps.clone();
-            if has_tasks && v.is_stateless() {
-                let ext = serde_json::json!({ super::tasks::EXTENSION: {} });
-                caps.insert("extensions".into(), ext);
-            }
-            if has_tasks && v.has_session_tasks() {
-                let tasks = serde_json::json!({
-                    "list": {}, "cancel": {}, "requests": {"tools": {"call": {}}},
-                });
-                caps.insert("tasks".into(), tasks);
-            }
+        let both = Version::ALL.map(|v| {
+            let caps = capabilities_of(v, &lists, has_completions, has_tasks);
             per_version(
                 v,
                 &info,
@@ -377,16 +366,29 @@ impl ServerBuilder {
                 &public,
             )
         });
+        let [a, b, c, d] = both;
+        let rendered = [a.0, b.0, c.0, d.0];
+        let per_version = [a.1, b.1, c.1, d.1];
         let shared = Shared {
             name: info.name.as_str().into(),
             state: self.state,
             client_request_timeout: self.limits.client_request_timeout,
         };
+        let sources = live::Sources::new(&index.tools, &index.tool_json, &index.tool_roles);
+        let catalog = Catalog {
+            tool_index: index.tool_index,
+            tools: index.tools,
+            rendered,
+            lists,
+            access: index.access,
+            views: Views::default(),
+            has_tasks,
+        };
         Server {
             inner: Arc::new(Inner {
                 info,
-                tools: index.tools,
-                tool_index: index.tool_index,
+                catalog: ArcSwap::from_pointee(catalog),
+                live: std::sync::Mutex::new(sources),
                 resources: index.resources,
                 resource_index: index.resource_index,
                 templates: index.templates,
@@ -394,9 +396,6 @@ impl ServerBuilder {
                 prompt_index: index.prompt_index,
                 shared,
                 per_version,
-                lists,
-                access: index.access,
-                views: Views::default(),
                 page_size: self.page_size,
                 cache_ttl: self.cache_ttl,
                 sessions: Sessions::new(
@@ -411,7 +410,6 @@ impl ServerBuilder {
                     .store
                     .unwrap_or_else(|| Arc::new(crate::store::MemoryStore::new())),
                 limits: self.limits,
-                has_tasks,
                 tasks: Default::default(),
             }),
         }
@@ -582,9 +580,11 @@ fn log_served(server: &str, items: &[&'static Item]) {
 /// The items of a server, checked and in list order, with lookup tables.
 struct Index {
     tools: Vec<ToolEntry>,
-    tool_index: HashMap<&'static str, usize>,
+    tool_index: HashMap<Arc<str>, usize>,
     /// Each tool's list entry, with its schemas.
     tool_json: Vec<Map<String, Value>>,
+    /// Each tool's roles.
+    tool_roles: Vec<&'static [&'static str]>,
     resources: Vec<ResourceEntry>,
     resource_index: HashMap<&'static str, usize>,
     templates: Vec<TemplateEntry>,
@@ -615,6 +615,7 @@ impl Index {
             tools: Vec::new(),
             tool_index: HashMap::new(),
             tool_json: Vec::new(),
+            tool_roles: Vec::new(),
             resources: Vec::new(),
             resource_index: HashMap::new(),
             templates: Vec::new(),
@@ -628,9 +629,10 @@ impl Index {
                 continue;
             }
             if let Some((entry, json)) = tool_entry(def, problems) {
-                index.tool_index.insert(def.name, index.tools.len());
+                index.tool_index.insert(def.name.into(), index.tools.len());
                 index.tools.push(entry);
                 index.tool_json.push(json);
+                index.tool_roles.push(def.roles);
             }
         }
         for def in resources {
@@ -672,7 +674,8 @@ impl Index {
         };
         self.tools
             .iter_mut()
-            .for_each(|e| e.need = need(e.def.roles));
+            .zip(&self.tool_roles)
+            .for_each(|(e, roles)| e.need = need(roles));
         self.resources
             .iter_mut()
             .for_each(|e| e.need = need(e.def.roles));
@@ -756,7 +759,10 @@ fn tool_entry(
     let json = tool_to_json(def, input, output);
     Some((
         ToolEntry {
-            def,
+            name: def.name.into(),
+            run: ToolRun::Static(def.handler),
+            streaming: def.streaming,
+            task: def.task,
             wrap_output,
             headers,
             need: 0,
@@ -809,7 +815,11 @@ fn primitive_type(prop: &Value) -> Option<&str> {
 }
 
 /// The `x-mcp-header` declarations of an input schema, checked.
-fn header_params(tool: &str, schema: &Value, problems: &mut Vec<String>) -> Vec<HeaderParam> {
+pub(super) fn header_params(
+    tool: &str,
+    schema: &Value,
+    problems: &mut Vec<String>,
+) -> Vec<HeaderParam> {
     let mut params: Vec<HeaderParam> = Vec::new();
     let Some(Value::Object(properties)) = schema.get("properties") else {
         return params;

@@ -12,10 +12,11 @@ use serde_json::value::RawValue;
 
 use super::access::visible;
 use super::dispatch::{invalid_params, Failure, MethodResult, Outcome};
-use super::{Server, ToolEntry};
+use super::{Server, ToolEntry, ToolRun};
 use crate::content::ToolResult;
 use crate::error::{Error, ErrorKind};
 use crate::handler::caller::Caller;
+use crate::handler::inject::Context;
 use crate::handler::registry::{PromptHandler, ResourceHandler, ToolHandler};
 use crate::handler::scope::{
     PromptArgs, PromptOutcome, ReadOutcome, RequestScope, ResourceRequest, ToolArgs,
@@ -106,14 +107,18 @@ impl Server {
         // The handler runs in the stream, with its own cancellation signal.
         let owned = OwnedScope::new(self, scope, session, CancelGuard::default());
         let args: Option<Box<RawValue>> = msg.params.arguments.map(ToOwned::to_owned);
-        let index = self.inner.tool_index[entry.def.name];
+        // The call keeps the definition it started with, whatever the registry does.
+        let entry = entry.clone();
         let (sink, rx) = MessageStream::channel();
         let end_sink = sink.clone();
         let run = async move {
             let out = {
                 let scope = owned.scope(&sink);
-                let entry = &owned.server.inner.tools[index];
-                match owned.server.call_tool(entry, args.as_deref(), &scope).await {
+                match owned
+                    .server
+                    .call_tool(&entry, args.as_deref(), &scope)
+                    .await
+                {
                     Ok(body) => Out::Final(body.to_vec().into()),
                     Err(halted) if halted.refused => Out::Reject(halted.body.into()),
                     Err(halted) => Out::Final(halted.body.into()),
@@ -189,7 +194,7 @@ impl Server {
         let result = self
             .tool_result(entry, arguments, scope)
             .await?
-            .unwrap_or_else(|panic| tool_panicked(entry.def.name, &panic));
+            .unwrap_or_else(|panic| tool_panicked(&entry.name, &panic));
         let mut buf = Vec::with_capacity(128);
         wire::begin_result(&mut buf, scope.id);
         write_tool_result(&mut buf, &result, entry, scope.version);
@@ -207,11 +212,20 @@ impl Server {
     ) -> Result<Result<ToolResult, String>, Halted> {
         let args = ToolArgs {
             raw: arguments,
-            tool: entry.def.name,
+            tool: &entry.name,
         };
-        Ok(match entry.def.handler {
-            ToolHandler::Sync(f) => guarded(|| f(args, scope)),
-            ToolHandler::Async(f) => self.guarded_async(scope, || f(args, scope)).await?,
+        Ok(match &entry.run {
+            ToolRun::Static(ToolHandler::Sync(f)) => guarded(|| f(args, scope)),
+            ToolRun::Static(ToolHandler::Async(f)) => {
+                self.guarded_async(scope, || f(args, scope)).await?
+            }
+            ToolRun::Dynamic(f) => match dynamic_args(arguments) {
+                Ok(args) => {
+                    let ctx = Context::from_scope(scope);
+                    self.guarded_async(scope, || f(args, ctx)).await?
+                }
+                Err(bad) => Ok(bad),
+            },
         })
     }
 
@@ -251,7 +265,7 @@ impl Server {
             .as_deref()
             .ok_or_else(|| invalid_params("Invalid params: `uri` is required"))?;
         let mut outcome = ReadOutcome::NoMatch;
-        let mask = self.inner.access.mask(scope.caller);
+        let mask = self.inner.catalog.load().access.mask(scope.caller);
         let resource = self.inner.resource_index.get(uri);
         if let Some(entry) = resource
             .map(|&i| &self.inner.resources[i])
@@ -330,7 +344,7 @@ impl Server {
             .name
             .as_deref()
             .ok_or_else(|| invalid_params("Invalid params: `name` is required"))?;
-        let mask = self.inner.access.mask(scope.caller);
+        let mask = self.inner.catalog.load().access.mask(scope.caller);
         let def = self
             .inner
             .prompt_index
@@ -406,7 +420,7 @@ impl Server {
             .argument
             .as_ref()
             .ok_or_else(|| invalid_params("Invalid params: `argument` is required"))?;
-        let mask = self.inner.access.mask(scope.caller);
+        let mask = self.inner.catalog.load().access.mask(scope.caller);
         let completions = match reference {
             Reference::Prompt { name } => {
                 self.inner
@@ -515,6 +529,15 @@ pub(super) fn write_tool_result(
         buf.extend_from_slice(b",\"isError\":true");
     }
     buf.push(b'}');
+}
+
+/// A run-time tool's arguments: a JSON object (`{}` when absent).
+fn dynamic_args(raw: Option<&RawValue>) -> Result<serde_json::Value, ToolResult> {
+    match raw.map(RawValue::get) {
+        None | Some("null") => Ok(json!({})),
+        Some(text) => serde_json::from_str(text)
+            .map_err(|_| ToolResult::error("Invalid arguments: not a JSON object")),
+    }
 }
 
 fn internal(err: serde_json::Error) -> RpcError {

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 
 use super::access::visible;
 use super::render::decode_cursor;
-use super::{ListPages, Pages, Server, ToolEntry};
+use super::{Catalog, ListPages, Pages, Server, ToolEntry};
 use crate::handler::caller::Caller;
 use crate::handler::scope::RequestScope;
 use crate::logging::LogLevel;
@@ -127,7 +127,7 @@ impl Server {
         let s = &self.inner;
         let has_resources = !s.resources.is_empty() || !s.templates.is_empty();
         let has = match method {
-            Method::ToolsList | Method::ToolsCall => !s.tools.is_empty(),
+            Method::ToolsList | Method::ToolsCall => !s.catalog.load().tools.is_empty(),
             Method::ResourcesList
             | Method::ResourceTemplatesList
             | Method::ResourcesRead
@@ -139,7 +139,7 @@ impl Server {
             | Method::TasksUpdate
             | Method::TasksCancel
             | Method::TasksResult
-            | Method::TasksList => s.has_tasks,
+            | Method::TasksList => s.catalog.load().has_tasks,
             Method::Initialized | Method::Cancelled => false,
             _ => true,
         };
@@ -200,11 +200,11 @@ impl Server {
         session: Option<&Arc<Session>>,
         caller: &Caller,
     ) -> Result<Outcome, Failure> {
-        let v = self.inner.v(version);
+        let catalog = self.inner.catalog.load();
         let lists = |pick: fn(&ListPages) -> &Pages| {
-            let mask = self.inner.access.mask(caller);
+            let mask = catalog.access.mask(caller);
             self.inner
-                .with_lists(version, mask, |lists| page(pick(lists), msg, id))
+                .with_lists(&catalog, version, mask, |lists| page(pick(lists), msg, id))
         };
         let body = match method {
             Method::Initialize => return self.initialize(msg, id),
@@ -219,7 +219,7 @@ impl Server {
                     .await
             }
             Method::Ping => wire::result_bytes(id, b"{}").into(),
-            Method::Discover => wire::framed_result(id, &v.hello),
+            Method::Discover => wire::framed_result(id, &catalog.rendered[version.index()].hello),
             Method::ToolsList => lists(|l| &l.tools)?,
             Method::ResourcesList => lists(|l| &l.resources)?,
             Method::ResourceTemplatesList => lists(|l| &l.templates)?,
@@ -246,8 +246,9 @@ impl Server {
         method: Method,
         (version, session, caller): (Version, Option<&Arc<Session>>, &Caller),
     ) -> Result<Outcome, Failure> {
+        let catalog = self.inner.catalog.load();
         let tool = match method {
-            Method::ToolsCall => Some(self.find_tool(msg, caller)?),
+            Method::ToolsCall => Some(self.find_tool(&catalog, msg, caller)?),
             _ => None,
         };
         let inputs = self
@@ -288,7 +289,7 @@ impl Server {
             }
             // A tool that takes a `Context` may talk to the client while it runs; the
             // transport answers with plain JSON if it finishes without doing so.
-            (_, Some(entry)) if entry.def.streaming => {
+            (_, Some(entry)) if entry.streaming => {
                 return Ok(self.call_tool_streaming(entry, msg, &scope, session))
             }
             (_, Some(entry)) => self
@@ -342,11 +343,11 @@ impl Server {
             );
             return Ok(Outcome::refused(Some(id), &err, Refusal::AtCapacity));
         }
-        // Lists are fixed when the server is built, so they never change: only resource
-        // updates can be granted.
+        // Tools change at run time; resources and prompts are fixed when the server is built.
         let has_resources = !self.inner.resources.is_empty() || !self.inner.templates.is_empty();
         let task_ids = self.listened_tasks(msg, requested.task_ids)?;
         let granted = Filter {
+            tools_list_changed: requested.tools_list_changed.filter(|&yes| yes),
             resource_subscriptions: requested.resource_subscriptions.filter(|_| has_resources),
             task_ids,
             ..Filter::default()
@@ -365,7 +366,7 @@ impl Server {
         msg: &Message<'_>,
         ids: Option<Vec<String>>,
     ) -> Result<Option<Vec<String>>, Failure> {
-        let Some(ids) = ids.filter(|_| self.inner.has_tasks) else {
+        let Some(ids) = ids.filter(|_| self.inner.catalog.load().has_tasks) else {
             return Ok(None);
         };
         let caps = msg.params.meta.as_ref().and_then(|m| m.client_capabilities);
@@ -397,7 +398,7 @@ impl Server {
         }
         let target = match method {
             // A tool without a `Context` cannot ask anything.
-            Method::ToolsCall if tool.is_some_and(|t| t.def.streaming) => &msg.params.name,
+            Method::ToolsCall if tool.is_some_and(|t| t.streaming) => &msg.params.name,
             Method::PromptsGet => &msg.params.name,
             Method::ResourcesRead => &msg.params.uri,
             _ => return Ok(None),
@@ -453,7 +454,8 @@ impl Server {
             return Ok(Outcome::refused(Some(id), &err, Refusal::AtCapacity));
         };
         tracing::debug!(server = %self.inner.info.name, session = %session.id, version = version.as_str(), "session started");
-        let hello = wire::framed_result(id, &self.inner.v(version).hello);
+        let catalog = self.inner.catalog.load();
+        let hello = wire::framed_result(id, &catalog.rendered[version.index()].hello);
         Ok(Outcome::Opened(hello, session))
     }
 
@@ -479,22 +481,22 @@ impl Server {
     }
 
     /// The tool a `tools/call` names, if `caller` may see it.
-    pub(crate) fn find_tool(
+    pub(crate) fn find_tool<'c>(
         &self,
+        catalog: &'c Catalog,
         msg: &Message<'_>,
         caller: &Caller,
-    ) -> Result<&ToolEntry, RpcError> {
+    ) -> Result<&'c ToolEntry, RpcError> {
         let name = msg
             .params
             .name
             .as_deref()
             .ok_or_else(|| invalid_params("Invalid params: `name` is required"))?;
-        let entry = self
-            .inner
+        let entry = catalog
             .tool_index
             .get(name)
-            .map(|&i| &self.inner.tools[i])
-            .filter(|e| visible(e.need, self.inner.access.mask(caller)))
+            .map(|&i| &catalog.tools[i])
+            .filter(|e| visible(e.need, catalog.access.mask(caller)))
             .ok_or_else(|| invalid_params(format!("Unknown tool: {name}")))?;
         if let Some(args) = msg.params.arguments {
             if !args.get().starts_with('{') && args.get() != "null" {

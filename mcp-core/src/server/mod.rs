@@ -7,10 +7,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use bytes::Bytes;
 use serde_json::json;
 
-use crate::handler::registry::{PromptDef, ResourceDef, ToolDef};
+use crate::handler::registry::{PromptDef, ResourceDef, TaskSupport, ToolHandler};
 use crate::handler::scope::Shared;
 use crate::handler::uri_template::UriTemplate;
 use crate::runtime::listen::Listeners;
@@ -23,11 +24,13 @@ mod build;
 mod call;
 pub(crate) mod dispatch;
 pub(crate) mod envelope;
+mod live;
 mod render;
 mod tasks;
 
 pub use build::ServerBuilder;
 pub(crate) use dispatch::{Outcome, Refusal};
+pub use live::{DynamicTool, RegistryError};
 
 /// A named MCP server: its tools, resources and prompts, with every list response and schema
 /// prepared at start-up.
@@ -53,7 +56,7 @@ impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Server")
             .field("name", &self.inner.info.name)
-            .field("tools", &self.inner.tools.len())
+            .field("tools", &self.inner.catalog.load().tools.len())
             .field("resources", &self.inner.resources.len())
             .field("resource_templates", &self.inner.templates.len())
             .field("prompts", &self.inner.prompts.len())
@@ -71,8 +74,14 @@ pub(crate) struct Info {
     pub(crate) icons: Vec<String>,
 }
 
+#[derive(Clone)]
 pub(crate) struct ToolEntry {
-    pub(crate) def: &'static ToolDef,
+    pub(crate) name: Arc<str>,
+    /// The body: a `#[tool]` function, or one registered at run time.
+    pub(crate) run: ToolRun,
+    /// Whether the body takes a `Context` (and so may talk to the client while it runs).
+    pub(crate) streaming: bool,
+    pub(crate) task: TaskSupport,
     pub(crate) wrap_output: bool,
     /// Arguments the client repeats in `Mcp-Param-*` headers (`x-mcp-header`).
     pub(crate) headers: Vec<HeaderParam>,
@@ -80,7 +89,15 @@ pub(crate) struct ToolEntry {
     pub(crate) need: access::Mask,
 }
 
+/// A tool's body.
+#[derive(Clone)]
+pub(crate) enum ToolRun {
+    Static(ToolHandler),
+    Dynamic(live::DynHandler),
+}
+
 /// An argument mirrored in an HTTP header.
+#[derive(Clone)]
 pub(crate) struct HeaderParam {
     /// The argument (property) name.
     pub(crate) property: String,
@@ -128,12 +145,34 @@ pub(crate) struct ListPages {
     pub(crate) prompts: Pages,
 }
 
-/// Everything that depends only on the protocol revision.
-pub(crate) struct PerVersion {
+/// What one revision serves of the current items.
+pub(crate) struct Rendered {
     /// The lists a caller without roles sees (every list, when no item names roles).
     pub(crate) lists: ListPages,
     /// `initialize` (session revisions) or `server/discover` (stateless) result.
     pub(crate) hello: Bytes,
+}
+
+/// The tools as they are now, with everything rendered from them: replaced as a whole when
+/// the registry changes, so that a request (and a call already running) keeps the snapshot
+/// it started with.
+pub(crate) struct Catalog {
+    pub(crate) tools: Vec<ToolEntry>,
+    pub(crate) tool_index: HashMap<Arc<str>, usize>,
+    /// Per revision.
+    pub(crate) rendered: [Rendered; 4],
+    /// Every item's list entry, to render the lists of callers with roles.
+    pub(crate) lists: render::Lists,
+    /// The role sets items need.
+    pub(crate) access: access::Access,
+    /// The lists of callers with roles, per mask.
+    pub(crate) views: access::Views,
+    /// Whether any tool may run as a task.
+    pub(crate) has_tasks: bool,
+}
+
+/// Everything that depends only on the protocol revision.
+pub(crate) struct PerVersion {
     /// Fields closing every result: empty, or `"resultType":"complete","_meta":{..}`.
     pub(crate) suffix: Box<[u8]>,
     /// Like `suffix`, plus the cache hints of `resources/read`.
@@ -144,8 +183,10 @@ pub(crate) struct PerVersion {
 
 pub(crate) struct Inner {
     pub(crate) info: Info,
-    pub(crate) tools: Vec<ToolEntry>,
-    pub(crate) tool_index: HashMap<&'static str, usize>,
+    /// The tools and everything rendered from them, as of the last registry change.
+    pub(crate) catalog: ArcSwap<Catalog>,
+    /// The tools' sources, from which each change renders a new catalog.
+    pub(crate) live: std::sync::Mutex<live::Sources>,
     pub(crate) resources: Vec<ResourceEntry>,
     pub(crate) resource_index: HashMap<&'static str, usize>,
     pub(crate) templates: Vec<TemplateEntry>,
@@ -154,12 +195,6 @@ pub(crate) struct Inner {
     /// What handlers share: the name, registered state, limits.
     pub(crate) shared: Shared,
     pub(crate) per_version: [PerVersion; 4],
-    /// Every item's list entry, to render the lists of callers with roles.
-    pub(crate) lists: render::Lists,
-    /// The role sets items need.
-    pub(crate) access: access::Access,
-    /// The lists of callers with roles, per mask.
-    pub(crate) views: access::Views,
     pub(crate) page_size: Option<usize>,
     pub(crate) cache_ttl: Duration,
     pub(crate) sessions: Sessions,
@@ -169,8 +204,6 @@ pub(crate) struct Inner {
     pub(crate) limits: Limits,
     /// The state instances share (rate-limit buckets, nonces, tasks).
     pub(crate) store: Arc<dyn crate::store::Store>,
-    /// Whether any tool may run as a task.
-    pub(crate) has_tasks: bool,
     /// The tasks running here.
     pub(crate) tasks: tasks::Tasks,
 }
@@ -204,25 +237,26 @@ impl Inner {
         &self.per_version[version.index()]
     }
 
-    /// Runs `f` on the lists of `version` that `mask` sees.
+    /// Runs `f` on the lists of `version` that `mask` sees, in `catalog`.
     pub(crate) fn with_lists<R>(
         &self,
+        catalog: &Catalog,
         version: Version,
         mask: access::Mask,
         f: impl FnOnce(&ListPages) -> R,
     ) -> R {
         if mask == 0 {
-            return f(&self.v(version).lists);
+            return f(&catalog.rendered[version.index()].lists);
         }
-        let views = self.views.get(mask, || {
+        let views = catalog.views.get(mask, || {
             Version::ALL.map(|v| {
                 render::list_pages(
                     v,
                     &self.info,
-                    &self.lists,
+                    &catalog.lists,
                     self.page_size,
                     self.cache_ttl,
-                    &|kind, i| access::visible(self.need(kind, i), mask),
+                    &|kind, i| access::visible(self.need(catalog, kind, i), mask),
                 )
             })
         });
@@ -230,9 +264,9 @@ impl Inner {
     }
 
     /// What entry `i` of list `kind` needs.
-    fn need(&self, kind: render::ListKind, i: usize) -> access::Mask {
+    fn need(&self, catalog: &Catalog, kind: render::ListKind, i: usize) -> access::Mask {
         match kind {
-            render::ListKind::Tools => self.tools[i].need,
+            render::ListKind::Tools => catalog.tools[i].need,
             render::ListKind::Resources => self.resources[i].need,
             render::ListKind::Templates => self.templates[i].need,
             render::ListKind::Prompts => self.prompts[i].need,
@@ -257,9 +291,11 @@ impl Server {
         &self.inner.info.name
     }
 
-    /// The names of its tools, in list order.
-    pub fn tool_names(&self) -> impl Iterator<Item = &str> {
-        self.inner.tools.iter().map(|t| t.def.name)
+    /// The names of its tools now, in list order.
+    pub fn tool_names(&self) -> impl Iterator<Item = String> {
+        let catalog = self.inner.catalog.load_full();
+        let names: Vec<String> = catalog.tools.iter().map(|t| t.name.to_string()).collect();
+        names.into_iter()
     }
 
     /// Tells clients subscribed to `uri` that the resource changed

@@ -7,8 +7,8 @@ use base64::Engine as _;
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
-use super::{Info, ListPages, Pages, PerVersion};
-use crate::handler::registry::{PromptDef, ResourceDef, TaskSupport, ToolDef};
+use super::{Info, ListPages, Pages, PerVersion, Rendered};
+use crate::handler::registry::{PromptDef, ResourceDef, TaskSupport, ToolDef, ToolHints};
 use crate::wire::Version;
 
 /// Entries as JSON objects holding every field of the newest revision; older revisions drop
@@ -93,14 +93,44 @@ pub(super) fn tool_to_json(
     input: Value,
     output: Option<Value>,
 ) -> Map<String, Value> {
+    tool_json(
+        &ToolFields {
+            name: def.name,
+            title: def.title,
+            description: def.description,
+            icons: def.icons,
+            annotations: def.annotations,
+            task: def.task,
+        },
+        input,
+        output,
+    )
+}
+
+/// What a tool's list entry shows, whoever defined it.
+pub(super) struct ToolFields<'a> {
+    pub(super) name: &'a str,
+    pub(super) title: Option<&'a str>,
+    pub(super) description: Option<&'a str>,
+    pub(super) icons: &'a [&'a str],
+    pub(super) annotations: ToolHints,
+    pub(super) task: TaskSupport,
+}
+
+/// A tool's list entry, as the newest revision shows it.
+pub(super) fn tool_json(
+    t: &ToolFields<'_>,
+    input: Value,
+    output: Option<Value>,
+) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("name".into(), def.name.into());
-    put(&mut m, "title", def.title);
-    put(&mut m, "description", def.description);
-    put(&mut m, "icons", icons_json(def.icons));
+    m.insert("name".into(), t.name.into());
+    put(&mut m, "title", t.title);
+    put(&mut m, "description", t.description);
+    put(&mut m, "icons", icons_json(t.icons));
     m.insert("inputSchema".into(), input);
     put(&mut m, "outputSchema", output);
-    let a = def.annotations;
+    let a = t.annotations;
     let mut ann = Map::new();
     put(&mut ann, "readOnlyHint", a.read_only);
     put(&mut ann, "destructiveHint", a.destructive);
@@ -109,7 +139,7 @@ pub(super) fn tool_to_json(
     if !ann.is_empty() {
         m.insert("annotations".into(), Value::Object(ann));
     }
-    let support = match def.task {
+    let support = match t.task {
         TaskSupport::Forbidden => None,
         TaskSupport::Optional => Some("optional"),
         TaskSupport::Required => Some("required"),
@@ -170,7 +200,9 @@ pub(super) fn capabilities(lists: &Lists, has_completions: bool) -> Map<String, 
     // Any tool taking a `Context` may log.
     caps.insert("logging".into(), json!({}));
     if !lists.tools.is_empty() {
-        caps.insert("tools".into(), json!({}));
+        // Tools can change at run time (`Server::add_tool`, ..), and every transport tells
+        // clients: session streams, listen streams, stdio.
+        caps.insert("tools".into(), json!({"listChanged": true}));
     }
     if !lists.resources.is_empty() || !lists.templates.is_empty() {
         caps.insert("resources".into(), json!({}));
@@ -273,7 +305,8 @@ impl Closing {
     }
 }
 
-/// Everything served for `version`, rendered; the lists hold the entries `keep` keeps.
+/// Everything served for `version`, rendered: what depends on the items (the lists, holding
+/// the entries `keep` keeps, and the discovery result) and what does not.
 pub(super) fn per_version(
     version: Version,
     info: &Info,
@@ -282,7 +315,7 @@ pub(super) fn per_version(
     page_size: Option<usize>,
     ttl: Duration,
     keep: Keep<'_>,
-) -> PerVersion {
+) -> (Rendered, PerVersion) {
     let info_json = server_info(info, version);
     let closing = Closing::new(version, &info_json, ttl);
     let hello = hello(version, info, info_json, caps, &closing);
@@ -294,13 +327,34 @@ pub(super) fn per_version(
     read.extend(closing.common.clone());
     let mut meta = closing.common.clone();
     meta.remove("resultType");
-    PerVersion {
+    let rendered = Rendered {
         lists: render_lists(version, lists, page_size, &closing, keep),
         hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
+    };
+    let fixed = PerVersion {
         suffix: spliced(&closing.common),
         read_suffix: spliced(&read),
         meta_suffix: spliced(&meta),
+    };
+    (rendered, fixed)
+}
+
+/// The capabilities of each revision, for these lists.
+pub(super) fn capabilities_of(
+    version: Version,
+    lists: &Lists,
+    has_completions: bool,
+    has_tasks: bool,
+) -> Map<String, Value> {
+    let mut caps = capabilities(lists, has_completions);
+    if has_tasks && version.is_stateless() {
+        caps.insert("extensions".into(), json!({ super::tasks::EXTENSION: {} }));
     }
+    if has_tasks && version.has_session_tasks() {
+        let tasks = json!({"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}});
+        caps.insert("tasks".into(), tasks);
+    }
+    caps
 }
 
 /// The four lists of `version`, holding the entries `keep` keeps.

@@ -28,7 +28,7 @@ use crate::handler::registry::TaskSupport;
 use crate::handler::scope::RequestScope;
 use crate::runtime::mrtr::Halted;
 use crate::runtime::stream::{CancelGuard, MessageStream, Out, Receiver, Sink};
-use crate::runtime::task::{now_ms, LiveTask, OnChange, TaskCell};
+use crate::runtime::task::{now_ms, Ending, LiveTask, OnChange, TaskCell};
 use crate::session::{Session, Spawn};
 use crate::store::{TaskRecord, TaskStatus};
 use crate::util::{lock, BoxFuture};
@@ -72,8 +72,8 @@ impl Tasks {
 
 /// How a handler running as a task ended.
 enum End {
-    /// A result object (`CallToolResult`, possibly `isError`).
-    Result(Vec<u8>),
+    /// A result object (`CallToolResult`), and whether it is a tool error (`isError`).
+    Result(Vec<u8>, bool),
     /// A JSON-RPC error object.
     Error(Vec<u8>),
     /// It asked a question before becoming a task: the `input_required` response (or the
@@ -186,8 +186,8 @@ impl Server {
         msg: &Message<'_>,
         version: Version,
     ) -> Result<bool, Failure> {
-        let support = entry.def.task;
-        let name = entry.def.name;
+        let support = entry.task;
+        let name = &entry.name;
         if !version.is_stateless() {
             let asked =
                 msg.params.task.is_some_and(|t| t.get() != "null") && version.has_session_tasks();
@@ -252,7 +252,7 @@ impl Server {
         };
         let mut record = new_record(owner(scope.caller, session), ttl_ms);
         if let Some(end) = end {
-            finished(&mut record, end);
+            ending(end, session.is_some()).apply(&mut record);
         }
         let key = self.task_key(&id);
         if let Err(err) = self.inner.store.create_task(&key, &record).await {
@@ -269,7 +269,7 @@ impl Server {
             if let Some(outbox) = outbox {
                 live.set_outbox(outbox);
             }
-            self.run_in_background(live, run);
+            self.run_in_background(live, run, session.is_some());
         }
         Ok(Outcome::Response(body.into()))
     }
@@ -286,13 +286,13 @@ impl Server {
         let owned =
             OwnedScope::new(self, scope, scope.session, CancelGuard::default()).in_task(cell);
         let args: Option<Box<RawValue>> = msg.params.arguments.map(ToOwned::to_owned);
-        let index = self.inner.tool_index[entry.def.name];
+        // The task keeps the definition it started with, whatever the registry does.
+        let entry = entry.clone();
         let (sink, outbox) = MessageStream::channel();
         let run = Box::pin(async move {
             let end = {
                 let scope = owned.scope(&sink);
-                let entry = &owned.server.inner.tools[index];
-                let body = owned.server.run_task_body(entry, args.as_deref(), &scope);
+                let body = owned.server.run_task_body(&entry, args.as_deref(), &scope);
                 body.await
             };
             owned.cancel.finish();
@@ -348,7 +348,12 @@ impl Server {
         live
     }
 
-    fn run_in_background(&self, live: Arc<LiveTask>, run: BoxFuture<'static, End>) {
+    fn run_in_background(
+        &self,
+        live: Arc<LiveTask>,
+        run: BoxFuture<'static, End>,
+        in_session: bool,
+    ) {
         let id = live.id.clone();
         let (run, abort) = futures_util::future::abortable(run);
         live.set_abort(abort);
@@ -362,14 +367,7 @@ impl Server {
             .expect("checked by runs_as_task");
         spawn(Box::pin(async move {
             if let Ok(end) = run.await {
-                let (status, outcome) = match end {
-                    End::Result(result) => (TaskStatus::Completed, result),
-                    End::Error(error) | End::Halted(Halted { body: error, .. }) => {
-                        (TaskStatus::Failed, error)
-                    }
-                };
-                live.finish(status, String::from_utf8_lossy(&outcome).into_owned())
-                    .await;
+                live.finish(ending(end, in_session)).await;
             }
             lock(&server.inner.tasks.live).remove(&id);
         }));
@@ -586,8 +584,8 @@ async fn forward_until_over(
 /// `_meta`, its error, or an error saying it was cancelled.
 fn task_outcome(id: &RawValue, task_id: &str, record: &TaskRecord) -> Vec<u8> {
     let related = serde_json::json!({ RELATED: { "taskId": task_id } });
-    match (record.status, record.outcome.as_deref()) {
-        (TaskStatus::Completed, Some(result)) => {
+    match (record.result.as_deref(), record.error.as_deref()) {
+        (Some(result), _) => {
             let mut buf = Vec::with_capacity(result.len() + 96);
             wire::begin_result(&mut buf, id);
             buf.extend_from_slice(result.as_bytes());
@@ -596,7 +594,7 @@ fn task_outcome(id: &RawValue, task_id: &str, record: &TaskRecord) -> Vec<u8> {
             buf.push(b'}');
             buf
         }
-        (TaskStatus::Failed, Some(error)) => {
+        (None, Some(error)) => {
             let mut buf = Vec::with_capacity(error.len() + 64);
             buf.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
             buf.extend_from_slice(id.get().as_bytes());
@@ -605,10 +603,10 @@ fn task_outcome(id: &RawValue, task_id: &str, record: &TaskRecord) -> Vec<u8> {
             buf.push(b'}');
             buf
         }
-        (status, _) => {
+        (None, None) => {
             let err = RpcError::new(
                 code::SERVER_ERROR,
-                format!("Task {}: it has no result", status.as_str()),
+                format!("Task {}: it has no result", record.status.as_str()),
             )
             .with_data(related);
             wire::error_bytes(Some(id), &err)
@@ -658,18 +656,41 @@ fn new_record(owner: Option<String>, ttl_ms: u64) -> TaskRecord {
         ttl_ms,
         poll_interval_ms: POLL_INTERVAL_MS,
         input_requests: None,
-        outcome: None,
+        result: None,
+        error: None,
     }
 }
 
-/// Records how a handler that finished before its task was saved ended.
-fn finished(record: &mut TaskRecord, end: End) {
-    let (status, outcome) = match end {
-        End::Result(result) => (TaskStatus::Completed, result),
-        End::Error(error) | End::Halted(Halted { body: error, .. }) => (TaskStatus::Failed, error),
-    };
-    record.status = status;
-    record.outcome = Some(String::from_utf8_lossy(&outcome).into_owned());
+/// How a task ends for how its handler ended. A tool error (`isError`) completes the task
+/// in 2026-07-28 (`failed` is for JSON-RPC errors there) and fails it in 2025-11-25, whose
+/// `tasks/result` still answers the result.
+fn ending(end: End, in_session: bool) -> Ending {
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    match end {
+        End::Result(result, is_error) if is_error && in_session => Ending {
+            status: TaskStatus::Failed,
+            status_message: Some("the tool reported an error".into()),
+            result: Some(text(result)),
+            error: None,
+        },
+        End::Result(result, _) => Ending {
+            status: TaskStatus::Completed,
+            status_message: None,
+            result: Some(text(result)),
+            error: None,
+        },
+        End::Error(error) | End::Halted(Halted { body: error, .. }) => {
+            let message = serde_json::from_slice::<Value>(&error)
+                .ok()
+                .and_then(|e| e["message"].as_str().map(str::to_owned));
+            Ending {
+                status: TaskStatus::Failed,
+                status_message: message,
+                result: None,
+                error: Some(text(error)),
+            }
+        }
+    }
 }
 
 /// A `DetailedTask`: the task, with its questions, result or error.
@@ -680,8 +701,8 @@ fn write_detailed(buf: &mut Vec<u8>, id: &str, record: &TaskRecord) {
             .input_requests
             .as_deref()
             .map(|r| ("inputRequests", r)),
-        TaskStatus::Completed => record.outcome.as_deref().map(|r| ("result", r)),
-        TaskStatus::Failed => record.outcome.as_deref().map(|r| ("error", r)),
+        TaskStatus::Completed => record.result.as_deref().map(|r| ("result", r)),
+        TaskStatus::Failed => record.error.as_deref().map(|r| ("error", r)),
         _ => None,
     };
     if let Some((name, json)) = field {
@@ -710,10 +731,7 @@ impl Server {
             Ok(Err(panic)) => {
                 let err = RpcError::new(
                     code::INTERNAL_ERROR,
-                    format!(
-                        "Internal error: tool `{}` panicked: {panic}",
-                        entry.def.name
-                    ),
+                    format!("Internal error: tool `{}` panicked: {panic}", entry.name),
                 );
                 End::Error(serde_json::to_vec(&err).expect("errors serialize"))
             }
@@ -721,7 +739,7 @@ impl Server {
                 let mut buf = Vec::with_capacity(128);
                 super::call::write_tool_result(&mut buf, &result, entry, scope.version);
                 wire::close_result(&mut buf, &self.inner.v(scope.version).suffix);
-                End::Result(buf)
+                End::Result(buf, result.is_error)
             }
         }
     }

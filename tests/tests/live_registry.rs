@@ -1,0 +1,285 @@
+//! The live registry: tools added, replaced, removed, enabled and disabled while the server
+//! runs; lists follow at once, clients are told (session streams, listen streams), and a
+//! call already running keeps the definition it started with.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::{test, App};
+use mcp_core::{tool, Context, DynamicTool, RegistryError, Server, TaskSupport};
+use mcp_tests::{envelope, modern, post, request, sse_messages, MODERN};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+/// Built in.
+#[tool(server = "live")]
+fn builtin() -> &'static str {
+    "builtin"
+}
+
+fn shout() -> DynamicTool {
+    DynamicTool::new("shout", |args: Value, _ctx: Context| async move {
+        args["text"].as_str().unwrap_or_default().to_uppercase()
+    })
+    .description("Repeat `text`, louder.")
+    .input_schema(json!({
+        "type": "object",
+        "properties": {"text": {"type": "string"}},
+        "required": ["text"],
+    }))
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+macro_rules! app {
+    ($server:expr) => {
+        test::init_service(App::new().service(mcp_actix::scope("/mcp", $server.clone()))).await
+    };
+}
+
+#[actix_web::test]
+async fn tools_come_and_go_while_the_server_runs() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let app = app!(server);
+    let list = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    assert_eq!(names(&list.body), ["builtin"]);
+    assert_eq!(
+        list.body["result"]["tools"][0]["name"], "builtin",
+        "the macro's tools are there"
+    );
+
+    server.add_tool(shout()).unwrap();
+    let list = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    assert_eq!(names(&list.body), ["builtin", "shout"]);
+    let entry = &list.body["result"]["tools"][1];
+    assert_eq!(entry["description"], "Repeat `text`, louder.");
+    assert_eq!(entry["inputSchema"]["required"], json!(["text"]));
+    let called = modern(
+        &app,
+        "/mcp",
+        "tools/call",
+        Some("shout"),
+        json!({"name": "shout", "arguments": {"text": "hi"}}),
+    )
+    .await;
+    assert_eq!(called.body["result"]["content"][0]["text"], "HI");
+    assert_eq!(
+        server.add_tool(shout()),
+        Err(RegistryError::Exists("shout".into()))
+    );
+
+    // Replaced, a macro tool included.
+    let whisper = DynamicTool::new("builtin", |_: Value, _: Context| async { "replaced" });
+    server.replace_tool(whisper).unwrap();
+    let called = modern(
+        &app,
+        "/mcp",
+        "tools/call",
+        Some("builtin"),
+        json!({"name": "builtin"}),
+    )
+    .await;
+    assert_eq!(called.body["result"]["content"][0]["text"], "replaced");
+
+    // Disabled: gone from lists and refused as unknown, until enabled again.
+    let unknown = modern(
+        &app,
+        "/mcp",
+        "tools/call",
+        Some("nope"),
+        json!({"name": "nope"}),
+    )
+    .await;
+    server.set_tool_enabled("shout", false).unwrap();
+    let list = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    assert_eq!(names(&list.body), ["builtin"]);
+    let hidden = modern(
+        &app,
+        "/mcp",
+        "tools/call",
+        Some("shout"),
+        json!({"name": "shout", "arguments": {"text": "x"}}),
+    )
+    .await;
+    assert_eq!(hidden.body["error"]["code"], unknown.body["error"]["code"]);
+    server.set_tool_enabled("shout", true).unwrap();
+    let list = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    assert_eq!(names(&list.body), ["builtin", "shout"]);
+
+    server.remove_tool("shout").unwrap();
+    assert_eq!(
+        server.remove_tool("shout"),
+        Err(RegistryError::NotFound("shout".into()))
+    );
+    assert_eq!(server.tool_names().collect::<Vec<_>>(), ["builtin"]);
+}
+
+#[actix_web::test]
+async fn bad_definitions_are_refused_and_change_nothing() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let bad_name = DynamicTool::new("no spaces please", |_: Value, _: Context| async { "" });
+    assert!(matches!(
+        server.add_tool(bad_name),
+        Err(RegistryError::Invalid(_))
+    ));
+    let bad_schema = DynamicTool::new("arr", |_: Value, _: Context| async { "" })
+        .input_schema(json!({"type": "array"}));
+    assert!(matches!(
+        server.add_tool(bad_schema),
+        Err(RegistryError::Invalid(_))
+    ));
+    let bad_role = shout().roles(["two words"]);
+    assert!(matches!(
+        server.add_tool(bad_role),
+        Err(RegistryError::Invalid(_))
+    ));
+    assert_eq!(server.tool_names().collect::<Vec<_>>(), ["builtin"]);
+}
+
+#[actix_web::test]
+async fn run_time_tools_take_roles_and_tasks() {
+    let server = Server::builder("live").collect().build().unwrap();
+    server.add_tool(shout().roles(["admin"])).unwrap();
+    let app = app!(server);
+    let list = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    assert_eq!(
+        names(&list.body),
+        ["builtin"],
+        "anonymous callers do not see it"
+    );
+
+    let slow = DynamicTool::new("slow", |_: Value, _: Context| async {
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        "slow done"
+    })
+    .task(TaskSupport::Optional);
+    server.add_tool(slow).unwrap();
+    let found = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    assert_eq!(
+        found.body["result"]["capabilities"]["extensions"],
+        json!({"io.modelcontextprotocol/tasks": {}})
+    );
+    let mut params = json!({"name": "slow", "_meta": envelope()});
+    params["_meta"]["io.modelcontextprotocol/clientCapabilities"] =
+        json!({"extensions": {"io.modelcontextprotocol/tasks": {}}});
+    let headers = [
+        ("mcp-protocol-version", MODERN),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "slow"),
+    ];
+    let task = post(&app, "/mcp", &headers, &request(1, "tools/call", params)).await;
+    assert_eq!(task.body["result"]["resultType"], "task");
+}
+
+#[actix_web::test]
+async fn a_running_call_keeps_its_definition() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let (release, released) = oneshot::channel::<()>();
+    let released = std::sync::Mutex::new(Some(released));
+    let waiting = DynamicTool::new("job", move |_: Value, _: Context| {
+        let wait = released.lock().unwrap().take();
+        async move {
+            if let Some(wait) = wait {
+                let _ = wait.await;
+            }
+            "first definition"
+        }
+    });
+    server.add_tool(waiting).unwrap();
+    let app = app!(server);
+    let headers = [
+        ("mcp-protocol-version", MODERN),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "job"),
+    ];
+    let body = request(1, "tools/call", json!({"name": "job", "_meta": envelope()}));
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"));
+    let req = headers.iter().fold(req, |r, h| r.insert_header(*h));
+    let running = actix_web::rt::spawn(async move {
+        let resp = test::call_service(&app, req.set_payload(body.to_string()).to_request()).await;
+        let bytes = test::read_body(resp).await;
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let message = match text.starts_with('{') {
+            true => serde_json::from_str::<Value>(&text).unwrap(),
+            false => sse_messages(&text).pop().unwrap(),
+        };
+        message["result"]["content"][0]["text"].clone()
+    });
+    actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    server.remove_tool("job").unwrap();
+    release.send(()).unwrap();
+    assert_eq!(running.await.unwrap(), "first definition");
+}
+
+async fn next_chunk(body: &mut BoxBody) -> Vec<Value> {
+    let chunk = std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx))
+        .await
+        .unwrap()
+        .unwrap();
+    sse_messages(&String::from_utf8_lossy(&chunk))
+}
+
+#[actix_web::test]
+async fn clients_are_told_the_list_changed() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let app = app!(server);
+    // A 2026-07-28 listen stream asking for tool list changes is granted them.
+    let mut listen = request(
+        4,
+        "subscriptions/listen",
+        json!({"_meta": envelope(), "notifications": {"toolsListChanged": true, "promptsListChanged": true}}),
+    );
+    listen["id"] = json!(4);
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"))
+        .insert_header(("mcp-protocol-version", MODERN))
+        .insert_header(("mcp-method", "subscriptions/listen"))
+        .set_payload(listen.to_string())
+        .to_request();
+    let mut stream = test::call_service(&app, req).await.into_body();
+    let ack = next_chunk(&mut stream).await;
+    assert_eq!(
+        ack[0]["params"]["notifications"],
+        json!({"toolsListChanged": true})
+    );
+
+    // A session's standalone stream.
+    let session = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
+    let (init, _) = mcp_tests::initialize(&app, "/mcp", "2025-06-18").await;
+    assert_eq!(
+        init.body["result"]["capabilities"]["tools"],
+        json!({"listChanged": true})
+    );
+    let get = test::TestRequest::get()
+        .uri("/mcp")
+        .insert_header(("accept", "text/event-stream"))
+        .insert_header(("mcp-session-id", session.as_str()))
+        .to_request();
+    let mut standalone = test::call_service(&app, get).await.into_body();
+
+    server.add_tool(shout()).unwrap();
+    let told = next_chunk(&mut stream).await;
+    assert_eq!(
+        told[0],
+        json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed",
+               "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": 4}}})
+    );
+    let mut told = Vec::new();
+    while told.is_empty() {
+        told = next_chunk(&mut standalone).await; // skips the priming event
+    }
+    assert_eq!(told[0]["method"], "notifications/tools/list_changed");
+}
