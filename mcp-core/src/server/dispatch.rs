@@ -123,11 +123,11 @@ pub(super) fn invalid_params(message: impl Into<Cow<'static, str>>) -> RpcError 
 
 impl Server {
     /// Whether `method` is served in `version`, given the capabilities this server has.
-    pub(crate) fn knows(&self, method: Method, version: Version) -> bool {
+    pub(crate) fn knows(&self, catalog: &Catalog, method: Method, version: Version) -> bool {
         let s = &self.inner;
         let has_resources = !s.resources.is_empty() || !s.templates.is_empty();
         let has = match method {
-            Method::ToolsList | Method::ToolsCall => !s.catalog.load().tools.is_empty(),
+            Method::ToolsList | Method::ToolsCall => !catalog.tools.is_empty(),
             Method::ResourcesList
             | Method::ResourceTemplatesList
             | Method::ResourcesRead
@@ -139,7 +139,7 @@ impl Server {
             | Method::TasksUpdate
             | Method::TasksCancel
             | Method::TasksResult
-            | Method::TasksList => s.catalog.load().has_tasks,
+            | Method::TasksList => catalog.has_tasks,
             Method::Initialized | Method::Cancelled => false,
             _ => true,
         };
@@ -161,7 +161,9 @@ impl Server {
             }
             return Outcome::Accepted;
         };
-        let Some(method) = msg.method.filter(|&m| self.knows(m, version)) else {
+        // One snapshot of the tools for the whole request.
+        let catalog = self.inner.catalog.load();
+        let Some(method) = msg.method.filter(|&m| self.knows(&catalog, m, version)) else {
             let err = RpcError::new(
                 code::METHOD_NOT_FOUND,
                 format!("Method not found: {}", msg.method_name),
@@ -182,7 +184,7 @@ impl Server {
             return Outcome::error(Some(id), &invalid_params(why));
         }
         match self
-            .request(msg, id, method, version, session, caller)
+            .request(msg, id, method, (version, session, caller), &catalog)
             .await
         {
             Ok(outcome) => outcome,
@@ -196,15 +198,13 @@ impl Server {
         msg: &Message<'_>,
         id: &RawValue,
         method: Method,
-        version: Version,
-        session: Option<&Arc<Session>>,
-        caller: &Caller,
+        (version, session, caller): (Version, Option<&Arc<Session>>, &Caller),
+        catalog: &Catalog,
     ) -> Result<Outcome, Failure> {
-        let catalog = self.inner.catalog.load();
         let lists = |pick: fn(&ListPages) -> &Pages| {
             let mask = catalog.access.mask(caller);
             self.inner
-                .with_lists(&catalog, version, mask, |lists| page(pick(lists), msg, id))
+                .with_lists(catalog, version, mask, |lists| page(pick(lists), msg, id))
         };
         let body = match method {
             Method::Initialize => return self.initialize(msg, id),
@@ -229,7 +229,7 @@ impl Server {
             Method::ResourcesUnsubscribe => unsubscribe(msg, id, session)?,
             Method::ToolsCall | Method::ResourcesRead | Method::PromptsGet | Method::Complete => {
                 return self
-                    .run_handler(msg, id, method, (version, session, caller))
+                    .run_handler(msg, id, method, (version, session, caller), catalog)
                     .await
             }
             Method::Initialized | Method::Cancelled => unreachable!("not served: see knows()"),
@@ -245,10 +245,10 @@ impl Server {
         id: &RawValue,
         method: Method,
         (version, session, caller): (Version, Option<&Arc<Session>>, &Caller),
+        catalog: &Catalog,
     ) -> Result<Outcome, Failure> {
-        let catalog = self.inner.catalog.load();
         let tool = match method {
-            Method::ToolsCall => Some(self.find_tool(&catalog, msg, caller)?),
+            Method::ToolsCall => Some(self.find_tool(catalog, msg, caller)?),
             _ => None,
         };
         let inputs = self
