@@ -263,3 +263,79 @@ fn rejected_missing_envelope(bencher: divan::Bencher<'_, '_>) {
     assert_eq!(handle(&ep, &headers, body).status, 400);
     bencher.bench_local(|| handle(&ep, &headers, body));
 }
+
+/// Doubles `n`, as a task when the client accepts tasks (it finishes at once, so the task is
+/// created already complete: this measures creating and saving a task, not running one).
+#[tool(server = "bench-tasks", task)]
+fn double(n: i64) -> i64 {
+    n * 2
+}
+
+const TASKS_META: &str = r#""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"extensions":{"io.modelcontextprotocol/tasks":{}}}}"#;
+
+/// An endpoint that can run tasks (their background runs are never needed here).
+fn tasks_endpoint() -> Endpoint {
+    let server = Server::builder("bench-tasks").collect().build().unwrap();
+    let config = mcp_core::http::HttpConfig::new().background(|_| {});
+    Endpoint::new(server, config)
+}
+
+fn create_task(ep: &Endpoint) -> HttpResponse {
+    let headers = modern_headers("tools/call", Some("double"));
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"double","arguments":{{"n":21}},{TASKS_META}}}}}"#
+    );
+    handle(ep, &headers, body.as_bytes())
+}
+
+fn json_body(resp: &HttpResponse) -> serde_json::Value {
+    match &resp.body {
+        mcp_core::http::HttpBody::Json(b) => serde_json::from_slice(&b.to_vec()).unwrap(),
+        _ => panic!("a JSON answer"),
+    }
+}
+
+/// `tools/call` answered with a new task (saved in the in-memory store first). Each sample
+/// gets a fresh server, so that the store's bound (10,000 tasks) is never reached.
+#[divan::bench(sample_size = 100)]
+fn task_create(bencher: divan::Bencher<'_, '_>) {
+    let ep = tasks_endpoint();
+    assert_eq!(json_body(&create_task(&ep))["result"]["resultType"], "task");
+    bencher
+        .with_inputs(tasks_endpoint)
+        .bench_local_refs(|ep| create_task(ep));
+}
+
+/// `tasks/get` of a finished task: the store's record, with the tool's result.
+#[divan::bench]
+fn task_get(bencher: divan::Bencher<'_, '_>) {
+    let ep = tasks_endpoint();
+    let created = json_body(&create_task(&ep));
+    let id: &'static str = Box::leak(
+        created["result"]["taskId"]
+            .as_str()
+            .unwrap()
+            .to_string()
+            .into_boxed_str(),
+    );
+    let headers = modern_headers("tasks/get", Some(id));
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","id":2,"method":"tasks/get","params":{{"taskId":"{id}",{TASKS_META}}}}}"#
+    );
+    let got = json_body(&handle(&ep, &headers, body.as_bytes()));
+    assert_eq!(got["result"]["status"], "completed");
+    bencher.bench_local(|| handle(&ep, &headers, body.as_bytes()));
+}
+
+/// One change of the live registry of a server with 1,000 tools: a tool disabled or enabled
+/// again, which renders every list of every revision once and swaps them in.
+#[divan::bench]
+fn registry_change_1000_tools(bencher: divan::Bencher<'_, '_>) {
+    let ep = many_tools(1000);
+    let server = ep.server().clone();
+    let mut enabled = true;
+    bencher.bench_local(|| {
+        enabled = !enabled;
+        server.set_tool_enabled("tool_0500", enabled).unwrap();
+    });
+}

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::access::{Access, Mask, Views, MAX_ROLE_SETS};
 use super::render::{
     capabilities_of, check_icon, per_version, prompt_to_json, resource_to_json, template_to_json,
-    tool_to_json, ListKind, Lists,
+    tool_to_json, Entry, ListKind, Lists,
 };
 use super::{
     live, Catalog, HeaderKind, HeaderParam, Info, Inner, Limits, PromptEntry, ResourceEntry,
@@ -582,7 +582,7 @@ struct Index {
     tools: Vec<ToolEntry>,
     tool_index: HashMap<Arc<str>, usize>,
     /// Each tool's list entry, with its schemas.
-    tool_json: Vec<Map<String, Value>>,
+    tool_json: Vec<Entry>,
     /// Each tool's roles.
     tool_roles: Vec<&'static [&'static str]>,
     resources: Vec<ResourceEntry>,
@@ -631,7 +631,7 @@ impl Index {
             if let Some((entry, json)) = tool_entry(def, problems) {
                 index.tool_index.insert(def.name.into(), index.tools.len());
                 index.tools.push(entry);
-                index.tool_json.push(json);
+                index.tool_json.push(Arc::new(json));
                 index.tool_roles.push(def.roles);
             }
         }
@@ -709,14 +709,18 @@ impl Index {
             resources: self
                 .resources
                 .iter()
-                .map(|e| resource_to_json(e.def))
+                .map(|e| Arc::new(resource_to_json(e.def)))
                 .collect(),
             templates: self
                 .templates
                 .iter()
-                .map(|e| template_to_json(e.def))
+                .map(|e| Arc::new(template_to_json(e.def)))
                 .collect(),
-            prompts: self.prompts.iter().map(|e| prompt_to_json(e.def)).collect(),
+            prompts: self
+                .prompts
+                .iter()
+                .map(|e| Arc::new(prompt_to_json(e.def)))
+                .collect(),
         }
     }
 }

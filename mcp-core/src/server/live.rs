@@ -14,11 +14,11 @@ use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::access::Views;
 use super::build::header_params;
-use super::render::{capabilities_of, per_version, tool_json, ListKind, Lists, ToolFields};
+use super::render::{capabilities_of, per_version, tool_json, Entry, ListKind, Lists, ToolFields};
 use super::{Catalog, Inner, Server, ToolEntry, ToolRun};
 use crate::content::ToolResult;
 use crate::handler::inject::Context;
@@ -206,7 +206,7 @@ impl DynamicTool {
             annotations: self.annotations,
             task: self.task,
         };
-        let json = tool_json(&fields, self.input_schema, self.output_schema);
+        let json = Arc::new(tool_json(&fields, self.input_schema, self.output_schema));
         let entry = ToolEntry {
             name: name.as_str().into(),
             run: ToolRun::Dynamic(self.handler),
@@ -253,7 +253,7 @@ impl std::error::Error for RegistryError {}
 #[derive(Clone)]
 struct Source {
     entry: ToolEntry,
-    json: Map<String, Value>,
+    json: Entry,
     roles: Vec<String>,
     enabled: bool,
 }
@@ -267,7 +267,7 @@ impl Sources {
     /// The `#[tool]` functions the server was built with.
     pub(crate) fn new(
         tools: &[ToolEntry],
-        json: &[Map<String, Value>],
+        json: &[Entry],
         roles: &[&'static [&'static str]],
     ) -> Sources {
         let tools = tools

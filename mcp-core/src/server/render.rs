@@ -1,6 +1,7 @@
 //! Rendering what a server serves, once per revision at start-up: list pages, the
 //! `initialize` and `server/discover` results, and the fields every result closes with.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -13,12 +14,16 @@ use crate::wire::Version;
 
 /// Entries as JSON objects holding every field of the newest revision; older revisions drop
 /// the fields they do not know.
+/// Shared, so that a registry change copies none of them.
 pub(crate) struct Lists {
-    pub(super) tools: Vec<Map<String, Value>>,
-    pub(super) resources: Vec<Map<String, Value>>,
-    pub(super) templates: Vec<Map<String, Value>>,
-    pub(super) prompts: Vec<Map<String, Value>>,
+    pub(super) tools: Vec<Entry>,
+    pub(super) resources: Vec<Entry>,
+    pub(super) templates: Vec<Entry>,
+    pub(super) prompts: Vec<Entry>,
 }
+
+/// One list entry.
+pub(crate) type Entry = Arc<Map<String, Value>>;
 
 /// Which of the four lists.
 #[derive(Clone, Copy)]
@@ -216,21 +221,32 @@ pub(super) fn capabilities(lists: &Lists, has_completions: bool) -> Map<String, 
     caps
 }
 
-/// Drops fields a revision does not define.
-fn downgrade(entry: &Map<String, Value>, version: Version) -> Value {
-    let mut m = entry.clone();
-    if !version.has_titles_and_structured_content() {
-        m.remove("title");
-        m.remove("outputSchema");
+/// An entry as `version` shows it: without the fields it does not define. Serialized in
+/// place, without copying the entry.
+struct Downgraded<'a>(&'a Map<String, Value>, Version);
+
+impl Downgraded<'_> {
+    fn keeps(&self, key: &str) -> bool {
+        let version = self.1;
+        match key {
+            "title" | "outputSchema" => version.has_titles_and_structured_content(),
+            "icons" => version.has_icons(),
+            // 2026-07-28 decides per request (the tasks extension), not per tool.
+            "execution" => version.has_session_tasks(),
+            _ => true,
+        }
     }
-    if !version.has_icons() {
-        m.remove("icons");
+}
+
+impl serde::Serialize for Downgraded<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        for (key, value) in self.0.iter().filter(|(k, _)| self.keeps(k)) {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
-    if !version.has_session_tasks() {
-        // 2026-07-28 decides per request (the tasks extension), not per tool.
-        m.remove("execution");
-    }
-    Value::Object(m)
 }
 
 fn server_info(info: &Info, version: Version) -> Value {
@@ -377,12 +393,12 @@ fn render_lists(
     closing: &Closing,
     keep: Keep<'_>,
 ) -> ListPages {
-    let pages = |key: &str, kind: ListKind, entries: &[Map<String, Value>]| {
+    let pages = |key: &str, kind: ListKind, entries: &[Entry]| {
         let kept: Vec<&Map<String, Value>> = entries
             .iter()
             .enumerate()
             .filter(|(i, _)| keep(kind, *i))
-            .map(|(_, e)| e)
+            .map(|(_, e)| &**e)
             .collect();
         pages(key, &kept, version, page_size, closing)
     };
@@ -413,14 +429,30 @@ fn pages(
         .into_iter()
         .enumerate()
         .map(|(i, chunk)| {
+            // The page with `null` for its entries, which are then written in its place.
             let mut m = Map::new();
-            let entries = chunk.iter().map(|e| downgrade(e, version)).collect();
-            m.insert(key.into(), entries);
+            m.insert(key.into(), Value::Null);
             if i + 1 < count {
                 m.insert("nextCursor".into(), encode_cursor(i + 1).into());
             }
             closing.close_cacheable(&mut m);
-            Bytes::from(serde_json::to_vec(&Value::Object(m)).expect("lists serialize"))
+            let page = serde_json::to_vec(&Value::Object(m)).expect("lists serialize");
+            let entries: Vec<Downgraded<'_>> =
+                chunk.iter().map(|e| Downgraded(e, version)).collect();
+            let entries = serde_json::to_vec(&entries).expect("lists serialize");
+            // Outside strings, `"key":null` can only be the placeholder.
+            let hole = format!("\"{key}\":null");
+            let at = page
+                .windows(hole.len())
+                .position(|w| w == hole.as_bytes())
+                .expect("the placeholder is there")
+                + hole.len()
+                - 4;
+            let mut out = Vec::with_capacity(page.len() + entries.len());
+            out.extend_from_slice(&page[..at]);
+            out.extend_from_slice(&entries);
+            out.extend_from_slice(&page[at + 4..]);
+            Bytes::from(out)
         })
         .collect()
 }
