@@ -257,7 +257,18 @@ impl Context {
     /// Reports progress (`notifications/progress`) if the client asked for it by sending a
     /// progress token; otherwise does nothing. `progress` should increase with each call;
     /// `total` is the value meaning "done", if known.
+    ///
+    /// In a task, progress also becomes the task's `statusMessage` (what `tasks/get` shows).
     pub async fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        if let Some(task) = self.inner.task.as_deref().and_then(TaskCell::started) {
+            let note = match (total, message) {
+                (Some(total), Some(message)) => format!("{progress}/{total}: {message}"),
+                (Some(total), None) => format!("{progress}/{total}"),
+                (None, Some(message)) => format!("{progress}: {message}"),
+                (None, None) => format!("{progress}"),
+            };
+            task.note(note).await;
+        }
         if let Some(token) = &self.inner.progress_token {
             self.send(
                 "notifications/progress",

@@ -165,6 +165,12 @@ impl LiveTask {
         }
     }
 
+    /// A note on the task's progress, shown as its `statusMessage`.
+    pub(crate) async fn note(&self, message: String) {
+        self.set(|record, _| record.status_message = Some(message))
+            .await;
+    }
+
     /// Session revisions: the handler waits for (`true`), or got (`false`), the client's
     /// answer to a question sent on the task's stream; the task is `input_required` while any
     /// such answer is awaited.
