@@ -8,11 +8,19 @@
 # tasks: params.task, tasks/get|result|list|cancel, questions on the tasks/result stream) and 2026-07-28 (the
 # io.modelcontextprotocol/tasks extension: tasks/get|update|cancel): polling, cancel, an elicitation in a task,
 # tool and protocol errors, tasks/list, and a plain call of a task tool.
+# Flama parity: flama_python.py (mcp==2.3.0: legacy 2025-11-25, and auto 2026-07-28 with the tasks extension) and
+# flama_ts.mjs (sdk 1.32.2 at 2025-11-25; client 2.4.0 at 2025-11-25 and at 2026-07-28) drive every item of the
+# flama-parity example (examples/flama-parity, servers `tools` and `math` at $FLAMA_BASE/mcp/{tools,math}) over HTTP:
+# add, greet, with_ui (structuredContent), multiply, config://app, the summarise prompt, square as a task (polled to
+# completion with its progress as statusMessage, and cancelled), confirm as a task with its elicitation answered,
+# and register_tool with notifications/tools/list_changed observed (2025: the session's GET stream; 2026: a
+# subscriptions/listen stream) and the new tool listed and called. They take only the flama-parity base URL.
 #
 # Usage: tests/e2e/run.sh            (from any directory)
 # Env:   E2E_VENV        Python venv for the client (default: <repo>/target/e2e-venv)
 #        E2E_SERVER_BIN  run this prebuilt server instead of `cargo build -p quickstart` + target/debug/quickstart
 #        E2E_CONFORMANCE_BIN  likewise for the conformance example (`cargo build -p conformance`)
+#        E2E_FLAMA_BIN   likewise for the flama-parity example (`cargo build -p flama-parity`)
 # Last line: `N passed, M failed`; exit status is non-zero when M > 0 or a client crashed or timed out.
 set -euo pipefail
 
@@ -54,6 +62,12 @@ else
     cargo build -p conformance
     CONFORMANCE_BIN="$ROOT/target/debug/conformance"
 fi
+if [[ -n "${E2E_FLAMA_BIN:-}" ]]; then
+    FLAMA_BIN="$E2E_FLAMA_BIN"
+else
+    cargo build -p flama-parity
+    FLAMA_BIN="$ROOT/target/debug/flama-parity"
+fi
 
 PIDS=()
 stop_servers() {
@@ -86,16 +100,18 @@ start_server server "$SERVER_BIN"
 BASE="http://127.0.0.1:$PORT"
 start_server conformance "$CONFORMANCE_BIN"
 CONFORMANCE_URL="http://127.0.0.1:$PORT/mcp"
+start_server flama "$FLAMA_BIN"
+FLAMA_BASE="http://127.0.0.1:$PORT"
 
 # --- run ------------------------------------------------------------------------------------------------------
 OUT="$LOG_DIR/clients.out"
 : >"$OUT"
 crashed=0
-run_client() { # name command...: a client exits 0 (all passed) or 1 (some FAIL lines); anything else is a crash
+run_client_args() { # name command args...: a client exits 0 (all passed) or 1 (some FAIL lines); anything else is a crash
     local name=$1 log="$LOG_DIR/$1.out" rc
     shift
     set +e
-    timeout "$CLIENT_TIMEOUT" "$@" "$BASE" "$CONFORMANCE_URL" 2>&1 | tee "$log"
+    timeout "$CLIENT_TIMEOUT" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
     cat "$log" >>"$OUT"
@@ -104,12 +120,18 @@ run_client() { # name command...: a client exits 0 (all passed) or 1 (some FAIL 
         echo "FAIL e2e $name: exited with status $rc$([[ $rc -eq 124 ]] && echo " (timed out after ${CLIENT_TIMEOUT}s)")" | tee -a "$OUT"
     fi
 }
+run_client() { # name command...: run_client_args with the quickstart's and the conformance example's URLs appended
+    run_client_args "$@" "$BASE" "$CONFORMANCE_URL"
+}
 E2E_STDIO_BIN="$SERVER_BIN" E2E_STDIO_CONFORMANCE_BIN="$CONFORMANCE_BIN" \
     run_client python_client "$VENV/bin/python" "$E2E_DIR/python_client.py"
 E2E_STDIO_BIN="$SERVER_BIN" E2E_STDIO_CONFORMANCE_BIN="$CONFORMANCE_BIN" \
     run_client ts_client node "$E2E_DIR/ts_client.mjs"
 run_client tasks_python "$VENV/bin/python" "$E2E_DIR/tasks_python.py"
 run_client tasks_ts node "$E2E_DIR/tasks_ts.mjs"
+# The flama-parity example: these two take only its base URL.
+run_client_args flama_python "$VENV/bin/python" "$E2E_DIR/flama_python.py" "$FLAMA_BASE"
+run_client_args flama_ts node "$E2E_DIR/flama_ts.mjs" "$FLAMA_BASE"
 
 # The Inspector's CLI: the quickstart over stdio (a subprocess) and over HTTP at $BASE.
 run_client inspector python3 "$E2E_DIR/quickstart_inspector.py" "$SERVER_BIN" "$NODE" "$INSPECTOR_DIR"
@@ -117,7 +139,7 @@ run_client inspector python3 "$E2E_DIR/quickstart_inspector.py" "$SERVER_BIN" "$
 passed=$(grep -c "^PASS " "$OUT" || true)
 failed=$(grep -c "^FAIL " "$OUT" || true)
 if [[ $failed -gt 0 ]]; then
-    for log in "$SERVER_LOG" "$LOG_DIR/conformance.log"; do
+    for log in "$SERVER_LOG" "$LOG_DIR/conformance.log" "$LOG_DIR/flama.log"; do
         echo "e2e: last 40 lines of $log:"
         tail -n 40 "$log"
     done

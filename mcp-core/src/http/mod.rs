@@ -351,18 +351,7 @@ impl Endpoint {
     /// The 429 (or 503) that answers `req`, if it is over the server's rate limit.
     async fn throttle(&self, req: &HttpRequest<'_>, caller: &Caller) -> Option<HttpResponse> {
         let limit = self.config.rate_limit.as_ref()?;
-        let bucket = format!(
-            "mcp:{}:rate:{}",
-            self.server.name(),
-            self.bucket(req, limit, caller)
-        );
-        match self
-            .server
-            .inner
-            .store
-            .throttle(&bucket, limit.quota())
-            .await
-        {
+        match self.take_token("rate", req, limit, caller).await {
             Ok(Throttle::Allowed) => None,
             Ok(Throttle::Wait(wait)) => Some(limit.too_many(wait)),
             Err(err) => Some(store_unavailable(&err)),
@@ -391,22 +380,34 @@ impl Endpoint {
         if self.server.find_tool(&catalog, msg, caller).is_err() {
             return Ok(());
         }
-        let bucket = format!(
-            "mcp:{}:tool:{name}:{}",
-            self.server.name(),
-            self.bucket(req, limit, caller)
-        );
         match self
-            .server
-            .inner
-            .store
-            .throttle(&bucket, limit.quota())
+            .take_token(&format!("tool:{name}"), req, limit, caller)
             .await
         {
             Ok(Throttle::Allowed) => Ok(()),
             Ok(Throttle::Wait(wait)) => Err(ToolThrottled::Wait(limit, wait)),
             Err(err) => Err(ToolThrottled::Store(err)),
         }
+    }
+
+    /// Takes a token from `req`'s bucket of the limit `what` (`rate`, `tool:<name>`).
+    async fn take_token(
+        &self,
+        what: &str,
+        req: &HttpRequest<'_>,
+        limit: &RateLimit,
+        caller: &Caller,
+    ) -> Result<Throttle, crate::store::StoreError> {
+        let bucket = format!(
+            "mcp:{}:{what}:{}",
+            self.server.name(),
+            self.bucket(req, limit, caller)
+        );
+        self.server
+            .inner
+            .store
+            .throttle(&bucket, limit.quota())
+            .await
     }
 
     /// The rate-limit bucket of `req`: its key's, or its client address's.
