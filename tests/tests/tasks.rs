@@ -687,3 +687,31 @@ async fn a_session_tasks_questions_come_on_its_result_stream() {
         "\"First?\" \"Second?\""
     );
 }
+
+#[actix_web::test]
+async fn a_session_is_told_each_status_of_its_tasks() {
+    let app = app!();
+    let session = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
+    let get = test::TestRequest::get()
+        .uri("/mcp")
+        .insert_header(("accept", "text/event-stream"))
+        .insert_header(("mcp-session-id", session.as_str()))
+        .to_request();
+    let mut standalone = test::call_service(&app, get).await.into_body();
+    let created = in_session(
+        &app,
+        &session,
+        "tools/call",
+        json!({"name": "double", "arguments": {"n": 1}, "task": {}}),
+    )
+    .await;
+    let id = created.result()["task"]["taskId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let status = mcp_tests::next_message(&mut standalone).await;
+    assert_eq!(status["method"], "notifications/tasks/status");
+    assert_eq!(status["params"]["taskId"], id);
+    assert_eq!(status["params"]["status"], "completed");
+    assert!(status["params"]["ttl"].is_u64());
+}

@@ -265,7 +265,7 @@ impl Server {
         }
         let body = self.created(scope, &id, &record);
         if !record.status.is_terminal() {
-            let live = self.live_task(id, key, record, &cell);
+            let live = self.live_task(id, key, record, (&cell, session));
             if let Some(outbox) = outbox {
                 live.set_outbox(outbox);
             }
@@ -324,10 +324,21 @@ impl Server {
         id: String,
         key: String,
         record: TaskRecord,
-        cell: &TaskCell,
+        (cell, session): (&TaskCell, Option<&Arc<Session>>),
     ) -> Arc<LiveTask> {
         let listeners = self.clone();
+        // 2025-11-25: each new status also goes to the session (`notifications/tasks/status`,
+        // on its standalone stream), while it lasts.
+        let session = session.map(Arc::downgrade);
         let on_change: OnChange = Arc::new(move |id, record| {
+            if let Some(session) = session.as_ref().and_then(std::sync::Weak::upgrade) {
+                let status = serde_json::json!({
+                    "jsonrpc": "2.0",
+                    "method": "notifications/tasks/status",
+                    "params": task_json(id, record, None),
+                });
+                session.send(status.to_string().into());
+            }
             listeners.inner.listeners.task_changed(id, record, || {
                 let mut buf = Vec::new();
                 write_detailed(&mut buf, id, record);
