@@ -369,6 +369,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(3);
         }
     };
+    let _ = tasks::SERVER.set(server.clone());
     // `serve` (the default: HTTP at /mcp), `stdio`, `list`, `call`, ...; see `--help`.
     mcp_actix::cli::Cli::new()
         .version(env!("CARGO_PKG_VERSION"))

@@ -4,7 +4,7 @@
 use std::future::IntoFuture;
 use std::time::Duration;
 
-use mcp_core::{tool, Context, ElicitAction, ElicitResult, Error};
+use mcp_core::{tool, Context, DynamicTool, ElicitAction, ElicitResult, Error, Server};
 use serde_json::json;
 
 /// Greets someone by name (never a task).
@@ -108,4 +108,24 @@ async fn test_tool_with_task(ctx: Context) -> Result<String, Error> {
         .to_string();
     ctx.start_task().await;
     Ok(format!("Hello, {name}!"))
+}
+
+/// The server, once built: `test_trigger_tool_change` changes its tools.
+pub(crate) static SERVER: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+
+/// Changes the tool list (adds `test_dynamic_tool`, or removes it if it is there), so that
+/// clients are told the list changed.
+#[tool]
+fn test_trigger_tool_change() -> Result<String, Error> {
+    let server = SERVER
+        .get()
+        .ok_or_else(|| Error::new("the server is not running"))?;
+    let name = "test_dynamic_tool";
+    if server.remove_tool(name).is_ok() {
+        return Ok(format!("removed `{name}`"));
+    }
+    let tool = DynamicTool::new(name, |_, _| async { "a tool added at run time" })
+        .description("Added at run time by test_trigger_tool_change.");
+    server.add_tool(tool).map_err(Error::new)?;
+    Ok(format!("added `{name}`"))
 }
