@@ -112,7 +112,9 @@ pub use handler::response::{
     ToolArgument,
 };
 pub use logging::LogLevel;
-pub use server::{DynamicTool, RegistryError, Server, ServerBuilder};
+pub use server::{
+    DynamicPrompt, DynamicResource, DynamicTool, RegistryError, Server, ServerBuilder,
+};
 pub use util::BoxFuture;
 
 #[cfg(feature = "macros")]

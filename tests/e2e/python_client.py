@@ -209,13 +209,13 @@ async def tools_scenario(era, client, not_found_code):
         expect(r.completion.values == ["1", "2", "3"], f"values={r.completion.values!r}")
 
     async def listen():
-        # Tools can change at run time, so tool list changes are honoured with the resource
-        # subscription; prompt lists are fixed, so a request for them is not.
+        # Every list can change at run time, so list changes are honoured with the resource
+        # subscription.
         async with client.listen(tools_list_changed=True, prompts_list_changed=True,
                                  resource_subscriptions=["config://app"]) as sub:
             honored = sub.honored
             expect(honored.resource_subscriptions == ["config://app"] and honored.tools_list_changed
-                   and not honored.prompts_list_changed, f"honored={honored!r}")
+                   and honored.prompts_list_changed, f"honored={honored!r}")
 
     checks = [
         ("tools serverInfo", server_info), ("tools/list", list_tools), ("call add", add), ("call greet", greet),

@@ -1,5 +1,5 @@
-//! The live registry: tools added, replaced, removed, enabled and disabled while the server
-//! runs; lists follow at once, clients are told (session streams, listen streams), and a
+//! The live registry: tools, resources, templates and prompts added, replaced, removed,
+//! enabled and disabled while the server runs; lists follow at once, clients are told (session streams, listen streams), and a
 //! call already running keeps the definition it started with.
 
 use std::pin::Pin;
@@ -7,7 +7,12 @@ use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::{test, App};
-use mcp_core::{tool, Context, DynamicTool, RegistryError, Server, TaskSupport};
+use std::collections::HashMap;
+
+use mcp_core::{
+    tool, Context, DynamicPrompt, DynamicResource, DynamicTool, Error, RegistryError, Server,
+    TaskSupport,
+};
 use mcp_tests::{envelope, modern, post, request, sse_messages, MODERN};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
@@ -253,7 +258,7 @@ async fn clients_are_told_the_list_changed() {
     let ack = next_chunk(&mut stream).await;
     assert_eq!(
         ack[0]["params"]["notifications"],
-        json!({"toolsListChanged": true})
+        json!({"toolsListChanged": true, "promptsListChanged": true})
     );
 
     // A session's standalone stream.
@@ -282,4 +287,268 @@ async fn clients_are_told_the_list_changed() {
         told = next_chunk(&mut standalone).await; // skips the priming event
     }
     assert_eq!(told[0]["method"], "notifications/tools/list_changed");
+}
+
+fn motd() -> DynamicResource {
+    DynamicResource::new("text://motd", "motd", |_: Context| async { "Hello, world" })
+        .description("The message of the day.")
+}
+
+fn user() -> DynamicResource {
+    DynamicResource::template(
+        "users://{id}",
+        "user",
+        |uri: String, vars: HashMap<String, String>, _: Context| async move {
+            match vars["id"].as_str() {
+                "0" => Err(Error::not_found(format!("no user at {uri}"))),
+                id => Ok(format!("user {id}")),
+            }
+        },
+    )
+    .mime_type("text/x-user")
+}
+
+fn review() -> DynamicPrompt {
+    DynamicPrompt::new(
+        "review",
+        |args: HashMap<String, String>, _: Context| async move {
+            format!("Review this {} code.", args["language"])
+        },
+    )
+    .description("Ask for a code review.")
+    .argument("language", "The programming language", true)
+}
+
+#[actix_web::test]
+async fn resources_and_templates_come_and_go() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let app = app!(server);
+    let found = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    assert_eq!(found.result()["capabilities"].get("resources"), None);
+    let list = modern(&app, "/mcp", "resources/list", None, json!({})).await;
+    assert_eq!(list.error()["code"], -32601, "no resources yet");
+
+    server.add_resource(motd()).unwrap();
+    server.add_resource(user()).unwrap();
+    let found = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    assert_eq!(
+        found.result()["capabilities"]["resources"],
+        json!({"listChanged": true, "subscribe": true})
+    );
+    let list = modern(&app, "/mcp", "resources/list", None, json!({})).await;
+    assert_eq!(
+        list.result()["resources"],
+        json!([{"uri": "text://motd", "name": "motd", "description": "The message of the day."}])
+    );
+    let list = modern(&app, "/mcp", "resources/templates/list", None, json!({})).await;
+    assert_eq!(
+        list.result()["resourceTemplates"],
+        json!([{"uriTemplate": "users://{id}", "name": "user", "mimeType": "text/x-user"}])
+    );
+    let read = |uri: &'static str| {
+        let app = &app;
+        async move {
+            let params = json!({ "uri": uri });
+            modern(app, "/mcp", "resources/read", Some(uri), params).await
+        }
+    };
+    assert_eq!(
+        read("text://motd").await.result()["contents"],
+        json!([{"uri": "text://motd", "mimeType": "text/plain", "text": "Hello, world"}])
+    );
+    assert_eq!(
+        read("users://7").await.result()["contents"],
+        json!([{"uri": "users://7", "mimeType": "text/x-user", "text": "user 7"}])
+    );
+    let missing = read("users://0").await;
+    assert_eq!(missing.error()["code"], -32602);
+    assert_eq!(missing.error()["data"], json!({"uri": "users://0"}));
+    assert_eq!(
+        server.add_resource(motd()),
+        Err(RegistryError::Exists("text://motd".into()))
+    );
+
+    // Replaced, disabled, removed.
+    let new_motd = DynamicResource::new("text://motd", "motd", |_: Context| async { "Bye" });
+    server.replace_resource(new_motd).unwrap();
+    assert_eq!(
+        read("text://motd").await.result()["contents"][0]["text"],
+        "Bye"
+    );
+    server.set_resource_enabled("users://{id}", false).unwrap();
+    assert_eq!(read("users://7").await.error()["code"], -32602);
+    let list = modern(&app, "/mcp", "resources/templates/list", None, json!({})).await;
+    assert_eq!(list.result()["resourceTemplates"], json!([]));
+    server.set_resource_enabled("users://{id}", true).unwrap();
+    assert_eq!(
+        read("users://7").await.result()["contents"][0]["text"],
+        "user 7"
+    );
+    server.remove_resource("text://motd").unwrap();
+    assert_eq!(read("text://motd").await.error()["code"], -32602);
+    assert_eq!(
+        server.remove_resource("text://motd"),
+        Err(RegistryError::NotFound("text://motd".into()))
+    );
+}
+
+#[actix_web::test]
+async fn prompts_come_and_go() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let app = app!(server);
+    server.add_prompt(review()).unwrap();
+    let found = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    assert_eq!(
+        found.result()["capabilities"]["prompts"],
+        json!({"listChanged": true})
+    );
+    assert_eq!(found.result()["capabilities"]["completions"], json!({}));
+    let list = modern(&app, "/mcp", "prompts/list", None, json!({})).await;
+    assert_eq!(
+        list.result()["prompts"],
+        json!([{"name": "review", "description": "Ask for a code review.", "arguments": [
+            {"name": "language", "description": "The programming language", "required": true}
+        ]}])
+    );
+    let get = |args: Value| {
+        let app = &app;
+        async move {
+            let params = json!({"name": "review", "arguments": args});
+            modern(app, "/mcp", "prompts/get", Some("review"), params).await
+        }
+    };
+    let got = get(json!({"language": "Rust"})).await;
+    assert_eq!(
+        got.result()["messages"],
+        json!([{"role": "user", "content": {"type": "text", "text": "Review this Rust code."}}])
+    );
+    assert_eq!(got.result()["description"], "Ask for a code review.");
+    let missing = get(json!({})).await;
+    assert_eq!(missing.error()["code"], -32602);
+    assert!(missing.error()["message"]
+        .as_str()
+        .unwrap()
+        .contains("`language`"));
+
+    let failing = DynamicPrompt::new("review", |_: HashMap<String, String>, _: Context| async {
+        Err::<String, _>(Error::invalid_params("no such language"))
+    });
+    server.replace_prompt(failing).unwrap();
+    let failed = get(json!({"language": "Cobol"})).await;
+    assert_eq!(failed.error()["code"], -32602);
+    assert_eq!(failed.error()["message"], "no such language");
+    server.set_prompt_enabled("review", false).unwrap();
+    let list = modern(&app, "/mcp", "prompts/list", None, json!({})).await;
+    assert_eq!(list.error()["code"], -32601, "no prompts are left");
+    server.set_prompt_enabled("review", true).unwrap();
+    server.remove_prompt("review").unwrap();
+    assert_eq!(
+        server.remove_prompt("review"),
+        Err(RegistryError::NotFound("review".into()))
+    );
+}
+
+#[actix_web::test]
+async fn bad_resources_and_prompts_are_refused() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let relative = DynamicResource::new("motd", "motd", |_: Context| async { "" });
+    assert!(matches!(
+        server.add_resource(relative),
+        Err(RegistryError::Invalid(_))
+    ));
+    let unclosed = DynamicResource::template(
+        "users://{id",
+        "user",
+        |_: String, _: HashMap<String, String>, _: Context| async { "" },
+    );
+    assert!(matches!(
+        server.add_resource(unclosed),
+        Err(RegistryError::Invalid(_))
+    ));
+    let no_vars = DynamicResource::template(
+        "users://all",
+        "users",
+        |_: String, _: HashMap<String, String>, _: Context| async { "" },
+    );
+    assert!(matches!(
+        server.add_resource(no_vars),
+        Err(RegistryError::Invalid(_))
+    ));
+    let twice = review().argument("language", "again", false);
+    assert!(matches!(
+        server.add_prompt(twice),
+        Err(RegistryError::Invalid(_))
+    ));
+    let app = app!(server);
+    let found = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    let caps = &found.result()["capabilities"];
+    assert!(caps.get("resources").is_none() && caps.get("prompts").is_none());
+}
+
+#[actix_web::test]
+async fn clients_are_told_resource_and_prompt_lists_changed() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let app = app!(server);
+    let mut listen = request(
+        5,
+        "subscriptions/listen",
+        json!({"_meta": envelope(), "notifications": {"resourcesListChanged": true, "promptsListChanged": true}}),
+    );
+    listen["id"] = json!(5);
+    let req = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"))
+        .insert_header(("mcp-protocol-version", MODERN))
+        .insert_header(("mcp-method", "subscriptions/listen"))
+        .set_payload(listen.to_string())
+        .to_request();
+    let mut stream = test::call_service(&app, req).await.into_body();
+    let ack = next_chunk(&mut stream).await;
+    assert_eq!(
+        ack[0]["params"]["notifications"],
+        json!({"resourcesListChanged": true, "promptsListChanged": true})
+    );
+    let session = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
+    let get = test::TestRequest::get()
+        .uri("/mcp")
+        .insert_header(("accept", "text/event-stream"))
+        .insert_header(("mcp-session-id", session.as_str()))
+        .to_request();
+    let mut standalone = test::call_service(&app, get).await.into_body();
+
+    // A tool change is not what this stream asked for: the next message it gets is the
+    // resource change.
+    server.add_tool(shout()).unwrap();
+    server.add_resource(motd()).unwrap();
+    server.add_prompt(review()).unwrap();
+    let mut told = next_chunk(&mut stream).await;
+    if told.len() < 2 {
+        told.extend(next_chunk(&mut stream).await);
+    }
+    let methods: Vec<&str> = told.iter().map(|m| m["method"].as_str().unwrap()).collect();
+    assert_eq!(
+        methods,
+        [
+            "notifications/resources/list_changed",
+            "notifications/prompts/list_changed"
+        ]
+    );
+    assert_eq!(
+        told[0]["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        5
+    );
+    let mut told = Vec::new();
+    while told.len() < 3 {
+        told.extend(next_chunk(&mut standalone).await); // skips the priming event
+    }
+    let methods: Vec<&str> = told.iter().map(|m| m["method"].as_str().unwrap()).collect();
+    assert_eq!(
+        methods,
+        [
+            "notifications/tools/list_changed",
+            "notifications/resources/list_changed",
+            "notifications/prompts/list_changed"
+        ]
+    );
 }

@@ -1,10 +1,13 @@
 //! The tools the conformance suite's `tasks-*` scenarios call (the
-//! `io.modelcontextprotocol/tasks` extension of revision 2026-07-28).
+//! `io.modelcontextprotocol/tasks` extension of revision 2026-07-28), and the hooks with which
+//! it changes the tool and prompt lists while it listens.
 
 use std::future::IntoFuture;
 use std::time::Duration;
 
-use mcp_core::{tool, Context, DynamicTool, ElicitAction, ElicitResult, Error, Server};
+use mcp_core::{
+    tool, Context, DynamicPrompt, DynamicTool, ElicitAction, ElicitResult, Error, Server,
+};
 use serde_json::json;
 
 /// Greets someone by name (never a task).
@@ -127,5 +130,22 @@ fn test_trigger_tool_change() -> Result<String, Error> {
     let tool = DynamicTool::new(name, |_, _| async { "a tool added at run time" })
         .description("Added at run time by test_trigger_tool_change.");
     server.add_tool(tool).map_err(Error::new)?;
+    Ok(format!("added `{name}`"))
+}
+
+/// Changes the prompt list (adds `test_dynamic_prompt`, or removes it if it is there), so
+/// that clients are told the list changed.
+#[tool]
+fn test_trigger_prompt_change() -> Result<String, Error> {
+    let server = SERVER
+        .get()
+        .ok_or_else(|| Error::new("the server is not running"))?;
+    let name = "test_dynamic_prompt";
+    if server.remove_prompt(name).is_ok() {
+        return Ok(format!("removed `{name}`"));
+    }
+    let prompt = DynamicPrompt::new(name, |_, _| async { "A prompt added at run time." })
+        .description("Added at run time by test_trigger_prompt_change.");
+    server.add_prompt(prompt).map_err(Error::new)?;
     Ok(format!("added `{name}`"))
 }

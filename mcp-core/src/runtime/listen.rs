@@ -29,13 +29,32 @@ pub(crate) struct Filter {
     pub(crate) task_ids: Option<Vec<String>>,
 }
 
+/// A list that can change while the server runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListKind {
+    Tools = 0,
+    Resources = 1,
+    Prompts = 2,
+}
+
+impl ListKind {
+    /// Its `list_changed` notification.
+    pub(crate) fn method(self) -> &'static str {
+        match self {
+            ListKind::Tools => "notifications/tools/list_changed",
+            ListKind::Resources => "notifications/resources/list_changed",
+            ListKind::Prompts => "notifications/prompts/list_changed",
+        }
+    }
+}
+
 struct Listener {
     /// The `subscriptions/listen` request's id, as JSON text.
     id: Box<RawValue>,
     resources: HashSet<String>,
     tasks: HashSet<String>,
-    /// Whether it asked for `notifications/tools/list_changed`.
-    tools: bool,
+    /// The lists whose `list_changed` it asked for.
+    lists: [bool; 3],
     /// Who opened it: tasks of other callers are not told.
     subject: Option<String>,
     sink: Sink,
@@ -110,7 +129,11 @@ impl Listeners {
                 .cloned()
                 .collect(),
             tasks: granted.task_ids.iter().flatten().cloned().collect(),
-            tools: granted.tools_list_changed == Some(true),
+            lists: [
+                granted.tools_list_changed == Some(true),
+                granted.resources_list_changed == Some(true),
+                granted.prompts_list_changed == Some(true),
+            ],
             subject: subject.map(str::to_owned),
             sink,
         });
@@ -157,15 +180,15 @@ impl Listeners {
         sent
     }
 
-    /// Sends `notifications/tools/list_changed` to the streams that asked for it.
-    pub(crate) fn tools_changed(&self) {
+    /// Sends the `list_changed` notification of `kind` to the streams that asked for it.
+    pub(crate) fn list_changed(&self, kind: ListKind) {
         #[derive(Serialize)]
         struct Empty {}
         lock(&self.list).retain(|l| {
-            if !l.tools {
+            if !l.lists[kind as usize] {
                 return !l.sink.is_closed();
             }
-            let message = tagged(&l.id, "notifications/tools/list_changed", Empty {});
+            let message = tagged(&l.id, kind.method(), Empty {});
             l.sink.unbounded_send(Out::Message(message)).is_ok()
         });
     }

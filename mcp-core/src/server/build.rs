@@ -8,19 +8,14 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::access::{Access, Mask, Views, MAX_ROLE_SETS};
-use super::render::{
-    capabilities_of, check_icon, per_version, prompt_to_json, resource_to_json, template_to_json,
-    tool_to_json, Entry, ListKind, Lists,
-};
+use super::live::{self, ResourceItem, Settings, Source, Sources};
+use super::render::{check_icon, fixed, prompt_to_json, resource_to_json, tool_to_json};
 use super::{
-    live, Catalog, HeaderKind, HeaderParam, Info, Inner, Limits, PromptEntry, ResourceEntry,
-    Server, TemplateEntry, ToolEntry, ToolRun,
+    Catalog, HeaderKind, HeaderParam, Info, Inner, Limits, PromptEntry, PromptRun, ResourceRun,
+    Server, ToolEntry, ToolRun,
 };
 use crate::error::BuildError;
-use crate::handler::registry::{
-    AnyState, Item, ItemRef, Registration, ResourceDef, TaskSupport, ToolDef,
-};
+use crate::handler::registry::{AnyState, Item, ItemRef, Registration, ResourceDef, ToolDef};
 use crate::handler::scope::Shared;
 use crate::handler::uri_template::UriTemplate;
 use crate::runtime::listen::Listeners;
@@ -322,12 +317,21 @@ impl ServerBuilder {
         self.resolve_state(&items, &mut problems);
         duplicates(&items, &mut problems);
         self.check_not_empty(&items, &mut problems);
-        let index = Index::new(&items, &mut problems);
-        if !problems.is_empty() {
-            return Err(BuildError::new(&self.name, problems));
+        let sources = sources(&items, &mut problems);
+        let info = self.info();
+        let settings = Settings {
+            info: &info,
+            page_size: self.page_size,
+            cache_ttl: self.cache_ttl,
+        };
+        let catalog = live::catalog(&settings, &sources).map_err(|p| problems.push(p));
+        match catalog {
+            Ok(catalog) if problems.is_empty() => {
+                log_served(&info.name, &items);
+                Ok(self.finish(info, sources, catalog))
+            }
+            _ => Err(BuildError::new(&info.name, problems)),
         }
-        log_served(&self.name, &items);
-        Ok(self.render(index))
     }
 
     fn check_not_empty(&self, items: &[&'static Item], problems: &mut Vec<String>) {
@@ -339,61 +343,32 @@ impl ServerBuilder {
         }
     }
 
-    /// The server: every list and discovery result serialized once per revision.
-    fn render(mut self, index: Index) -> Server {
-        let has_completions = !index.prompts.is_empty() || !index.templates.is_empty();
-        let info = Info {
+    /// What the server says of itself.
+    fn info(&mut self) -> Info {
+        Info {
             name: std::mem::take(&mut self.name),
             version: std::mem::take(&mut self.version),
-            title: self.title,
-            description: self.description,
-            website_url: self.website_url,
-            instructions: self.instructions,
-            icons: self.icons,
-        };
-        let lists = index.lists();
-        let has_tasks = index.tools.iter().any(|t| t.task != TaskSupport::Forbidden);
-        let public = |kind: ListKind, i: usize| index.need(kind, i) == 0;
-        let both = Version::ALL.map(|v| {
-            let caps = capabilities_of(v, &lists, has_completions, has_tasks);
-            per_version(
-                v,
-                &info,
-                &lists,
-                &caps,
-                self.page_size,
-                self.cache_ttl,
-                &public,
-            )
-        });
-        let [a, b, c, d] = both;
-        let rendered = [a.0, b.0, c.0, d.0];
-        let per_version = [a.1, b.1, c.1, d.1];
+            title: self.title.take(),
+            description: self.description.take(),
+            website_url: self.website_url.take(),
+            instructions: self.instructions.take(),
+            icons: std::mem::take(&mut self.icons),
+        }
+    }
+
+    /// The server, around its first catalog.
+    fn finish(self, info: Info, sources: Sources, catalog: Catalog) -> Server {
+        let per_version = Version::ALL.map(|v| fixed(v, &info, self.cache_ttl));
         let shared = Shared {
             name: info.name.as_str().into(),
             state: self.state,
             client_request_timeout: self.limits.client_request_timeout,
-        };
-        let sources = live::Sources::new(&index.tools, &index.tool_json, &index.tool_roles);
-        let catalog = Catalog {
-            tool_index: index.tool_index,
-            tools: index.tools,
-            rendered,
-            lists,
-            access: index.access,
-            views: Views::default(),
-            has_tasks,
         };
         Server {
             inner: Arc::new(Inner {
                 info,
                 catalog: ArcSwap::from_pointee(catalog),
                 live: std::sync::Mutex::new(sources),
-                resources: index.resources,
-                resource_index: index.resource_index,
-                templates: index.templates,
-                prompts: index.prompts,
-                prompt_index: index.prompt_index,
                 shared,
                 per_version,
                 page_size: self.page_size,
@@ -403,7 +378,6 @@ impl ServerBuilder {
                     self.limits.sessions_per_client,
                     self.session_idle,
                 ),
-                has_completions,
                 sealer: Sealer::new(self.request_state_key, self.request_state_ttl),
                 listeners: Listeners::default(),
                 store: self
@@ -577,152 +551,51 @@ fn log_served(server: &str, items: &[&'static Item]) {
     }
 }
 
-/// The items of a server, checked and in list order, with lookup tables.
-struct Index {
-    tools: Vec<ToolEntry>,
-    tool_index: HashMap<Arc<str>, usize>,
-    /// Each tool's list entry, with its schemas.
-    tool_json: Vec<Entry>,
-    /// Each tool's roles.
-    tool_roles: Vec<&'static [&'static str]>,
-    resources: Vec<ResourceEntry>,
-    resource_index: HashMap<&'static str, usize>,
-    templates: Vec<TemplateEntry>,
-    prompts: Vec<PromptEntry>,
-    prompt_index: HashMap<&'static str, usize>,
-    access: Access,
-}
-
-impl Index {
-    fn new(items: &[&'static Item], problems: &mut Vec<String>) -> Index {
-        let mut tools = Vec::new();
-        let mut resources = Vec::new();
-        let mut templates = Vec::new();
-        let mut prompts = Vec::new();
-        for item in items {
-            match item {
-                Item::Tool(def) => tools.push(def),
-                Item::Resource(def) if def.is_template => templates.push(def),
-                Item::Resource(def) => resources.push(def),
-                Item::Prompt(def) => prompts.push(def),
+/// The items of a server, checked, by name or URI. Duplicates are skipped here (the first
+/// one stays): `duplicates` reported them.
+fn sources(items: &[&'static Item], problems: &mut Vec<String>) -> Sources {
+    let mut sources = Sources::default();
+    let roles = |roles: &[&str]| roles.iter().map(|r| r.to_string()).collect::<Vec<_>>();
+    for item in items {
+        match item {
+            Item::Tool(def) => {
+                if sources.tools.contains_key(def.name) {
+                    continue;
+                }
+                if let Some((entry, json)) = tool_entry(def, problems) {
+                    let source = Source::new(def.name.into(), entry, json.into(), roles(def.roles));
+                    Sources::insert(&mut sources.tools, source);
+                }
             }
-        }
-        tools.sort_by_key(|d| d.name);
-        prompts.sort_by_key(|d| d.name);
-        resources.sort_by_key(|d| d.uri);
-        templates.sort_by_key(|d| d.uri);
-        let mut index = Index {
-            tools: Vec::new(),
-            tool_index: HashMap::new(),
-            tool_json: Vec::new(),
-            tool_roles: Vec::new(),
-            resources: Vec::new(),
-            resource_index: HashMap::new(),
-            templates: Vec::new(),
-            prompts: Vec::new(),
-            prompt_index: HashMap::new(),
-            access: Access::default(),
-        };
-        // Duplicates are skipped here: `duplicates` reported them.
-        for def in tools {
-            if index.tool_index.contains_key(def.name) {
-                continue;
+            Item::Resource(def) => {
+                if sources.resources.contains_key(def.uri) {
+                    continue;
+                }
+                let template = match def.is_template {
+                    true => match template_of(def, problems) {
+                        Some(t) => Some(Arc::new(t)),
+                        None => continue,
+                    },
+                    false => None,
+                };
+                let run = ResourceRun::Static(def);
+                let json = Arc::new(resource_to_json(def));
+                let item = ResourceItem { run, template };
+                let source = Source::new(def.uri.into(), item, json, roles(def.roles));
+                Sources::insert(&mut sources.resources, source);
             }
-            if let Some((entry, json)) = tool_entry(def, problems) {
-                index.tool_index.insert(def.name.into(), index.tools.len());
-                index.tools.push(entry);
-                index.tool_json.push(Arc::new(json));
-                index.tool_roles.push(def.roles);
+            Item::Prompt(def) => {
+                let entry = PromptEntry {
+                    run: PromptRun::Static(def),
+                    need: 0,
+                };
+                let json = Arc::new(prompt_to_json(def));
+                let source = Source::new(def.name.into(), entry, json, roles(def.roles));
+                Sources::insert(&mut sources.prompts, source);
             }
-        }
-        for def in resources {
-            if index
-                .resource_index
-                .insert(def.uri, index.resources.len())
-                .is_none()
-            {
-                index.resources.push(ResourceEntry { def, need: 0 });
-            }
-        }
-        for def in templates {
-            if !index.templates.iter().any(|t| t.def.uri == def.uri) {
-                index.templates.extend(template_entry(def, problems));
-            }
-        }
-        for def in prompts {
-            if index
-                .prompt_index
-                .insert(def.name, index.prompts.len())
-                .is_none()
-            {
-                index.prompts.push(PromptEntry { def, need: 0 });
-            }
-        }
-        index.restrict(problems);
-        index
-    }
-
-    /// Gives every entry the role set it needs.
-    fn restrict(&mut self, problems: &mut Vec<String>) {
-        let access = &mut self.access;
-        let mut too_many = false;
-        let mut need = |roles: &'static [&'static str]| {
-            access.need(roles).unwrap_or_else(|| {
-                too_many = true;
-                0
-            })
-        };
-        self.tools
-            .iter_mut()
-            .zip(&self.tool_roles)
-            .for_each(|(e, roles)| e.need = need(roles));
-        self.resources
-            .iter_mut()
-            .for_each(|e| e.need = need(e.def.roles));
-        self.templates
-            .iter_mut()
-            .for_each(|e| e.need = need(e.def.roles));
-        self.prompts
-            .iter_mut()
-            .for_each(|e| e.need = need(e.def.roles));
-        if too_many {
-            problems.push(format!(
-                "items name more than {MAX_ROLE_SETS} distinct sets of `roles`: give items that share a purpose the same roles"
-            ));
         }
     }
-
-    /// What entry `i` of list `kind` needs.
-    fn need(&self, kind: ListKind, i: usize) -> Mask {
-        match kind {
-            ListKind::Tools => self.tools[i].need,
-            ListKind::Resources => self.resources[i].need,
-            ListKind::Templates => self.templates[i].need,
-            ListKind::Prompts => self.prompts[i].need,
-        }
-    }
-
-    /// The list entries, as JSON objects of the newest revision.
-    fn lists(&self) -> Lists {
-        Lists {
-            tools: self.tool_json.clone(),
-            resources: self
-                .resources
-                .iter()
-                .map(|e| Arc::new(resource_to_json(e.def)))
-                .collect(),
-            templates: self
-                .templates
-                .iter()
-                .map(|e| Arc::new(template_to_json(e.def)))
-                .collect(),
-            prompts: self
-                .prompts
-                .iter()
-                .map(|e| Arc::new(prompt_to_json(e.def)))
-                .collect(),
-        }
-    }
+    sources
 }
 
 /// A tool, checked: its name, its schemas (generated once, here) and its header arguments.
@@ -776,17 +649,13 @@ fn tool_entry(
 }
 
 /// A resource template, parsed.
-fn template_entry(def: &'static ResourceDef, problems: &mut Vec<String>) -> Option<TemplateEntry> {
+fn template_of(def: &'static ResourceDef, problems: &mut Vec<String>) -> Option<UriTemplate> {
     match UriTemplate::parse(def.uri) {
         Ok(template) => {
             if template.variables().next().is_none() {
                 problems.push(format!("resource template `{}` has no variables", def.uri));
             }
-            Some(TemplateEntry {
-                def,
-                template,
-                need: 0,
-            })
+            Some(template)
         }
         Err(why) => {
             problems.push(format!(

@@ -2,6 +2,7 @@
 //! reads, prompts and completions, each guarded so that a panic becomes an error result.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -12,7 +13,8 @@ use serde_json::value::RawValue;
 
 use super::access::visible;
 use super::dispatch::{invalid_params, Failure, MethodResult, Outcome};
-use super::{Server, ToolEntry, ToolRun};
+use super::dynamic::{DynPrompt, ReadCall};
+use super::{Catalog, PromptRun, ResourceRun, Server, ToolEntry, ToolRun};
 use crate::content::ToolResult;
 use crate::error::{Error, ErrorKind};
 use crate::handler::caller::Caller;
@@ -258,6 +260,7 @@ impl Server {
         &self,
         msg: &Message<'_>,
         scope: &RequestScope<'_>,
+        catalog: &Catalog,
     ) -> MethodResult {
         let uri = msg
             .params
@@ -265,35 +268,21 @@ impl Server {
             .as_deref()
             .ok_or_else(|| invalid_params("Invalid params: `uri` is required"))?;
         let mut outcome = ReadOutcome::NoMatch;
-        let mask = self.inner.catalog.load().access.mask(scope.caller);
-        let resource = self.inner.resource_index.get(uri);
+        let mask = catalog.access.mask(scope.caller);
+        let resource = catalog.resource_index.get(uri);
         if let Some(entry) = resource
-            .map(|&i| &self.inner.resources[i])
+            .map(|&i| &catalog.resources[i])
             .filter(|e| visible(e.need, mask))
         {
-            let def = entry.def;
-            let req = ResourceRequest {
-                uri,
-                vars: Vec::new(),
-                mime_type: def.mime_type,
-            };
-            outcome = self.run_resource(def.handler, &req, scope).await?;
+            outcome = self
+                .run_resource(&entry.run, uri, Vec::new(), scope)
+                .await?;
         } else {
-            for t in self
-                .inner
-                .templates
-                .iter()
-                .filter(|t| visible(t.need, mask))
-            {
+            for t in catalog.templates.iter().filter(|t| visible(t.need, mask)) {
                 let Some(vars) = t.template.matches(uri) else {
                     continue;
                 };
-                let req = ResourceRequest {
-                    uri,
-                    vars,
-                    mime_type: t.def.mime_type,
-                };
-                outcome = self.run_resource(t.def.handler, &req, scope).await?;
+                outcome = self.run_resource(&t.run, uri, vars, scope).await?;
                 if !matches!(outcome, ReadOutcome::NoMatch) {
                     break;
                 }
@@ -338,30 +327,25 @@ impl Server {
         &self,
         msg: &Message<'_>,
         scope: &RequestScope<'_>,
+        catalog: &Catalog,
     ) -> MethodResult {
         let name = msg
             .params
             .name
             .as_deref()
             .ok_or_else(|| invalid_params("Invalid params: `name` is required"))?;
-        let mask = self.inner.catalog.load().access.mask(scope.caller);
-        let def = self
-            .inner
+        let mask = catalog.access.mask(scope.caller);
+        let run = catalog
             .prompt_index
             .get(name)
-            .map(|&i| &self.inner.prompts[i])
+            .map(|&i| &catalog.prompts[i])
             .filter(|e| visible(e.need, mask))
-            .map(|e| e.def)
+            .map(|e| &e.run)
             .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?;
         let args = prompt_args(msg.params.arguments)?;
-        let outcome = match def.handler {
-            PromptHandler::Sync(f) => guarded(|| f(&args, scope)),
-            PromptHandler::Async(f) => self
-                .guarded_async(scope, || f(&args, scope))
-                .await
-                .map_err(Failure::Halted)?,
-        }
-        .unwrap_or_else(|panic| PromptOutcome::Failed(panicked("prompt", def.name, &panic)));
+        let (outcome, description) = self.run_prompt(run, args, scope).await?;
+        let outcome =
+            outcome.unwrap_or_else(|panic| PromptOutcome::Failed(panicked("prompt", name, &panic)));
         let messages = match outcome {
             PromptOutcome::Messages(m) => m,
             PromptOutcome::Failed(err) => {
@@ -375,7 +359,7 @@ impl Server {
         let mut buf = Vec::with_capacity(128);
         wire::begin_result(&mut buf, scope.id);
         buf.push(b'{');
-        if let Some(d) = def.description {
+        if let Some(d) = description {
             buf.extend_from_slice(b"\"description\":");
             serde_json::to_writer(&mut buf, d).map_err(internal)?;
             buf.push(b',');
@@ -388,27 +372,105 @@ impl Server {
         Ok(buf.into())
     }
 
+    /// Runs a prompt: its outcome (or the message of its panic) and its description.
+    async fn run_prompt<'r>(
+        &self,
+        run: &'r PromptRun,
+        args: PromptArgs<'_>,
+        scope: &RequestScope<'_>,
+    ) -> Result<(Result<PromptOutcome, String>, Option<&'r str>), Failure> {
+        Ok(match run {
+            PromptRun::Static(def) => {
+                let outcome = match def.handler {
+                    PromptHandler::Sync(f) => guarded(|| f(&args, scope)),
+                    PromptHandler::Async(f) => self
+                        .guarded_async(scope, || f(&args, scope))
+                        .await
+                        .map_err(Failure::Halted)?,
+                };
+                (outcome, def.description)
+            }
+            PromptRun::Dynamic(prompt) => {
+                let outcome = self.run_dynamic_prompt(prompt, args, scope).await?;
+                (outcome, prompt.description.as_deref())
+            }
+        })
+    }
+
+    /// Runs a run-time prompt, once every argument it requires is there.
+    async fn run_dynamic_prompt(
+        &self,
+        prompt: &DynPrompt,
+        args: PromptArgs<'_>,
+        scope: &RequestScope<'_>,
+    ) -> Result<Result<PromptOutcome, String>, Failure> {
+        let args: HashMap<String, String> = args
+            .values
+            .into_iter()
+            .map(|(name, value)| (name.into_owned(), value))
+            .collect();
+        if let Some(missing) = prompt.required.iter().find(|a| !args.contains_key(*a)) {
+            let why = format!("Invalid params: missing required argument `{missing}`");
+            return Err(invalid_params(why).into());
+        }
+        let ctx = Context::from_scope(scope);
+        let outcome = self
+            .guarded_async(scope, || (prompt.handler)(args, ctx))
+            .await
+            .map_err(Failure::Halted)?;
+        Ok(outcome.map(|messages| match messages {
+            Ok(messages) => PromptOutcome::Messages(messages),
+            Err(err) => PromptOutcome::Failed(err),
+        }))
+    }
+
+    /// Reads `uri` from a resource, or from a template with the values of its variables.
     async fn run_resource(
         &self,
-        handler: ResourceHandler,
-        req: &ResourceRequest<'_>,
+        run: &ResourceRun,
+        uri: &str,
+        vars: Vec<(String, String)>,
         scope: &RequestScope<'_>,
     ) -> Result<ReadOutcome, Failure> {
-        let outcome = match handler {
-            ResourceHandler::Sync(f) => guarded(|| f(req, scope)),
-            ResourceHandler::Async(f) => self
-                .guarded_async(scope, || f(req, scope))
-                .await
-                .map_err(Failure::Halted)?,
+        let outcome = match run {
+            ResourceRun::Static(def) => {
+                let req = ResourceRequest {
+                    uri,
+                    vars,
+                    mime_type: def.mime_type,
+                };
+                match def.handler {
+                    ResourceHandler::Sync(f) => guarded(|| f(&req, scope)),
+                    ResourceHandler::Async(f) => self
+                        .guarded_async(scope, || f(&req, scope))
+                        .await
+                        .map_err(Failure::Halted)?,
+                }
+            }
+            ResourceRun::Dynamic(resource) => {
+                let call = ReadCall {
+                    uri: uri.to_string(),
+                    vars: vars.into_iter().collect(),
+                    mime_type: resource.mime_type.clone(),
+                };
+                let ctx = Context::from_scope(scope);
+                self.guarded_async(scope, || (resource.handler)(call, ctx))
+                    .await
+                    .map_err(Failure::Halted)?
+                    .map(|read| match read {
+                        Ok(contents) => ReadOutcome::Contents(contents),
+                        Err(err) => ReadOutcome::Failed(err),
+                    })
+            }
         };
-        Ok(outcome
-            .unwrap_or_else(|panic| ReadOutcome::Failed(panicked("resource", req.uri, &panic))))
+        Ok(outcome.unwrap_or_else(|panic| ReadOutcome::Failed(panicked("resource", uri, &panic))))
     }
 
     pub(super) async fn complete(
         &self,
         msg: &Message<'_>,
         scope: &RequestScope<'_>,
+        catalog: &Catalog,
     ) -> MethodResult {
         let reference = msg
             .params
@@ -420,28 +482,26 @@ impl Server {
             .argument
             .as_ref()
             .ok_or_else(|| invalid_params("Invalid params: `argument` is required"))?;
-        let mask = self.inner.catalog.load().access.mask(scope.caller);
+        let mask = catalog.access.mask(scope.caller);
         let completions = match reference {
-            Reference::Prompt { name } => {
-                self.inner
-                    .prompt_index
-                    .get(name.as_ref())
-                    .map(|&i| &self.inner.prompts[i])
-                    .filter(|e| visible(e.need, mask))
-                    .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?
-                    .def
-                    .completions
-            }
+            Reference::Prompt { name } => catalog
+                .prompt_index
+                .get(name.as_ref())
+                .map(|&i| &catalog.prompts[i])
+                .filter(|e| visible(e.need, mask))
+                .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?
+                .run
+                .completions(),
             Reference::Resource { uri } => {
-                let templates = self.inner.templates.iter().map(|t| (t.def, t.need));
-                let resources = self.inner.resources.iter().map(|r| (r.def, r.need));
+                let templates = catalog.templates.iter().map(|t| (&t.run, t.need));
+                let resources = catalog.resources.iter().map(|r| (&r.run, r.need));
                 templates
                     .chain(resources)
                     .filter(|(_, need)| visible(*need, mask))
-                    .map(|(d, _)| d)
-                    .find(|d| d.uri == uri.as_ref())
+                    .map(|(run, _)| run)
+                    .find(|run| run.uri() == uri.as_ref())
                     .ok_or_else(|| invalid_params(format!("Unknown resource template: {uri}")))?
-                    .completions
+                    .completions()
             }
         };
         let panicked = |panic: String| {

@@ -124,17 +124,15 @@ pub(super) fn invalid_params(message: impl Into<Cow<'static, str>>) -> RpcError 
 impl Server {
     /// Whether `method` is served in `version`, given the capabilities this server has.
     pub(crate) fn knows(&self, catalog: &Catalog, method: Method, version: Version) -> bool {
-        let s = &self.inner;
-        let has_resources = !s.resources.is_empty() || !s.templates.is_empty();
         let has = match method {
             Method::ToolsList | Method::ToolsCall => !catalog.tools.is_empty(),
             Method::ResourcesList
             | Method::ResourceTemplatesList
             | Method::ResourcesRead
             | Method::ResourcesSubscribe
-            | Method::ResourcesUnsubscribe => has_resources,
-            Method::PromptsList | Method::PromptsGet => !s.prompts.is_empty(),
-            Method::Complete => s.has_completions,
+            | Method::ResourcesUnsubscribe => catalog.has_resources(),
+            Method::PromptsList | Method::PromptsGet => !catalog.prompts.is_empty(),
+            Method::Complete => catalog.has_completions,
             Method::TasksGet
             | Method::TasksUpdate
             | Method::TasksCancel
@@ -296,9 +294,9 @@ impl Server {
                 .call_tool(entry, msg.params.arguments, &scope)
                 .await
                 .map_err(Failure::Halted)?,
-            (Method::ResourcesRead, _) => self.read_resource(msg, &scope).await?,
-            (Method::PromptsGet, _) => self.get_prompt(msg, &scope).await?,
-            _ => self.complete(msg, &scope).await?,
+            (Method::ResourcesRead, _) => self.read_resource(msg, &scope, catalog).await?,
+            (Method::PromptsGet, _) => self.get_prompt(msg, &scope, catalog).await?,
+            _ => self.complete(msg, &scope, catalog).await?,
         };
         guard.finish();
         Ok(Outcome::Response(body))
@@ -343,14 +341,15 @@ impl Server {
             );
             return Ok(Outcome::refused(Some(id), &err, Refusal::AtCapacity));
         }
-        // Tools change at run time; resources and prompts are fixed when the server is built.
-        let has_resources = !self.inner.resources.is_empty() || !self.inner.templates.is_empty();
+        // Every list may change at run time (the live registry), and each change is told.
+        let has_resources = self.inner.catalog.load().has_resources();
         let task_ids = self.listened_tasks(msg, requested.task_ids)?;
         let granted = Filter {
             tools_list_changed: requested.tools_list_changed.filter(|&yes| yes),
+            resources_list_changed: requested.resources_list_changed.filter(|&yes| yes),
+            prompts_list_changed: requested.prompts_list_changed.filter(|&yes| yes),
             resource_subscriptions: requested.resource_subscriptions.filter(|_| has_resources),
             task_ids,
-            ..Filter::default()
         };
         let (sink, rx) = MessageStream::channel();
         self.inner

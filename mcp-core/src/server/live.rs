@@ -1,237 +1,40 @@
-//! The live registry: tools added, replaced, removed, enabled and disabled while the server
-//! runs, beside the `#[tool]` functions it was built with.
+//! The live registry: tools, resources, templates and prompts added, replaced, removed,
+//! enabled and disabled while the server runs, beside the macro items it was built with.
 //!
-//! Every change renders a new [`Catalog`] (the tool table and every list response, once per
+//! Every change renders a new [`Catalog`] (the item tables and every list response, once per
 //! revision: work proportional to the lists) and swaps it in whole. A request reads the
-//! catalog once, so it sees one consistent set of tools, and a call already running keeps the
-//! definition it started with. Clients are then told: `notifications/tools/list_changed` on
-//! every session's standalone stream (and stdio), and on the `subscriptions/listen` streams
-//! that asked for `toolsListChanged`.
+//! catalog once, so it sees one consistent set of items, and a call already running keeps the
+//! definition it started with. Clients are then told: `notifications/tools/list_changed` (or
+//! `resources/`, `prompts/`) on every session's standalone stream (and stdio), and on the
+//! `subscriptions/listen` streams that asked for it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
-use serde_json::Value;
 
-use super::access::Views;
-use super::build::header_params;
-use super::render::{capabilities_of, per_version, tool_json, Entry, ListKind, Lists, ToolFields};
-use super::{Catalog, Inner, Server, ToolEntry, ToolRun};
-use crate::content::ToolResult;
-use crate::handler::inject::Context;
-use crate::handler::registry::{TaskSupport, ToolHints};
-use crate::handler::response::IntoToolResult;
-use crate::schema;
-use crate::util::{lock, BoxFuture};
+use super::access::{Access, Mask, Views, MAX_ROLE_SETS};
+use super::dynamic::{DynamicPrompt, DynamicResource, DynamicTool};
+use super::render::{capabilities_of, rendered, Entry, ListKind, Lists};
+use super::{
+    Catalog, Info, PromptEntry, ResourceEntry, ResourceRun, Server, TemplateEntry, ToolEntry,
+};
+use crate::handler::registry::TaskSupport;
+use crate::handler::uri_template::UriTemplate;
+use crate::runtime::listen::ListKind as Notify;
+use crate::util::lock;
 use crate::wire::Version;
-
-/// A run-time tool's body: its arguments (a JSON object) and the request's [`Context`].
-pub(crate) type DynHandler =
-    Arc<dyn Fn(Value, Context) -> BoxFuture<'static, ToolResult> + Send + Sync>;
-
-/// A tool defined at run time, without a macro: a name, a description, a JSON Schema for its
-/// arguments and an async handler. Register it with [`Server::add_tool`] or
-/// [`Server::replace_tool`].
-///
-/// ```
-/// use mcp_core::{tool, DynamicTool, Server};
-/// use serde_json::json;
-///
-/// /// Say hello.
-/// #[tool(server = "live-doc")]
-/// fn hello() -> &'static str { "hello" }
-///
-/// let server = Server::builder("live-doc").collect().build().unwrap();
-/// let shout = DynamicTool::new("shout", |args, _ctx| async move {
-///     args["text"].as_str().unwrap_or_default().to_uppercase()
-/// })
-/// .description("Repeat `text`, louder.")
-/// .input_schema(json!({
-///     "type": "object",
-///     "properties": {"text": {"type": "string"}},
-///     "required": ["text"],
-/// }));
-/// server.add_tool(shout).unwrap();
-/// assert_eq!(server.tool_names().collect::<Vec<_>>(), ["hello", "shout"]);
-/// ```
-pub struct DynamicTool {
-    name: String,
-    title: Option<String>,
-    description: Option<String>,
-    input_schema: Value,
-    output_schema: Option<Value>,
-    annotations: ToolHints,
-    roles: Vec<String>,
-    task: TaskSupport,
-    handler: DynHandler,
-}
-
-impl fmt::Debug for DynamicTool {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DynamicTool")
-            .field("name", &self.name)
-            .field("description", &self.description)
-            .finish_non_exhaustive()
-    }
-}
-
-impl DynamicTool {
-    /// A tool called `name` whose body is `handler`: it gets the call's arguments (a JSON
-    /// object; validate them against your schema) and its [`Context`], and returns anything
-    /// a `#[tool]` function may return. By default it takes any object.
-    pub fn new<F, Fut, R>(name: impl Into<String>, handler: F) -> DynamicTool
-    where
-        F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = R> + Send + 'static,
-        R: IntoToolResult,
-    {
-        let handler: DynHandler = Arc::new(move |args, ctx| {
-            let run = handler(args, ctx);
-            Box::pin(async move { run.await.into_tool_result() })
-        });
-        DynamicTool {
-            name: name.into(),
-            title: None,
-            description: None,
-            input_schema: serde_json::json!({"type": "object"}),
-            output_schema: None,
-            annotations: ToolHints::default(),
-            roles: Vec::new(),
-            task: TaskSupport::Forbidden,
-            handler,
-        }
-    }
-
-    /// The description the model reads.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// A display title.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// The JSON Schema of the arguments: an object schema.
-    pub fn input_schema(mut self, schema: Value) -> Self {
-        self.input_schema = schema;
-        self
-    }
-
-    /// The JSON Schema of the structured content the tool returns (an object schema).
-    pub fn output_schema(mut self, schema: Value) -> Self {
-        self.output_schema = Some(schema);
-        self
-    }
-
-    /// Only callers with one of these roles see and call it (as `#[tool(roles = [..])]`).
-    pub fn roles<S: Into<String>>(mut self, roles: impl IntoIterator<Item = S>) -> Self {
-        self.roles = roles.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Whether it may (or must) run as a task (as `#[tool(task)]`).
-    pub fn task(mut self, support: TaskSupport) -> Self {
-        self.task = support;
-        self
-    }
-
-    /// `readOnlyHint`: it changes nothing.
-    pub fn read_only(mut self, yes: bool) -> Self {
-        self.annotations.read_only = Some(yes);
-        self
-    }
-
-    /// `destructiveHint`: it may destroy data.
-    pub fn destructive(mut self, yes: bool) -> Self {
-        self.annotations.destructive = Some(yes);
-        self
-    }
-
-    /// `idempotentHint`: calling it again with the same arguments changes nothing more.
-    pub fn idempotent(mut self, yes: bool) -> Self {
-        self.annotations.idempotent = Some(yes);
-        self
-    }
-
-    /// `openWorldHint`: it reaches outside systems.
-    pub fn open_world(mut self, yes: bool) -> Self {
-        self.annotations.open_world = Some(yes);
-        self
-    }
-
-    /// Checks it and renders its list entry.
-    fn into_source(self) -> Result<Source, RegistryError> {
-        let name = self.name;
-        mcp_grammar::check_tool_name(&name)
-            .map_err(|why| RegistryError::Invalid(format!("invalid tool name `{name}`: {why}")))?;
-        if !schema::is_object(&self.input_schema) {
-            return Err(RegistryError::Invalid(format!(
-                "tool `{name}`: the input schema must describe a JSON object (`\"type\": \"object\"`)"
-            )));
-        }
-        if self
-            .output_schema
-            .as_ref()
-            .is_some_and(|o| !schema::is_object(o))
-        {
-            return Err(RegistryError::Invalid(format!(
-                "tool `{name}`: the output schema must describe a JSON object"
-            )));
-        }
-        if self
-            .roles
-            .iter()
-            .any(|r| r.is_empty() || r.contains([' ', ',', '|']))
-        {
-            return Err(RegistryError::Invalid(format!(
-                "tool `{name}`: a role is a non-empty name without spaces, `,` or `|`"
-            )));
-        }
-        let mut problems = Vec::new();
-        let headers = header_params(&name, &self.input_schema, &mut problems);
-        if let Some(problem) = problems.pop() {
-            return Err(RegistryError::Invalid(problem));
-        }
-        let fields = ToolFields {
-            name: &name,
-            title: self.title.as_deref(),
-            description: self.description.as_deref(),
-            icons: &[],
-            annotations: self.annotations,
-            task: self.task,
-        };
-        let json = Arc::new(tool_json(&fields, self.input_schema, self.output_schema));
-        let entry = ToolEntry {
-            name: name.as_str().into(),
-            run: ToolRun::Dynamic(self.handler),
-            streaming: true,
-            task: self.task,
-            wrap_output: false,
-            headers,
-            need: 0,
-        };
-        Ok(Source {
-            entry,
-            json,
-            roles: self.roles,
-            enabled: true,
-        })
-    }
-}
 
 /// Why a registry change was refused; nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RegistryError {
-    /// A tool of that name exists already (use [`Server::replace_tool`]).
+    /// An item of that name (or URI) exists already (use [`Server::replace_tool`] and its
+    /// kin).
     Exists(String),
-    /// No tool of that name.
+    /// No item of that name (or URI).
     NotFound(String),
     /// The definition is invalid: a bad name or schema, or a role set too many.
     Invalid(String),
@@ -240,8 +43,8 @@ pub enum RegistryError {
 impl fmt::Display for RegistryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RegistryError::Exists(name) => write!(f, "a tool named `{name}` exists already"),
-            RegistryError::NotFound(name) => write!(f, "no tool named `{name}`"),
+            RegistryError::Exists(name) => write!(f, "`{name}` is registered already"),
+            RegistryError::NotFound(name) => write!(f, "nothing is registered as `{name}`"),
             RegistryError::Invalid(why) => f.write_str(why),
         }
     }
@@ -249,98 +52,217 @@ impl fmt::Display for RegistryError {
 
 impl std::error::Error for RegistryError {}
 
-/// One tool as registered, enabled or not.
+/// One item as registered, enabled or not.
 #[derive(Clone)]
-struct Source {
-    entry: ToolEntry,
+pub(super) struct Source<E> {
+    key: Arc<str>,
+    entry: E,
     json: Entry,
     roles: Vec<String>,
     enabled: bool,
 }
 
-/// Every tool of the server, by name (which is list order).
+impl<E> Source<E> {
+    /// An enabled item, keyed by its name (or URI).
+    pub(super) fn new(key: Arc<str>, entry: E, json: Entry, roles: Vec<String>) -> Self {
+        Source {
+            key,
+            entry,
+            json,
+            roles,
+            enabled: true,
+        }
+    }
+}
+
+/// A resource or a template, as registered.
+#[derive(Clone)]
+pub(super) struct ResourceItem {
+    pub(super) run: ResourceRun,
+    /// The parsed template; `None` for a plain resource.
+    pub(super) template: Option<Arc<UriTemplate>>,
+}
+
+/// One kind of item, by name or URI (which is list order).
+type Table<E> = BTreeMap<Arc<str>, Source<E>>;
+
+/// Every item of the server.
+#[derive(Clone, Default)]
 pub(crate) struct Sources {
-    tools: BTreeMap<Arc<str>, Source>,
+    pub(super) tools: Table<ToolEntry>,
+    /// Resources and templates, by URI: one namespace.
+    pub(super) resources: Table<ResourceItem>,
+    pub(super) prompts: Table<PromptEntry>,
 }
 
 impl Sources {
-    /// The `#[tool]` functions the server was built with.
-    pub(crate) fn new(
-        tools: &[ToolEntry],
-        json: &[Entry],
-        roles: &[&'static [&'static str]],
-    ) -> Sources {
-        let tools = tools
-            .iter()
-            .zip(json)
-            .zip(roles)
-            .map(|((entry, json), roles)| {
-                let source = Source {
-                    entry: entry.clone(),
-                    json: json.clone(),
-                    roles: roles.iter().map(|r| r.to_string()).collect(),
-                    enabled: true,
-                };
-                (entry.name.clone(), source)
-            })
-            .collect();
-        Sources { tools }
+    /// Adds `source` unless its key is taken; whether it was added.
+    pub(super) fn insert<E>(table: &mut Table<E>, source: Source<E>) -> bool {
+        if table.contains_key(&source.key) {
+            return false;
+        }
+        table.insert(source.key.clone(), source);
+        true
     }
 }
 
-/// The catalog for `sources`: the tools that are enabled, and every list rendered again.
-fn render(inner: &Inner, sources: &Sources) -> Result<Catalog, RegistryError> {
-    let old = inner.catalog.load();
-    let mut access = old.access.clone();
+/// What one rendering needs besides the items.
+pub(super) struct Settings<'a> {
+    pub(super) info: &'a Info,
+    pub(super) page_size: Option<usize>,
+    pub(super) cache_ttl: Duration,
+}
+
+/// An enabled item: its key, its entry, its list entry and the role set it needs.
+type Enabled<E> = (Arc<str>, E, Entry, Mask);
+
+/// The enabled items of `table`.
+fn enabled<E: Clone>(table: &Table<E>, access: &mut Access) -> Result<Vec<Enabled<E>>, String> {
+    let mut out = Vec::new();
+    for source in table.values().filter(|s| s.enabled) {
+        let need = access.need(&source.roles).ok_or_else(|| {
+            format!(
+                "items name more than {MAX_ROLE_SETS} distinct sets of `roles`: give items that share a purpose the same roles"
+            )
+        })?;
+        let entry = source.entry.clone();
+        out.push((source.key.clone(), entry, source.json.clone(), need));
+    }
+    Ok(out)
+}
+
+/// The catalog for `sources`: the items that are enabled, and every list rendered.
+pub(super) fn catalog(settings: &Settings<'_>, sources: &Sources) -> Result<Catalog, String> {
+    let mut access = Access::default();
+    let mut lists = Lists {
+        tools: Vec::new(),
+        resources: Vec::new(),
+        templates: Vec::new(),
+        prompts: Vec::new(),
+    };
     let mut tools = Vec::new();
     let mut tool_index = HashMap::new();
-    let mut tool_json = Vec::new();
-    for (name, source) in sources.tools.iter().filter(|(_, s)| s.enabled) {
-        let mut entry = source.entry.clone();
-        entry.need = access.need(&source.roles).ok_or_else(|| {
-            RegistryError::Invalid(format!(
-                "tool `{name}`: the server uses the most distinct role sets it may already"
-            ))
-        })?;
-        tool_index.insert(name.clone(), tools.len());
+    for (key, mut entry, json, need) in enabled(&sources.tools, &mut access)? {
+        entry.need = need;
+        tool_index.insert(key, tools.len());
         tools.push(entry);
-        tool_json.push(source.json.clone());
+        lists.tools.push(json);
     }
-    let lists = Lists {
-        tools: tool_json,
-        resources: old.lists.resources.clone(),
-        templates: old.lists.templates.clone(),
-        prompts: old.lists.prompts.clone(),
-    };
-    let has_tasks = tools.iter().any(|t| t.task != TaskSupport::Forbidden);
-    let public = |kind: ListKind, i: usize| match kind {
-        ListKind::Tools => tools[i].need == 0,
-        ListKind::Resources => inner.resources[i].need == 0,
-        ListKind::Templates => inner.templates[i].need == 0,
-        ListKind::Prompts => inner.prompts[i].need == 0,
-    };
-    let rendered = Version::ALL.map(|v| {
-        let caps = capabilities_of(v, &lists, inner.has_completions, has_tasks);
-        per_version(
-            v,
-            &inner.info,
-            &lists,
-            &caps,
-            inner.page_size,
-            inner.cache_ttl,
-            &public,
-        )
-        .0
-    });
-    Ok(Catalog {
+    let (resources, resource_index, templates) =
+        resource_tables(enabled(&sources.resources, &mut access)?, &mut lists);
+    let mut prompts = Vec::new();
+    let mut prompt_index = HashMap::new();
+    for (key, mut entry, json, need) in enabled(&sources.prompts, &mut access)? {
+        entry.need = need;
+        prompt_index.insert(key, prompts.len());
+        prompts.push(entry);
+        lists.prompts.push(json);
+    }
+    let mut catalog = Catalog {
+        has_tasks: tools.iter().any(|t| t.task != TaskSupport::Forbidden),
+        has_completions: !prompts.is_empty() || !templates.is_empty(),
         tools,
         tool_index,
-        rendered,
+        resources,
+        resource_index,
+        templates,
+        prompts,
+        prompt_index,
+        rendered: Default::default(),
         lists,
         access,
         views: Views::default(),
-        has_tasks,
+    };
+    catalog.rendered = render_all(settings, &catalog);
+    Ok(catalog)
+}
+
+/// The resources and their index, and the templates, from the enabled resource items.
+fn resource_tables(
+    items: Vec<Enabled<ResourceItem>>,
+    lists: &mut Lists,
+) -> (
+    Vec<ResourceEntry>,
+    HashMap<Arc<str>, usize>,
+    Vec<TemplateEntry>,
+) {
+    let mut resources = Vec::new();
+    let mut resource_index = HashMap::new();
+    let mut templates = Vec::new();
+    for (key, item, json, need) in items {
+        let run = item.run;
+        match item.template {
+            Some(template) => {
+                templates.push(TemplateEntry {
+                    run,
+                    template,
+                    need,
+                });
+                lists.templates.push(json);
+            }
+            None => {
+                resource_index.insert(key, resources.len());
+                resources.push(ResourceEntry { run, need });
+                lists.resources.push(json);
+            }
+        }
+    }
+    (resources, resource_index, templates)
+}
+
+/// The lists and discovery results of every revision, for callers without roles.
+fn render_all(settings: &Settings<'_>, catalog: &Catalog) -> [super::Rendered; 4] {
+    let public = |kind: ListKind, i: usize| catalog.need(kind, i) == 0;
+    Version::ALL.map(|v| {
+        let caps = capabilities_of(
+            v,
+            &catalog.lists,
+            catalog.has_completions,
+            catalog.has_tasks,
+        );
+        rendered(
+            v,
+            settings.info,
+            &catalog.lists,
+            &caps,
+            settings.page_size,
+            settings.cache_ttl,
+            &public,
+        )
     })
+}
+
+/// Adds `source`, failing when its key is taken.
+fn add<E>(table: &mut Table<E>, source: Source<E>) -> Result<(), RegistryError> {
+    let key = source.key.to_string();
+    if Sources::insert(table, source) {
+        Ok(())
+    } else {
+        Err(RegistryError::Exists(key))
+    }
+}
+
+/// Adds `source`, or replaces the item of its key (enabled again).
+fn replace<E>(table: &mut Table<E>, source: Source<E>) -> Result<(), RegistryError> {
+    table.insert(source.key.clone(), source);
+    Ok(())
+}
+
+fn remove<E>(table: &mut Table<E>, key: &str) -> Result<(), RegistryError> {
+    match table.remove(key) {
+        Some(_) => Ok(()),
+        None => Err(RegistryError::NotFound(key.to_string())),
+    }
+}
+
+fn enable<E>(table: &mut Table<E>, key: &str, enabled: bool) -> Result<(), RegistryError> {
+    match table.get_mut(key) {
+        Some(source) => {
+            source.enabled = enabled;
+            Ok(())
+        }
+        None => Err(RegistryError::NotFound(key.to_string())),
+    }
 }
 
 impl Server {
@@ -348,73 +270,111 @@ impl Server {
     /// tool of that name exists (enabled or not) or the definition is invalid.
     pub fn add_tool(&self, tool: DynamicTool) -> Result<(), RegistryError> {
         let source = tool.into_source()?;
-        self.change(|sources| {
-            let name = source.entry.name.clone();
-            if sources.tools.contains_key(&name) {
-                return Err(RegistryError::Exists(name.to_string()));
-            }
-            sources.tools.insert(name, source);
-            Ok(())
-        })
+        self.change(Notify::Tools, |s| add(&mut s.tools, source))
     }
 
     /// Adds a tool, or replaces the tool of that name (a `#[tool]` function too, enabled or
     /// not: the new one is enabled). Calls already running finish with the old definition.
     pub fn replace_tool(&self, tool: DynamicTool) -> Result<(), RegistryError> {
         let source = tool.into_source()?;
-        self.change(|sources| {
-            sources.tools.insert(source.entry.name.clone(), source);
-            Ok(())
-        })
+        self.change(Notify::Tools, |s| replace(&mut s.tools, source))
     }
 
     /// Removes the tool `name` (a `#[tool]` function too).
     pub fn remove_tool(&self, name: &str) -> Result<(), RegistryError> {
-        self.change(|sources| match sources.tools.remove(name) {
-            Some(_) => Ok(()),
-            None => Err(RegistryError::NotFound(name.to_string())),
-        })
+        self.change(Notify::Tools, |s| remove(&mut s.tools, name))
     }
 
     /// Hides (`false`) or shows again (`true`) the tool `name`: a disabled tool is absent
     /// from lists and refused as an unknown one, until it is enabled again.
     pub fn set_tool_enabled(&self, name: &str, enabled: bool) -> Result<(), RegistryError> {
-        self.change(|sources| match sources.tools.get_mut(name) {
-            Some(source) => {
-                source.enabled = enabled;
-                Ok(())
-            }
-            None => Err(RegistryError::NotFound(name.to_string())),
+        self.change(Notify::Tools, |s| enable(&mut s.tools, name, enabled))
+    }
+
+    /// Adds a resource or a template while the server runs; clients are told the resource
+    /// list changed. Fails when one with that URI (or URI template) exists, enabled or not.
+    pub fn add_resource(&self, resource: DynamicResource) -> Result<(), RegistryError> {
+        let source = resource.into_source()?;
+        self.change(Notify::Resources, |s| add(&mut s.resources, source))
+    }
+
+    /// Adds a resource or a template, or replaces the one with that URI (a `#[resource]`
+    /// function too). Reads already running finish with the old definition.
+    pub fn replace_resource(&self, resource: DynamicResource) -> Result<(), RegistryError> {
+        let source = resource.into_source()?;
+        self.change(Notify::Resources, |s| replace(&mut s.resources, source))
+    }
+
+    /// Removes the resource or template whose URI (or URI template) is `uri`.
+    pub fn remove_resource(&self, uri: &str) -> Result<(), RegistryError> {
+        self.change(Notify::Resources, |s| remove(&mut s.resources, uri))
+    }
+
+    /// Hides (`false`) or shows again (`true`) the resource or template `uri`: a disabled one
+    /// is absent from lists and not found when read.
+    pub fn set_resource_enabled(&self, uri: &str, enabled: bool) -> Result<(), RegistryError> {
+        self.change(Notify::Resources, |s| {
+            enable(&mut s.resources, uri, enabled)
         })
     }
 
+    /// Adds a prompt while the server runs; clients are told the prompt list changed. Fails
+    /// when a prompt of that name exists, enabled or not.
+    pub fn add_prompt(&self, prompt: DynamicPrompt) -> Result<(), RegistryError> {
+        let source = prompt.into_source()?;
+        self.change(Notify::Prompts, |s| add(&mut s.prompts, source))
+    }
+
+    /// Adds a prompt, or replaces the prompt of that name (a `#[prompt]` function too).
+    pub fn replace_prompt(&self, prompt: DynamicPrompt) -> Result<(), RegistryError> {
+        let source = prompt.into_source()?;
+        self.change(Notify::Prompts, |s| replace(&mut s.prompts, source))
+    }
+
+    /// Removes the prompt `name` (a `#[prompt]` function too).
+    pub fn remove_prompt(&self, name: &str) -> Result<(), RegistryError> {
+        self.change(Notify::Prompts, |s| remove(&mut s.prompts, name))
+    }
+
+    /// Hides (`false`) or shows again (`true`) the prompt `name`.
+    pub fn set_prompt_enabled(&self, name: &str, enabled: bool) -> Result<(), RegistryError> {
+        self.change(Notify::Prompts, |s| enable(&mut s.prompts, name, enabled))
+    }
+
     /// Applies `edit` to the sources, renders and swaps in the new catalog, and tells
-    /// clients. Changes are serialized; on an error nothing changes.
+    /// clients that the `kind` list changed. Changes are serialized; on an error nothing
+    /// changes.
     fn change(
         &self,
+        kind: Notify,
         edit: impl FnOnce(&mut Sources) -> Result<(), RegistryError>,
     ) -> Result<(), RegistryError> {
         {
             let mut sources = lock(&self.inner.live);
-            let mut edited = Sources {
-                tools: sources.tools.clone(),
-            };
+            let mut edited = sources.clone();
             edit(&mut edited)?;
-            let catalog = render(&self.inner, &edited)?;
+            let settings = Settings {
+                info: &self.inner.info,
+                page_size: self.inner.page_size,
+                cache_ttl: self.inner.cache_ttl,
+            };
+            let catalog = catalog(&settings, &edited).map_err(RegistryError::Invalid)?;
             *sources = edited;
             self.inner.catalog.store(Arc::new(catalog));
         }
-        self.tools_changed();
+        self.list_changed(kind);
         Ok(())
     }
 
-    /// `notifications/tools/list_changed` to every session and listen stream that wants it.
-    fn tools_changed(&self) {
-        let message =
-            Bytes::from_static(br#"{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}"#);
+    /// `notifications/<kind>/list_changed` to every session and listen stream that wants it.
+    fn list_changed(&self, kind: Notify) {
+        let message = Bytes::from(format!(
+            r#"{{"jsonrpc":"2.0","method":"{}"}}"#,
+            kind.method()
+        ));
         for session in self.inner.sessions.all() {
             session.send(message.clone());
         }
-        self.inner.listeners.tools_changed();
+        self.inner.listeners.list_changed(kind);
     }
 }

@@ -11,7 +11,7 @@ use arc_swap::ArcSwap;
 use bytes::Bytes;
 use serde_json::json;
 
-use crate::handler::registry::{PromptDef, ResourceDef, TaskSupport, ToolHandler};
+use crate::handler::registry::{CompletionDef, PromptDef, ResourceDef, TaskSupport, ToolHandler};
 use crate::handler::scope::Shared;
 use crate::handler::uri_template::UriTemplate;
 use crate::runtime::listen::Listeners;
@@ -23,6 +23,7 @@ mod access;
 mod build;
 mod call;
 pub(crate) mod dispatch;
+mod dynamic;
 pub(crate) mod envelope;
 mod live;
 mod render;
@@ -30,7 +31,8 @@ mod tasks;
 
 pub use build::ServerBuilder;
 pub(crate) use dispatch::{Outcome, Refusal};
-pub use live::{DynamicTool, RegistryError};
+pub use dynamic::{DynamicPrompt, DynamicResource, DynamicTool};
+pub use live::RegistryError;
 
 /// A named MCP server: its tools, resources and prompts, with every list response and schema
 /// prepared at start-up.
@@ -54,12 +56,13 @@ pub struct Server {
 
 impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let catalog = self.inner.catalog.load();
         f.debug_struct("Server")
             .field("name", &self.inner.info.name)
-            .field("tools", &self.inner.catalog.load().tools.len())
-            .field("resources", &self.inner.resources.len())
-            .field("resource_templates", &self.inner.templates.len())
-            .field("prompts", &self.inner.prompts.len())
+            .field("tools", &catalog.tools.len())
+            .field("resources", &catalog.resources.len())
+            .field("resource_templates", &catalog.templates.len())
+            .field("prompts", &catalog.prompts.len())
             .finish()
     }
 }
@@ -93,7 +96,7 @@ pub(crate) struct ToolEntry {
 #[derive(Clone)]
 pub(crate) enum ToolRun {
     Static(ToolHandler),
-    Dynamic(live::DynHandler),
+    Dynamic(dynamic::DynHandler),
 }
 
 /// An argument mirrored in an HTTP header.
@@ -118,19 +121,64 @@ pub(crate) enum HeaderKind {
     Boolean,
 }
 
+/// A resource (or a template): a `#[resource]` function, or one registered at run time.
+#[derive(Clone)]
+pub(crate) enum ResourceRun {
+    Static(&'static ResourceDef),
+    Dynamic(Arc<dynamic::DynResource>),
+}
+
+impl ResourceRun {
+    /// The URI, or the URI template.
+    pub(crate) fn uri(&self) -> &str {
+        match self {
+            ResourceRun::Static(def) => def.uri,
+            ResourceRun::Dynamic(r) => &r.uri,
+        }
+    }
+
+    /// Completions of its template variables.
+    pub(crate) fn completions(&self) -> &'static [CompletionDef] {
+        match self {
+            ResourceRun::Static(def) => def.completions,
+            ResourceRun::Dynamic(_) => &[],
+        }
+    }
+}
+
+#[derive(Clone)]
 pub(crate) struct ResourceEntry {
-    pub(crate) def: &'static ResourceDef,
+    pub(crate) run: ResourceRun,
     pub(crate) need: access::Mask,
 }
 
+#[derive(Clone)]
 pub(crate) struct TemplateEntry {
-    pub(crate) def: &'static ResourceDef,
-    pub(crate) template: UriTemplate,
+    pub(crate) run: ResourceRun,
+    pub(crate) template: Arc<UriTemplate>,
     pub(crate) need: access::Mask,
 }
 
+/// A prompt: a `#[prompt]` function, or one registered at run time.
+#[derive(Clone)]
+pub(crate) enum PromptRun {
+    Static(&'static PromptDef),
+    Dynamic(Arc<dynamic::DynPrompt>),
+}
+
+impl PromptRun {
+    /// Completions of its arguments.
+    pub(crate) fn completions(&self) -> &'static [CompletionDef] {
+        match self {
+            PromptRun::Static(def) => def.completions,
+            PromptRun::Dynamic(_) => &[],
+        }
+    }
+}
+
+#[derive(Clone)]
 pub(crate) struct PromptEntry {
-    pub(crate) def: &'static PromptDef,
+    pub(crate) run: PromptRun,
     pub(crate) need: access::Mask,
 }
 
@@ -138,6 +186,7 @@ pub(crate) struct PromptEntry {
 pub(crate) type Pages = Vec<Bytes>;
 
 /// The four list responses of one revision, for one set of visible items.
+#[derive(Default)]
 pub(crate) struct ListPages {
     pub(crate) tools: Pages,
     pub(crate) resources: Pages,
@@ -146,6 +195,7 @@ pub(crate) struct ListPages {
 }
 
 /// What one revision serves of the current items.
+#[derive(Default)]
 pub(crate) struct Rendered {
     /// The lists a caller without roles sees (every list, when no item names roles).
     pub(crate) lists: ListPages,
@@ -153,12 +203,17 @@ pub(crate) struct Rendered {
     pub(crate) hello: Bytes,
 }
 
-/// The tools as they are now, with everything rendered from them: replaced as a whole when
+/// The items as they are now, with everything rendered from them: replaced as a whole when
 /// the registry changes, so that a request (and a call already running) keeps the snapshot
 /// it started with.
 pub(crate) struct Catalog {
     pub(crate) tools: Vec<ToolEntry>,
     pub(crate) tool_index: HashMap<Arc<str>, usize>,
+    pub(crate) resources: Vec<ResourceEntry>,
+    pub(crate) resource_index: HashMap<Arc<str>, usize>,
+    pub(crate) templates: Vec<TemplateEntry>,
+    pub(crate) prompts: Vec<PromptEntry>,
+    pub(crate) prompt_index: HashMap<Arc<str>, usize>,
     /// Per revision.
     pub(crate) rendered: [Rendered; 4],
     /// Every item's list entry, to render the lists of callers with roles.
@@ -169,6 +224,25 @@ pub(crate) struct Catalog {
     pub(crate) views: access::Views,
     /// Whether any tool may run as a task.
     pub(crate) has_tasks: bool,
+    /// Whether `completion/complete` is served (there are prompts or templates).
+    pub(crate) has_completions: bool,
+}
+
+impl Catalog {
+    /// Whether it has resources or templates.
+    pub(crate) fn has_resources(&self) -> bool {
+        !self.resources.is_empty() || !self.templates.is_empty()
+    }
+
+    /// What entry `i` of list `kind` needs.
+    pub(crate) fn need(&self, kind: render::ListKind, i: usize) -> access::Mask {
+        match kind {
+            render::ListKind::Tools => self.tools[i].need,
+            render::ListKind::Resources => self.resources[i].need,
+            render::ListKind::Templates => self.templates[i].need,
+            render::ListKind::Prompts => self.prompts[i].need,
+        }
+    }
 }
 
 /// Everything that depends only on the protocol revision.
@@ -183,22 +257,16 @@ pub(crate) struct PerVersion {
 
 pub(crate) struct Inner {
     pub(crate) info: Info,
-    /// The tools and everything rendered from them, as of the last registry change.
+    /// The items and everything rendered from them, as of the last registry change.
     pub(crate) catalog: ArcSwap<Catalog>,
-    /// The tools' sources, from which each change renders a new catalog.
+    /// The items' sources, from which each change renders a new catalog.
     pub(crate) live: std::sync::Mutex<live::Sources>,
-    pub(crate) resources: Vec<ResourceEntry>,
-    pub(crate) resource_index: HashMap<&'static str, usize>,
-    pub(crate) templates: Vec<TemplateEntry>,
-    pub(crate) prompts: Vec<PromptEntry>,
-    pub(crate) prompt_index: HashMap<&'static str, usize>,
     /// What handlers share: the name, registered state, limits.
     pub(crate) shared: Shared,
     pub(crate) per_version: [PerVersion; 4],
     pub(crate) page_size: Option<usize>,
     pub(crate) cache_ttl: Duration,
     pub(crate) sessions: Sessions,
-    pub(crate) has_completions: bool,
     pub(crate) sealer: Sealer,
     pub(crate) listeners: Listeners,
     pub(crate) limits: Limits,
@@ -256,21 +324,11 @@ impl Inner {
                     &catalog.lists,
                     self.page_size,
                     self.cache_ttl,
-                    &|kind, i| access::visible(self.need(catalog, kind, i), mask),
+                    &|kind, i| access::visible(catalog.need(kind, i), mask),
                 )
             })
         });
         f(&views[version.index()])
-    }
-
-    /// What entry `i` of list `kind` needs.
-    fn need(&self, catalog: &Catalog, kind: render::ListKind, i: usize) -> access::Mask {
-        match kind {
-            render::ListKind::Tools => catalog.tools[i].need,
-            render::ListKind::Resources => self.resources[i].need,
-            render::ListKind::Templates => self.templates[i].need,
-            render::ListKind::Prompts => self.prompts[i].need,
-        }
     }
 }
 

@@ -27,7 +27,7 @@ pub(crate) type Entry = Arc<Map<String, Value>>;
 
 /// Which of the four lists.
 #[derive(Clone, Copy)]
-pub(super) enum ListKind {
+pub(crate) enum ListKind {
     Tools,
     Resources,
     Templates,
@@ -155,42 +155,68 @@ pub(super) fn tool_json(
     m
 }
 
+/// What a resource's or a template's list entry shows, whoever defined it.
+pub(super) struct ResourceFields<'a> {
+    /// The URI, or the URI template.
+    pub(super) uri: &'a str,
+    pub(super) template: bool,
+    pub(super) name: &'a str,
+    pub(super) title: Option<&'a str>,
+    pub(super) description: Option<&'a str>,
+    pub(super) mime_type: Option<&'a str>,
+    pub(super) icons: &'a [&'a str],
+}
+
+/// A resource's or a template's list entry, as the newest revision shows it.
+pub(super) fn resource_json(r: &ResourceFields<'_>) -> Map<String, Value> {
+    let mut m = Map::new();
+    let key = if r.template { "uriTemplate" } else { "uri" };
+    m.insert(key.into(), r.uri.into());
+    m.insert("name".into(), r.name.into());
+    put(&mut m, "title", r.title);
+    put(&mut m, "description", r.description);
+    put(&mut m, "mimeType", r.mime_type);
+    put(&mut m, "icons", icons_json(r.icons));
+    m
+}
+
 pub(super) fn resource_to_json(def: &ResourceDef) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("uri".into(), def.uri.into());
-    m.insert("name".into(), def.name.into());
-    put(&mut m, "title", def.title);
-    put(&mut m, "description", def.description);
-    put(&mut m, "mimeType", def.mime_type);
-    put(&mut m, "icons", icons_json(def.icons));
-    m
+    resource_json(&ResourceFields {
+        uri: def.uri,
+        template: def.is_template,
+        name: def.name,
+        title: def.title,
+        description: def.description,
+        mime_type: def.mime_type,
+        icons: def.icons,
+    })
 }
 
-pub(super) fn template_to_json(def: &ResourceDef) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("uriTemplate".into(), def.uri.into());
-    m.insert("name".into(), def.name.into());
-    put(&mut m, "title", def.title);
-    put(&mut m, "description", def.description);
-    put(&mut m, "mimeType", def.mime_type);
-    put(&mut m, "icons", icons_json(def.icons));
-    m
+/// What a prompt's list entry shows, whoever defined it.
+pub(super) struct PromptFields<'a> {
+    pub(super) name: &'a str,
+    pub(super) title: Option<&'a str>,
+    pub(super) description: Option<&'a str>,
+    pub(super) icons: &'a [&'a str],
+    /// Each argument: its name, description and whether it is required.
+    pub(super) arguments: Vec<(&'a str, Option<&'a str>, bool)>,
 }
 
-pub(super) fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
+/// A prompt's list entry, as the newest revision shows it.
+pub(super) fn prompt_json(p: &PromptFields<'_>) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("name".into(), def.name.into());
-    put(&mut m, "title", def.title);
-    put(&mut m, "description", def.description);
-    put(&mut m, "icons", icons_json(def.icons));
-    let args: Vec<Value> = def
+    m.insert("name".into(), p.name.into());
+    put(&mut m, "title", p.title);
+    put(&mut m, "description", p.description);
+    put(&mut m, "icons", icons_json(p.icons));
+    let args: Vec<Value> = p
         .arguments
         .iter()
-        .map(|a| {
+        .map(|&(name, description, required)| {
             let mut am = Map::new();
-            am.insert("name".into(), a.name.into());
-            put(&mut am, "description", a.description);
-            am.insert("required".into(), a.required.into());
+            am.insert("name".into(), name.into());
+            put(&mut am, "description", description);
+            am.insert("required".into(), required.into());
             Value::Object(am)
         })
         .collect();
@@ -200,20 +226,34 @@ pub(super) fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
     m
 }
 
+pub(super) fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
+    prompt_json(&PromptFields {
+        name: def.name,
+        title: def.title,
+        description: def.description,
+        icons: def.icons,
+        arguments: def
+            .arguments
+            .iter()
+            .map(|a| (a.name, a.description, a.required))
+            .collect(),
+    })
+}
+
 pub(super) fn capabilities(lists: &Lists, has_completions: bool) -> Map<String, Value> {
     let mut caps = Map::new();
     // Any tool taking a `Context` may log.
     caps.insert("logging".into(), json!({}));
     if !lists.tools.is_empty() {
-        // Tools can change at run time (`Server::add_tool`, ..), and every transport tells
-        // clients: session streams, listen streams, stdio.
+        // Every list can change at run time (`Server::add_tool`, `add_resource`, ..), and
+        // every transport tells clients: session streams, listen streams, stdio.
         caps.insert("tools".into(), json!({"listChanged": true}));
     }
     if !lists.resources.is_empty() || !lists.templates.is_empty() {
-        caps.insert("resources".into(), json!({}));
+        caps.insert("resources".into(), json!({"listChanged": true}));
     }
     if !lists.prompts.is_empty() {
-        caps.insert("prompts".into(), json!({}));
+        caps.insert("prompts".into(), json!({"listChanged": true}));
     }
     if has_completions {
         caps.insert("completions".into(), json!({}));
@@ -321,9 +361,9 @@ impl Closing {
     }
 }
 
-/// Everything served for `version`, rendered: what depends on the items (the lists, holding
-/// the entries `keep` keeps, and the discovery result) and what does not.
-pub(super) fn per_version(
+/// What `version` serves of these items: the lists, holding the entries `keep` keeps, and
+/// the discovery result.
+pub(super) fn rendered(
     version: Version,
     info: &Info,
     lists: &Lists,
@@ -331,10 +371,19 @@ pub(super) fn per_version(
     page_size: Option<usize>,
     ttl: Duration,
     keep: Keep<'_>,
-) -> (Rendered, PerVersion) {
+) -> Rendered {
     let info_json = server_info(info, version);
     let closing = Closing::new(version, &info_json, ttl);
     let hello = hello(version, info, info_json, caps, &closing);
+    Rendered {
+        lists: render_lists(version, lists, page_size, &closing, keep),
+        hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
+    }
+}
+
+/// What `version` closes results with, whatever the items.
+pub(super) fn fixed(version: Version, info: &Info, ttl: Duration) -> PerVersion {
+    let closing = Closing::new(version, &server_info(info, version), ttl);
     let mut read = closing.cacheable.clone();
     if version.has_result_envelope() {
         // Contents may change at any time: clients must not reuse them.
@@ -343,16 +392,11 @@ pub(super) fn per_version(
     read.extend(closing.common.clone());
     let mut meta = closing.common.clone();
     meta.remove("resultType");
-    let rendered = Rendered {
-        lists: render_lists(version, lists, page_size, &closing, keep),
-        hello: Bytes::from(serde_json::to_vec(&hello).expect("serializes")),
-    };
-    let fixed = PerVersion {
+    PerVersion {
         suffix: spliced(&closing.common),
         read_suffix: spliced(&read),
         meta_suffix: spliced(&meta),
-    };
-    (rendered, fixed)
+    }
 }
 
 /// The capabilities of each revision, for these lists.

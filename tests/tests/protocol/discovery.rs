@@ -12,7 +12,7 @@ async fn discover_and_lists_in_the_stateless_revision() {
         json!({"jsonrpc": "2.0", "id": 1, "result": {
             "resultType": "complete",
             "supportedVersions": ["2026-07-28"],
-            "capabilities": {"logging": {}, "tools": {"listChanged": true}, "resources": {"subscribe": true}, "prompts": {}, "completions": {}},
+            "capabilities": {"logging": {}, "tools": {"listChanged": true}, "resources": {"listChanged": true, "subscribe": true}, "prompts": {"listChanged": true}, "completions": {}},
             "instructions": "Test fixture.",
             "ttlMs": 300000,
             "cacheScope": "public",

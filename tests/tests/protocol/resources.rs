@@ -237,7 +237,7 @@ async fn resource_subscriptions_in_a_session() {
     let a = modern(&app, "/mcp", "server/discover", None, json!({})).await;
     assert_eq!(
         a.result()["capabilities"]["resources"],
-        json!({"subscribe": true}),
+        json!({"listChanged": true, "subscribe": true}),
         "honours `resourceSubscriptions` on subscriptions/listen"
     );
 }

@@ -11,7 +11,7 @@ async fn session_lifecycle() {
         assert_eq!(a.result()["protocolVersion"], version);
         assert_eq!(
             a.result()["capabilities"],
-            json!({"logging": {}, "tools": {"listChanged": true}, "resources": {"subscribe": true}, "prompts": {}, "completions": {}})
+            json!({"logging": {}, "tools": {"listChanged": true}, "resources": {"listChanged": true, "subscribe": true}, "prompts": {"listChanged": true}, "completions": {}})
         );
         assert_eq!(session.len(), 32);
         assert!(session.bytes().all(|b| (0x21..=0x7e).contains(&b)));

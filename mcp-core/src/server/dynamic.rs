@@ -1,0 +1,576 @@
+//! Items defined at run time, without a macro: [`DynamicTool`], [`DynamicResource`] and
+//! [`DynamicPrompt`]. Each is checked as `build()` checks a macro item, and rendered into its
+//! list entry once, when it is registered.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::build::header_params;
+use super::live::{RegistryError, ResourceItem, Source};
+use super::render::{
+    prompt_json, resource_json, tool_json, PromptFields, ResourceFields, ToolFields,
+};
+use super::{PromptEntry, PromptRun, ResourceRun, ToolEntry, ToolRun};
+use crate::content::{PromptMessage, ResourceContents, ToolResult};
+use crate::error::Error;
+use crate::handler::inject::Context;
+use crate::handler::registry::{TaskSupport, ToolHints};
+use crate::handler::response::{IntoPromptMessages, IntoResourceContents, IntoToolResult};
+use crate::handler::uri_template::UriTemplate;
+use crate::schema;
+use crate::util::BoxFuture;
+
+/// A run-time tool's body: its arguments (a JSON object) and the request's [`Context`].
+pub(crate) type DynHandler =
+    Arc<dyn Fn(Value, Context) -> BoxFuture<'static, ToolResult> + Send + Sync>;
+
+/// What a run-time resource's body is given.
+pub(crate) struct ReadCall {
+    /// The URI read.
+    pub(crate) uri: String,
+    /// The template's variables (empty for a plain resource).
+    pub(crate) vars: HashMap<String, String>,
+    /// The declared MIME type.
+    pub(crate) mime_type: Option<Arc<str>>,
+}
+
+/// A run-time resource's body.
+pub(crate) type ReadHandler = Arc<
+    dyn Fn(ReadCall, Context) -> BoxFuture<'static, Result<Vec<ResourceContents>, Error>>
+        + Send
+        + Sync,
+>;
+
+/// A run-time resource or template, as the catalog holds it.
+pub(crate) struct DynResource {
+    pub(crate) uri: Arc<str>,
+    pub(crate) mime_type: Option<Arc<str>>,
+    pub(crate) handler: ReadHandler,
+}
+
+/// A run-time prompt's body: its arguments, by name.
+pub(crate) type PromptBody = Arc<
+    dyn Fn(
+            HashMap<String, String>,
+            Context,
+        ) -> BoxFuture<'static, Result<Vec<PromptMessage>, Error>>
+        + Send
+        + Sync,
+>;
+
+/// A run-time prompt, as the catalog holds it.
+pub(crate) struct DynPrompt {
+    pub(crate) description: Option<String>,
+    /// The arguments a `prompts/get` must supply.
+    pub(crate) required: Vec<String>,
+    pub(crate) handler: PromptBody,
+}
+
+/// A role is a non-empty name without spaces, `,` or `|` (as in `roles = [..]`).
+fn check_roles(what: &str, roles: &[String]) -> Result<(), RegistryError> {
+    if roles
+        .iter()
+        .any(|r| r.is_empty() || r.contains([' ', ',', '|']))
+    {
+        return Err(RegistryError::Invalid(format!(
+            "{what}: a role is a non-empty name without spaces, `,` or `|`"
+        )));
+    }
+    Ok(())
+}
+
+/// A tool defined at run time, without a macro: a name, a description, a JSON Schema for its
+/// arguments and an async handler. Register it with [`Server::add_tool`] or
+/// [`Server::replace_tool`].
+///
+/// [`Server::add_tool`]: crate::Server::add_tool
+/// [`Server::replace_tool`]: crate::Server::replace_tool
+///
+/// ```
+/// use mcp_core::{tool, DynamicTool, Server};
+/// use serde_json::json;
+///
+/// /// Say hello.
+/// #[tool(server = "live-doc")]
+/// fn hello() -> &'static str { "hello" }
+///
+/// let server = Server::builder("live-doc").collect().build().unwrap();
+/// let shout = DynamicTool::new("shout", |args, _ctx| async move {
+///     args["text"].as_str().unwrap_or_default().to_uppercase()
+/// })
+/// .description("Repeat `text`, louder.")
+/// .input_schema(json!({
+///     "type": "object",
+///     "properties": {"text": {"type": "string"}},
+///     "required": ["text"],
+/// }));
+/// server.add_tool(shout).unwrap();
+/// assert_eq!(server.tool_names().collect::<Vec<_>>(), ["hello", "shout"]);
+/// ```
+pub struct DynamicTool {
+    name: String,
+    title: Option<String>,
+    description: Option<String>,
+    input_schema: Value,
+    output_schema: Option<Value>,
+    annotations: ToolHints,
+    roles: Vec<String>,
+    task: TaskSupport,
+    handler: DynHandler,
+}
+
+impl fmt::Debug for DynamicTool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynamicTool")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DynamicTool {
+    /// A tool called `name` whose body is `handler`: it gets the call's arguments (a JSON
+    /// object; validate them against your schema) and its [`Context`], and returns anything
+    /// a `#[tool]` function may return. By default it takes any object.
+    pub fn new<F, Fut, R>(name: impl Into<String>, handler: F) -> DynamicTool
+    where
+        F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoToolResult,
+    {
+        let handler: DynHandler = Arc::new(move |args, ctx| {
+            let run = handler(args, ctx);
+            Box::pin(async move { run.await.into_tool_result() })
+        });
+        DynamicTool {
+            name: name.into(),
+            title: None,
+            description: None,
+            input_schema: serde_json::json!({"type": "object"}),
+            output_schema: None,
+            annotations: ToolHints::default(),
+            roles: Vec::new(),
+            task: TaskSupport::Forbidden,
+            handler,
+        }
+    }
+
+    /// The description the model reads.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// A display title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The JSON Schema of the arguments: an object schema.
+    pub fn input_schema(mut self, schema: Value) -> Self {
+        self.input_schema = schema;
+        self
+    }
+
+    /// The JSON Schema of the structured content the tool returns (an object schema).
+    pub fn output_schema(mut self, schema: Value) -> Self {
+        self.output_schema = Some(schema);
+        self
+    }
+
+    /// Only callers with one of these roles see and call it (as `#[tool(roles = [..])]`).
+    pub fn roles<S: Into<String>>(mut self, roles: impl IntoIterator<Item = S>) -> Self {
+        self.roles = roles.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether it may (or must) run as a task (as `#[tool(task)]`).
+    pub fn task(mut self, support: TaskSupport) -> Self {
+        self.task = support;
+        self
+    }
+
+    /// `readOnlyHint`: it changes nothing.
+    pub fn read_only(mut self, yes: bool) -> Self {
+        self.annotations.read_only = Some(yes);
+        self
+    }
+
+    /// `destructiveHint`: it may destroy data.
+    pub fn destructive(mut self, yes: bool) -> Self {
+        self.annotations.destructive = Some(yes);
+        self
+    }
+
+    /// `idempotentHint`: calling it again with the same arguments changes nothing more.
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.annotations.idempotent = Some(yes);
+        self
+    }
+
+    /// `openWorldHint`: it reaches outside systems.
+    pub fn open_world(mut self, yes: bool) -> Self {
+        self.annotations.open_world = Some(yes);
+        self
+    }
+
+    /// Checks it and renders its list entry.
+    pub(super) fn into_source(self) -> Result<Source<ToolEntry>, RegistryError> {
+        let name = self.name;
+        mcp_grammar::check_tool_name(&name)
+            .map_err(|why| RegistryError::Invalid(format!("invalid tool name `{name}`: {why}")))?;
+        if !schema::is_object(&self.input_schema) {
+            return Err(RegistryError::Invalid(format!(
+                "tool `{name}`: the input schema must describe a JSON object (`\"type\": \"object\"`)"
+            )));
+        }
+        if self
+            .output_schema
+            .as_ref()
+            .is_some_and(|o| !schema::is_object(o))
+        {
+            return Err(RegistryError::Invalid(format!(
+                "tool `{name}`: the output schema must describe a JSON object"
+            )));
+        }
+        check_roles(&format!("tool `{name}`"), &self.roles)?;
+        let mut problems = Vec::new();
+        let headers = header_params(&name, &self.input_schema, &mut problems);
+        if let Some(problem) = problems.pop() {
+            return Err(RegistryError::Invalid(problem));
+        }
+        let fields = ToolFields {
+            name: &name,
+            title: self.title.as_deref(),
+            description: self.description.as_deref(),
+            icons: &[],
+            annotations: self.annotations,
+            task: self.task,
+        };
+        let json = Arc::new(tool_json(&fields, self.input_schema, self.output_schema));
+        let entry = ToolEntry {
+            name: name.as_str().into(),
+            run: ToolRun::Dynamic(self.handler),
+            streaming: true,
+            task: self.task,
+            wrap_output: false,
+            headers,
+            need: 0,
+        };
+        Ok(Source::new(entry.name.clone(), entry, json, self.roles))
+    }
+}
+
+/// A resource or a resource template defined at run time, without a macro: a URI (or an
+/// RFC 6570 URI template), a name and an async handler. Register it with
+/// [`Server::add_resource`] or [`Server::replace_resource`].
+///
+/// [`Server::add_resource`]: crate::Server::add_resource
+/// [`Server::replace_resource`]: crate::Server::replace_resource
+///
+/// ```
+/// use mcp_core::{tool, DynamicResource, Server};
+///
+/// /// Say hello.
+/// #[tool(server = "live-res")]
+/// fn hello() -> &'static str { "hello" }
+///
+/// let server = Server::builder("live-res").collect().build().unwrap();
+/// let motd = DynamicResource::new("text://motd", "motd", |_ctx| async { "Hello, world" })
+///     .description("The message of the day.");
+/// let user = DynamicResource::template("users://{id}", "user", |_uri, vars, _ctx| async move {
+///     format!("user {}", vars["id"])
+/// })
+/// .mime_type("text/plain");
+/// server.add_resource(motd).unwrap();
+/// server.add_resource(user).unwrap();
+/// ```
+pub struct DynamicResource {
+    uri: String,
+    template: bool,
+    name: String,
+    title: Option<String>,
+    description: Option<String>,
+    mime_type: Option<String>,
+    roles: Vec<String>,
+    handler: ReadHandler,
+}
+
+impl fmt::Debug for DynamicResource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynamicResource")
+            .field("uri", &self.uri)
+            .field("template", &self.template)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DynamicResource {
+    /// A resource at `uri` (an absolute URI) called `name`, read by `handler`: it gets the
+    /// request's [`Context`] and returns anything a `#[resource]` function may return
+    /// (`Err(Error::not_found(..))` when there is nothing to read).
+    pub fn new<F, Fut, R>(uri: impl Into<String>, name: impl Into<String>, handler: F) -> Self
+    where
+        F: Fn(Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoResourceContents,
+    {
+        Self::with(uri.into(), false, name.into(), move |_, _, ctx| {
+            handler(ctx)
+        })
+    }
+
+    /// A resource template (RFC 6570, with at least one variable) called `name`, read by
+    /// `handler`: it gets the URI read, the values of the template's variables and the
+    /// request's [`Context`].
+    pub fn template<F, Fut, R>(
+        uri_template: impl Into<String>,
+        name: impl Into<String>,
+        handler: F,
+    ) -> Self
+    where
+        F: Fn(String, HashMap<String, String>, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoResourceContents,
+    {
+        Self::with(uri_template.into(), true, name.into(), handler)
+    }
+
+    fn with<F, Fut, R>(uri: String, template: bool, name: String, handler: F) -> Self
+    where
+        F: Fn(String, HashMap<String, String>, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoResourceContents,
+    {
+        let handler: ReadHandler = Arc::new(move |call: ReadCall, ctx| {
+            let ReadCall {
+                uri,
+                vars,
+                mime_type,
+            } = call;
+            let run = handler(uri.clone(), vars, ctx);
+            Box::pin(async move { run.await.into_contents(&uri, mime_type.as_deref()) })
+        });
+        DynamicResource {
+            uri,
+            template,
+            name,
+            title: None,
+            description: None,
+            mime_type: None,
+            roles: Vec::new(),
+            handler,
+        }
+    }
+
+    /// A description of what it holds.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// A display title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The MIME type of its contents (listed, and given to contents that name none).
+    pub fn mime_type(mut self, mime_type: impl Into<String>) -> Self {
+        self.mime_type = Some(mime_type.into());
+        self
+    }
+
+    /// Only callers with one of these roles see and read it (as `#[resource(roles = [..])]`).
+    pub fn roles<S: Into<String>>(mut self, roles: impl IntoIterator<Item = S>) -> Self {
+        self.roles = roles.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Checks it and renders its list entry.
+    pub(super) fn into_source(self) -> Result<Source<ResourceItem>, RegistryError> {
+        let uri = self.uri;
+        let what = format!("resource `{uri}`");
+        if self.name.trim().is_empty() {
+            return Err(RegistryError::Invalid(format!("{what}: the name is empty")));
+        }
+        let template = if self.template {
+            let parsed = UriTemplate::parse(&uri).map_err(|why| {
+                RegistryError::Invalid(format!("invalid URI template `{uri}`: {why}"))
+            })?;
+            if parsed.variables().next().is_none() {
+                return Err(RegistryError::Invalid(format!(
+                    "resource template `{uri}` has no variables; use `DynamicResource::new`"
+                )));
+            }
+            Some(Arc::new(parsed))
+        } else {
+            url::Url::parse(&uri).map_err(|why| {
+                RegistryError::Invalid(format!("{what}: not an absolute URI ({why})"))
+            })?;
+            None
+        };
+        check_roles(&what, &self.roles)?;
+        let json = resource_json(&ResourceFields {
+            uri: &uri,
+            template: self.template,
+            name: &self.name,
+            title: self.title.as_deref(),
+            description: self.description.as_deref(),
+            mime_type: self.mime_type.as_deref(),
+            icons: &[],
+        });
+        let key: Arc<str> = uri.as_str().into();
+        let run = ResourceRun::Dynamic(Arc::new(DynResource {
+            uri: key.clone(),
+            mime_type: self.mime_type.map(Into::into),
+            handler: self.handler,
+        }));
+        let item = ResourceItem { run, template };
+        Ok(Source::new(key, item, Arc::new(json), self.roles))
+    }
+}
+
+/// A prompt defined at run time, without a macro: a name, its arguments and an async
+/// handler. Register it with [`Server::add_prompt`] or [`Server::replace_prompt`].
+///
+/// [`Server::add_prompt`]: crate::Server::add_prompt
+/// [`Server::replace_prompt`]: crate::Server::replace_prompt
+///
+/// ```
+/// use mcp_core::{tool, DynamicPrompt, Server};
+///
+/// /// Say hello.
+/// #[tool(server = "live-prompt")]
+/// fn hello() -> &'static str { "hello" }
+///
+/// let server = Server::builder("live-prompt").collect().build().unwrap();
+/// let review = DynamicPrompt::new("review", |args, _ctx| async move {
+///     format!("Review this {} code.", args["language"])
+/// })
+/// .description("Ask for a code review.")
+/// .argument("language", "The programming language", true);
+/// server.add_prompt(review).unwrap();
+/// ```
+pub struct DynamicPrompt {
+    name: String,
+    title: Option<String>,
+    description: Option<String>,
+    arguments: Vec<(String, Option<String>, bool)>,
+    roles: Vec<String>,
+    handler: PromptBody,
+}
+
+impl fmt::Debug for DynamicPrompt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynamicPrompt")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DynamicPrompt {
+    /// A prompt called `name` made by `handler`: it gets the arguments the client supplied
+    /// (by name; every required one is there) and the request's [`Context`], and returns
+    /// anything a `#[prompt]` function may return.
+    pub fn new<F, Fut, R>(name: impl Into<String>, handler: F) -> Self
+    where
+        F: Fn(HashMap<String, String>, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoPromptMessages,
+    {
+        let handler: PromptBody = Arc::new(move |args, ctx| {
+            let run = handler(args, ctx);
+            Box::pin(async move { run.await.into_messages() })
+        });
+        DynamicPrompt {
+            name: name.into(),
+            title: None,
+            description: None,
+            arguments: Vec::new(),
+            roles: Vec::new(),
+            handler,
+        }
+    }
+
+    /// The description clients show.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// A display title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Declares an argument (in list order); a `prompts/get` without a `required` one is
+    /// refused (`-32602`) before the handler runs.
+    pub fn argument(
+        mut self,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        required: bool,
+    ) -> Self {
+        self.arguments
+            .push((name.into(), Some(description.into()), required));
+        self
+    }
+
+    /// Only callers with one of these roles see and get it (as `#[prompt(roles = [..])]`).
+    pub fn roles<S: Into<String>>(mut self, roles: impl IntoIterator<Item = S>) -> Self {
+        self.roles = roles.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Checks it and renders its list entry.
+    pub(super) fn into_source(self) -> Result<Source<PromptEntry>, RegistryError> {
+        let name = self.name;
+        let what = format!("prompt `{name}`");
+        if name.trim().is_empty() {
+            return Err(RegistryError::Invalid("a prompt's name is empty".into()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some((dup, ..)) = self.arguments.iter().find(|(a, ..)| !seen.insert(a)) {
+            return Err(RegistryError::Invalid(format!(
+                "{what}: argument `{dup}` is declared twice"
+            )));
+        }
+        check_roles(&what, &self.roles)?;
+        let json = prompt_json(&PromptFields {
+            name: &name,
+            title: self.title.as_deref(),
+            description: self.description.as_deref(),
+            icons: &[],
+            arguments: self
+                .arguments
+                .iter()
+                .map(|(n, d, r)| (n.as_str(), d.as_deref(), *r))
+                .collect(),
+        });
+        let key: Arc<str> = name.as_str().into();
+        let prompt = DynPrompt {
+            description: self.description,
+            required: self
+                .arguments
+                .into_iter()
+                .filter(|(.., required)| *required)
+                .map(|(n, ..)| n)
+                .collect(),
+            handler: self.handler,
+        };
+        let entry = PromptEntry {
+            run: PromptRun::Dynamic(Arc::new(prompt)),
+            need: 0,
+        };
+        Ok(Source::new(key, entry, Arc::new(json), self.roles))
+    }
+}
