@@ -306,6 +306,11 @@ fn user() -> DynamicResource {
         },
     )
     .mime_type("text/x-user")
+    .complete("id", |typed: String, _: Context| async move {
+        ["1", "2", "12"]
+            .into_iter()
+            .filter(move |id| id.starts_with(&typed))
+    })
 }
 
 fn review() -> DynamicPrompt {
@@ -317,6 +322,10 @@ fn review() -> DynamicPrompt {
     )
     .description("Ask for a code review.")
     .argument("language", "The programming language", true)
+    .complete("language", |typed: String, _: Context| async move {
+        let known = ["python", "rust", "ruby"];
+        known.into_iter().filter(move |l| l.starts_with(&typed))
+    })
 }
 
 #[actix_web::test]
@@ -551,4 +560,49 @@ async fn clients_are_told_resource_and_prompt_lists_changed() {
             "notifications/prompts/list_changed"
         ]
     );
+}
+
+#[actix_web::test]
+async fn run_time_items_complete_their_arguments() {
+    let server = Server::builder("live").collect().build().unwrap();
+    server.add_resource(user()).unwrap();
+    server.add_prompt(review()).unwrap();
+    let app = app!(server);
+    let complete = |reference: Value, name: &'static str, value: &'static str| {
+        let app = &app;
+        async move {
+            let params = json!({"ref": reference, "argument": {"name": name, "value": value}});
+            modern(app, "/mcp", "completion/complete", None, params).await
+        }
+    };
+    let template = json!({"type": "ref/resource", "uri": "users://{id}"});
+    let done = complete(template.clone(), "id", "1").await;
+    assert_eq!(
+        done.result()["completion"],
+        json!({"values": ["1", "12"], "total": 2, "hasMore": false})
+    );
+    let prompt = json!({"type": "ref/prompt", "name": "review"});
+    let done = complete(prompt.clone(), "language", "r").await;
+    assert_eq!(
+        done.result()["completion"]["values"],
+        json!(["rust", "ruby"])
+    );
+    let done = complete(prompt, "other", "r").await;
+    assert_eq!(done.result()["completion"]["values"], json!([]));
+    let unknown = json!({"type": "ref/prompt", "name": "nope"});
+    assert_eq!(complete(unknown, "x", "").await.error()["code"], -32602);
+
+    // A completion must name a declared argument or variable.
+    let stray = review().complete("colour", |_: String, _: Context| async {
+        Vec::<String>::new()
+    });
+    assert!(matches!(
+        server.replace_prompt(stray),
+        Err(RegistryError::Invalid(_))
+    ));
+    let plain = motd().complete("id", |_: String, _: Context| async { Vec::<String>::new() });
+    assert!(matches!(
+        server.add_resource(plain),
+        Err(RegistryError::Invalid(_))
+    ));
 }

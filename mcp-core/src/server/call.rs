@@ -11,10 +11,10 @@ use futures_util::FutureExt as _;
 use serde_json::json;
 use serde_json::value::RawValue;
 
-use super::access::visible;
+use super::access::{visible, Mask};
 use super::dispatch::{invalid_params, Failure, MethodResult, Outcome};
 use super::dynamic::{DynPrompt, ReadCall};
-use super::{Catalog, PromptRun, ResourceRun, Server, ToolEntry, ToolRun};
+use super::{Catalog, Completer, PromptRun, ResourceRun, Server, ToolEntry, ToolRun};
 use crate::content::ToolResult;
 use crate::error::{Error, ErrorKind};
 use crate::handler::caller::Caller;
@@ -28,7 +28,7 @@ use crate::runtime::mrtr::{Halted, Inputs};
 use crate::runtime::stream::{CancelGuard, MessageStream, Out, Sink};
 use crate::runtime::task::TaskCell;
 use crate::session::{self, Session};
-use crate::util::panic_text;
+use crate::util::{panic_text, BoxFuture};
 use crate::wire::{self, code, Chunks, Message, Reference, RpcError, Version};
 
 /// A [`RequestScope`] that owns what it refers to, for handlers that outlive the request
@@ -482,46 +482,29 @@ impl Server {
             .argument
             .as_ref()
             .ok_or_else(|| invalid_params("Invalid params: `argument` is required"))?;
-        let mask = catalog.access.mask(scope.caller);
-        let completions = match reference {
-            Reference::Prompt { name } => catalog
-                .prompt_index
-                .get(name.as_ref())
-                .map(|&i| &catalog.prompts[i])
-                .filter(|e| visible(e.need, mask))
-                .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?
-                .run
-                .completions(),
-            Reference::Resource { uri } => {
-                let templates = catalog.templates.iter().map(|t| (&t.run, t.need));
-                let resources = catalog.resources.iter().map(|r| (&r.run, r.need));
-                templates
-                    .chain(resources)
-                    .filter(|(_, need)| visible(*need, mask))
-                    .map(|(run, _)| run)
-                    .find(|run| run.uri() == uri.as_ref())
-                    .ok_or_else(|| invalid_params(format!("Unknown resource template: {uri}")))?
-                    .completions()
-            }
-        };
+        let name = argument.name.as_ref();
+        let completer = completer(catalog, reference, catalog.access.mask(scope.caller), name)?;
         let panicked = |panic: String| {
             tracing::error!(argument = %argument.name, panic, "completion panicked");
             Vec::new()
         };
-        let mut values = match completions
-            .iter()
-            .find(|c| c.argument == argument.name.as_ref())
-        {
-            // A synchronous function runs in the call; an async one in the future.
-            Some(c) => match guarded(|| (c.complete)(&argument.value, scope)) {
-                Ok(future) => AssertUnwindSafe(future)
-                    .catch_unwind()
-                    .await
-                    .map_err(|p| panic_text(&*p).to_string())
-                    .unwrap_or_else(panicked),
-                Err(panic) => panicked(panic),
-            },
-            None => Vec::new(),
+        let prefix = &argument.value;
+        // A synchronous function runs in the call; an async one in the future.
+        let future = match completer {
+            Some(Completer::Static(c)) => guarded(|| (c.complete)(prefix, scope)),
+            Some(Completer::Dynamic(f)) => {
+                let ctx = Context::from_scope(scope);
+                guarded(|| f(prefix.to_string(), ctx))
+            }
+            None => Ok(Box::pin(async { Vec::new() }) as BoxFuture<'_, Vec<String>>),
+        };
+        let mut values = match future {
+            Ok(future) => AssertUnwindSafe(future)
+                .catch_unwind()
+                .await
+                .map_err(|p| panic_text(&*p).to_string())
+                .unwrap_or_else(panicked),
+            Err(panic) => panicked(panic),
         };
         let total = values.len();
         values.truncate(100);
@@ -533,6 +516,37 @@ impl Server {
         buf.push(b'}');
         Ok(buf.into())
     }
+}
+
+/// The completion of `argument` of the item `reference` names, if it has one; an item the
+/// caller cannot see is unknown.
+fn completer<'c>(
+    catalog: &'c Catalog,
+    reference: &Reference<'_>,
+    mask: Mask,
+    argument: &str,
+) -> Result<Option<Completer<'c>>, RpcError> {
+    Ok(match reference {
+        Reference::Prompt { name } => catalog
+            .prompt_index
+            .get(name.as_ref())
+            .map(|&i| &catalog.prompts[i])
+            .filter(|e| visible(e.need, mask))
+            .ok_or_else(|| invalid_params(format!("Unknown prompt: {name}")))?
+            .run
+            .completion(argument),
+        Reference::Resource { uri } => {
+            let templates = catalog.templates.iter().map(|t| (&t.run, t.need));
+            let resources = catalog.resources.iter().map(|r| (&r.run, r.need));
+            templates
+                .chain(resources)
+                .filter(|(_, need)| visible(*need, mask))
+                .map(|(run, _)| run)
+                .find(|run| run.uri() == uri.as_ref())
+                .ok_or_else(|| invalid_params(format!("Unknown resource template: {uri}")))?
+                .completion(argument)
+        }
+    })
 }
 
 fn prompt_args(raw: Option<&RawValue>) -> Result<PromptArgs<'_>, RpcError> {

@@ -19,7 +19,9 @@ use crate::content::{PromptMessage, ResourceContents, ToolResult};
 use crate::error::Error;
 use crate::handler::inject::Context;
 use crate::handler::registry::{TaskSupport, ToolHints};
-use crate::handler::response::{IntoPromptMessages, IntoResourceContents, IntoToolResult};
+use crate::handler::response::{
+    IntoCompletions, IntoPromptMessages, IntoResourceContents, IntoToolResult,
+};
 use crate::handler::uri_template::UriTemplate;
 use crate::schema;
 use crate::util::BoxFuture;
@@ -45,11 +47,53 @@ pub(crate) type ReadHandler = Arc<
         + Sync,
 >;
 
+/// A run-time completion: the typed prefix and the request's [`Context`].
+pub(crate) type DynComplete =
+    Arc<dyn Fn(String, Context) -> BoxFuture<'static, Vec<String>> + Send + Sync>;
+
+/// Completion functions, by argument (or template variable) name.
+pub(crate) type Completions = Vec<(String, DynComplete)>;
+
+fn completion<F, Fut, R>(complete: F) -> DynComplete
+where
+    F: Fn(String, Context) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+    R: IntoCompletions,
+{
+    Arc::new(move |prefix, ctx| {
+        let run = complete(prefix, ctx);
+        Box::pin(async move { run.await.into_completions() })
+    })
+}
+
+/// Each completion names a declared argument (or variable), once.
+fn check_completions<'a>(
+    what: &str,
+    completions: &Completions,
+    declared: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), RegistryError> {
+    let mut seen = std::collections::HashSet::new();
+    for (argument, _) in completions {
+        if !declared.clone().any(|d| d == argument) {
+            return Err(RegistryError::Invalid(format!(
+                "{what}: a completion for `{argument}`, which it does not declare"
+            )));
+        }
+        if !seen.insert(argument) {
+            return Err(RegistryError::Invalid(format!(
+                "{what}: two completions for `{argument}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// A run-time resource or template, as the catalog holds it.
 pub(crate) struct DynResource {
     pub(crate) uri: Arc<str>,
     pub(crate) mime_type: Option<Arc<str>>,
     pub(crate) handler: ReadHandler,
+    pub(crate) completions: Completions,
 }
 
 /// A run-time prompt's body: its arguments, by name.
@@ -68,6 +112,7 @@ pub(crate) struct DynPrompt {
     /// The arguments a `prompts/get` must supply.
     pub(crate) required: Vec<String>,
     pub(crate) handler: PromptBody,
+    pub(crate) completions: Completions,
 }
 
 /// A role is a non-empty name without spaces, `,` or `|` (as in `roles = [..]`).
@@ -286,7 +331,10 @@ impl DynamicTool {
 /// let user = DynamicResource::template("users://{id}", "user", |_uri, vars, _ctx| async move {
 ///     format!("user {}", vars["id"])
 /// })
-/// .mime_type("text/plain");
+/// .mime_type("text/plain")
+/// .complete("id", |typed, _ctx| async move {
+///     ["1", "2", "3"].into_iter().filter(move |id| id.starts_with(&typed))
+/// });
 /// server.add_resource(motd).unwrap();
 /// server.add_resource(user).unwrap();
 /// ```
@@ -299,6 +347,7 @@ pub struct DynamicResource {
     mime_type: Option<String>,
     roles: Vec<String>,
     handler: ReadHandler,
+    completions: Completions,
 }
 
 impl fmt::Debug for DynamicResource {
@@ -366,7 +415,22 @@ impl DynamicResource {
             mime_type: None,
             roles: Vec::new(),
             handler,
+            completions: Vec::new(),
         }
+    }
+
+    /// Completes the template variable `variable` (`completion/complete`): `complete` gets
+    /// what the user typed so far and the request's [`Context`], and returns the candidates
+    /// (any iterator of strings; the first 100 are sent, with the total).
+    pub fn complete<F, Fut, R>(mut self, variable: impl Into<String>, complete: F) -> Self
+    where
+        F: Fn(String, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoCompletions,
+    {
+        self.completions
+            .push((variable.into(), completion(complete)));
+        self
     }
 
     /// A description of what it holds.
@@ -409,8 +473,16 @@ impl DynamicResource {
                     "resource template `{uri}` has no variables; use `DynamicResource::new`"
                 )));
             }
+            let variables: Vec<String> = parsed.variables().map(str::to_owned).collect();
+            let names = variables.iter().map(String::as_str);
+            check_completions(&what, &self.completions, names)?;
             Some(Arc::new(parsed))
         } else {
+            if let Some((variable, _)) = self.completions.first() {
+                return Err(RegistryError::Invalid(format!(
+                    "{what}: a completion for `{variable}`, but only templates have variables"
+                )));
+            }
             url::Url::parse(&uri).map_err(|why| {
                 RegistryError::Invalid(format!("{what}: not an absolute URI ({why})"))
             })?;
@@ -431,6 +503,7 @@ impl DynamicResource {
             uri: key.clone(),
             mime_type: self.mime_type.map(Into::into),
             handler: self.handler,
+            completions: self.completions,
         }));
         let item = ResourceItem { run, template };
         Ok(Source::new(key, item, Arc::new(json), self.roles))
@@ -455,7 +528,11 @@ impl DynamicResource {
 ///     format!("Review this {} code.", args["language"])
 /// })
 /// .description("Ask for a code review.")
-/// .argument("language", "The programming language", true);
+/// .argument("language", "The programming language", true)
+/// .complete("language", |typed, _ctx| async move {
+///     let known = ["python", "rust", "typescript"];
+///     known.into_iter().filter(move |l| l.starts_with(&typed))
+/// });
 /// server.add_prompt(review).unwrap();
 /// ```
 pub struct DynamicPrompt {
@@ -465,6 +542,7 @@ pub struct DynamicPrompt {
     arguments: Vec<(String, Option<String>, bool)>,
     roles: Vec<String>,
     handler: PromptBody,
+    completions: Completions,
 }
 
 impl fmt::Debug for DynamicPrompt {
@@ -497,7 +575,22 @@ impl DynamicPrompt {
             arguments: Vec::new(),
             roles: Vec::new(),
             handler,
+            completions: Vec::new(),
         }
+    }
+
+    /// Completes the argument `argument` (`completion/complete`): `complete` gets what the
+    /// user typed so far and the request's [`Context`], and returns the candidates (any
+    /// iterator of strings; the first 100 are sent, with the total).
+    pub fn complete<F, Fut, R>(mut self, argument: impl Into<String>, complete: F) -> Self
+    where
+        F: Fn(String, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoCompletions,
+    {
+        self.completions
+            .push((argument.into(), completion(complete)));
+        self
     }
 
     /// The description clients show.
@@ -545,6 +638,8 @@ impl DynamicPrompt {
             )));
         }
         check_roles(&what, &self.roles)?;
+        let declared = self.arguments.iter().map(|(n, ..)| n.as_str());
+        check_completions(&what, &self.completions, declared)?;
         let json = prompt_json(&PromptFields {
             name: &name,
             title: self.title.as_deref(),
@@ -566,6 +661,7 @@ impl DynamicPrompt {
                 .map(|(n, ..)| n)
                 .collect(),
             handler: self.handler,
+            completions: self.completions,
         };
         let entry = PromptEntry {
             run: PromptRun::Dynamic(Arc::new(prompt)),

@@ -137,12 +137,32 @@ impl ResourceRun {
         }
     }
 
-    /// Completions of its template variables.
-    pub(crate) fn completions(&self) -> &'static [CompletionDef] {
+    /// The completion of its template variable `variable`.
+    pub(crate) fn completion(&self, variable: &str) -> Option<Completer<'_>> {
         match self {
-            ResourceRun::Static(def) => def.completions,
-            ResourceRun::Dynamic(_) => &[],
+            ResourceRun::Static(def) => Completer::of_static(def.completions, variable),
+            ResourceRun::Dynamic(r) => Completer::of_dynamic(&r.completions, variable),
         }
+    }
+}
+
+/// A completion function, of a macro item or of a run-time one.
+pub(crate) enum Completer<'a> {
+    Static(&'static CompletionDef),
+    Dynamic(&'a dynamic::DynComplete),
+}
+
+impl<'a> Completer<'a> {
+    fn of_static(defs: &'static [CompletionDef], argument: &str) -> Option<Completer<'a>> {
+        defs.iter()
+            .find(|c| c.argument == argument)
+            .map(Completer::Static)
+    }
+
+    fn of_dynamic(defs: &'a dynamic::Completions, argument: &str) -> Option<Completer<'a>> {
+        defs.iter()
+            .find(|(a, _)| a == argument)
+            .map(|(_, f)| Completer::Dynamic(f))
     }
 }
 
@@ -167,11 +187,11 @@ pub(crate) enum PromptRun {
 }
 
 impl PromptRun {
-    /// Completions of its arguments.
-    pub(crate) fn completions(&self) -> &'static [CompletionDef] {
+    /// The completion of its argument `argument`.
+    pub(crate) fn completion(&self, argument: &str) -> Option<Completer<'_>> {
         match self {
-            PromptRun::Static(def) => def.completions,
-            PromptRun::Dynamic(_) => &[],
+            PromptRun::Static(def) => Completer::of_static(def.completions, argument),
+            PromptRun::Dynamic(p) => Completer::of_dynamic(&p.completions, argument),
         }
     }
 }
