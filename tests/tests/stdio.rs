@@ -284,6 +284,48 @@ async fn a_session_gets_resource_updates_on_the_same_channel() {
     assert_eq!(server.session_count(), 0);
 }
 
+#[actix_web::test]
+async fn a_session_is_told_when_lists_change() {
+    let server = server();
+    let mut pipe = start(Stdio::new(server.clone()));
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                      "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                                 "clientInfo": {"name": "t", "version": "1"}}});
+    pipe.send(&init.to_string()).await;
+    pipe.send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        .await;
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    let tool = mcp_core::DynamicTool::new("late", |_, _| async { "late" });
+    server.add_tool(tool).unwrap();
+    let prompt = mcp_core::DynamicPrompt::new("later", |_, _| async { "later" });
+    server.add_prompt(prompt).unwrap();
+    server.remove_resource("config://app").unwrap();
+    pipe.send(r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"late"}}"#)
+        .await;
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    let out = pipe.finish().await;
+    let init = &by_id(&out, 1)[0]["result"]["capabilities"];
+    assert_eq!(init["tools"], json!({"listChanged": true}));
+    assert_eq!(
+        init["resources"],
+        json!({"listChanged": true, "subscribe": true})
+    );
+    let told: Vec<&str> = out
+        .iter()
+        .filter_map(|m| m["method"].as_str())
+        .filter(|m| m.ends_with("/list_changed"))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "notifications/tools/list_changed",
+            "notifications/prompts/list_changed",
+            "notifications/resources/list_changed"
+        ]
+    );
+    assert_eq!(by_id(&out, 2)[0]["result"]["content"][0]["text"], "late");
+}
+
 /// Operators only.
 #[tool(server = "stdio", roles = ["operator"])]
 fn drain() -> &'static str {
