@@ -141,6 +141,11 @@ async fn bad_definitions_are_refused_and_change_nothing() {
         server.add_tool(bad_schema),
         Err(RegistryError::Invalid(_))
     ));
+    let bad_icon = shout().icon("file:///etc/icon.png");
+    assert!(matches!(
+        server.add_tool(bad_icon),
+        Err(RegistryError::Invalid(_))
+    ));
     let bad_role = shout().roles(["two words"]);
     assert!(matches!(
         server.add_tool(bad_role),
@@ -405,7 +410,9 @@ async fn resources_and_templates_come_and_go() {
 async fn prompts_come_and_go() {
     let server = Server::builder("live").collect().build().unwrap();
     let app = app!(server);
-    server.add_prompt(review()).unwrap();
+    server
+        .add_prompt(review().icon("https://example.com/review.svg"))
+        .unwrap();
     let found = modern(&app, "/mcp", "server/discover", None, json!({})).await;
     assert_eq!(
         found.result()["capabilities"]["prompts"],
@@ -415,7 +422,9 @@ async fn prompts_come_and_go() {
     let list = modern(&app, "/mcp", "prompts/list", None, json!({})).await;
     assert_eq!(
         list.result()["prompts"],
-        json!([{"name": "review", "description": "Ask for a code review.", "arguments": [
+        json!([{"name": "review", "description": "Ask for a code review.",
+                "icons": [{"src": "https://example.com/review.svg", "mimeType": "image/svg+xml"}],
+                "arguments": [
             {"name": "language", "description": "The programming language", "required": true}
         ]}])
     );

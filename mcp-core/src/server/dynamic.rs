@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::build::header_params;
 use super::live::{RegistryError, ResourceItem, Source};
 use super::render::{
-    prompt_json, resource_json, tool_json, PromptFields, ResourceFields, ToolFields,
+    check_icon, prompt_json, resource_json, tool_json, PromptFields, ResourceFields, ToolFields,
 };
 use super::{PromptEntry, PromptRun, ResourceRun, ToolEntry, ToolRun};
 use crate::content::{PromptMessage, ResourceContents, ToolResult};
@@ -115,6 +115,15 @@ pub(crate) struct DynPrompt {
     pub(crate) completions: Completions,
 }
 
+/// Each icon is an `https:`, `http:` or `data:` URI.
+fn check_icons<'a>(what: &str, icons: &'a [String]) -> Result<Vec<&'a str>, RegistryError> {
+    for src in icons {
+        check_icon(src)
+            .map_err(|why| RegistryError::Invalid(format!("{what} has icon `{src}`: {why}")))?;
+    }
+    Ok(icons.iter().map(String::as_str).collect())
+}
+
 /// A role is a non-empty name without spaces, `,` or `|` (as in `roles = [..]`).
 fn check_roles(what: &str, roles: &[String]) -> Result<(), RegistryError> {
     if roles
@@ -163,6 +172,7 @@ pub struct DynamicTool {
     input_schema: Value,
     output_schema: Option<Value>,
     annotations: ToolHints,
+    icons: Vec<String>,
     roles: Vec<String>,
     task: TaskSupport,
     handler: DynHandler,
@@ -199,6 +209,7 @@ impl DynamicTool {
             output_schema: None,
             annotations: ToolHints::default(),
             roles: Vec::new(),
+            icons: Vec::new(),
             task: TaskSupport::Forbidden,
             handler,
         }
@@ -213,6 +224,13 @@ impl DynamicTool {
     /// A display title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
+        self
+    }
+
+    /// An icon for clients to show (`https:` or `http:` URL, or `data:` URI); call again for
+    /// more sizes or formats.
+    pub fn icon(mut self, src: impl Into<String>) -> Self {
+        self.icons.push(src.into());
         self
     }
 
@@ -284,6 +302,7 @@ impl DynamicTool {
             )));
         }
         check_roles(&format!("tool `{name}`"), &self.roles)?;
+        let icons = check_icons(&format!("tool `{name}`"), &self.icons)?;
         let mut problems = Vec::new();
         let headers = header_params(&name, &self.input_schema, &mut problems);
         if let Some(problem) = problems.pop() {
@@ -293,7 +312,7 @@ impl DynamicTool {
             name: &name,
             title: self.title.as_deref(),
             description: self.description.as_deref(),
-            icons: &[],
+            icons: &icons,
             annotations: self.annotations,
             task: self.task,
         };
@@ -345,6 +364,7 @@ pub struct DynamicResource {
     title: Option<String>,
     description: Option<String>,
     mime_type: Option<String>,
+    icons: Vec<String>,
     roles: Vec<String>,
     handler: ReadHandler,
     completions: Completions,
@@ -414,6 +434,7 @@ impl DynamicResource {
             description: None,
             mime_type: None,
             roles: Vec::new(),
+            icons: Vec::new(),
             handler,
             completions: Vec::new(),
         }
@@ -442,6 +463,13 @@ impl DynamicResource {
     /// A display title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
+        self
+    }
+
+    /// An icon for clients to show (`https:` or `http:` URL, or `data:` URI); call again for
+    /// more sizes or formats.
+    pub fn icon(mut self, src: impl Into<String>) -> Self {
+        self.icons.push(src.into());
         self
     }
 
@@ -489,6 +517,7 @@ impl DynamicResource {
             None
         };
         check_roles(&what, &self.roles)?;
+        let icons = check_icons(&what, &self.icons)?;
         let json = resource_json(&ResourceFields {
             uri: &uri,
             template: self.template,
@@ -496,7 +525,7 @@ impl DynamicResource {
             title: self.title.as_deref(),
             description: self.description.as_deref(),
             mime_type: self.mime_type.as_deref(),
-            icons: &[],
+            icons: &icons,
         });
         let key: Arc<str> = uri.as_str().into();
         let run = ResourceRun::Dynamic(Arc::new(DynResource {
@@ -540,6 +569,7 @@ pub struct DynamicPrompt {
     title: Option<String>,
     description: Option<String>,
     arguments: Vec<(String, Option<String>, bool)>,
+    icons: Vec<String>,
     roles: Vec<String>,
     handler: PromptBody,
     completions: Completions,
@@ -574,6 +604,7 @@ impl DynamicPrompt {
             description: None,
             arguments: Vec::new(),
             roles: Vec::new(),
+            icons: Vec::new(),
             handler,
             completions: Vec::new(),
         }
@@ -602,6 +633,13 @@ impl DynamicPrompt {
     /// A display title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
+        self
+    }
+
+    /// An icon for clients to show (`https:` or `http:` URL, or `data:` URI); call again for
+    /// more sizes or formats.
+    pub fn icon(mut self, src: impl Into<String>) -> Self {
+        self.icons.push(src.into());
         self
     }
 
@@ -640,11 +678,12 @@ impl DynamicPrompt {
         check_roles(&what, &self.roles)?;
         let declared = self.arguments.iter().map(|(n, ..)| n.as_str());
         check_completions(&what, &self.completions, declared)?;
+        let icons = check_icons(&what, &self.icons)?;
         let json = prompt_json(&PromptFields {
             name: &name,
             title: self.title.as_deref(),
             description: self.description.as_deref(),
-            icons: &[],
+            icons: &icons,
             arguments: self
                 .arguments
                 .iter()
