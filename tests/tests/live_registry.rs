@@ -187,6 +187,38 @@ async fn run_time_tools_take_roles_and_tasks() {
     ];
     let task = post(&app, "/mcp", &headers, &request(1, "tools/call", params)).await;
     assert_eq!(task.body["result"]["resultType"], "task");
+
+    // The tool goes away; its task can still be polled to the end.
+    server.remove_tool("slow").unwrap();
+    let id = task.body["result"]["taskId"].as_str().unwrap().to_string();
+    let mut params = json!({"taskId": id, "_meta": envelope()});
+    params["_meta"]["io.modelcontextprotocol/clientCapabilities"] =
+        json!({"extensions": {"io.modelcontextprotocol/tasks": {}}});
+    let headers = [
+        ("mcp-protocol-version", MODERN),
+        ("mcp-method", "tasks/get"),
+        ("mcp-name", id.as_str()),
+    ];
+    let mut status = Value::Null;
+    for _ in 0..100 {
+        let got = post(
+            &app,
+            "/mcp",
+            &headers,
+            &request(2, "tasks/get", params.clone()),
+        )
+        .await;
+        status = got.body["result"]["status"].clone();
+        if status == "completed" {
+            assert_eq!(
+                got.body["result"]["result"]["content"][0]["text"],
+                "slow done"
+            );
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, "completed");
 }
 
 #[actix_web::test]
@@ -457,7 +489,17 @@ async fn prompts_come_and_go() {
     assert_eq!(failed.error()["message"], "no such language");
     server.set_prompt_enabled("review", false).unwrap();
     let list = modern(&app, "/mcp", "prompts/list", None, json!({})).await;
-    assert_eq!(list.error()["code"], -32601, "no prompts are left");
+    assert_eq!(
+        list.result()["prompts"],
+        json!([]),
+        "a list emptied at run time answers empty"
+    );
+    let found = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    assert_eq!(
+        found.result()["capabilities"]["prompts"],
+        json!({"listChanged": true}),
+        "and its capability stays"
+    );
     server.set_prompt_enabled("review", true).unwrap();
     server.remove_prompt("review").unwrap();
     assert_eq!(

@@ -12,7 +12,7 @@ use super::live::{self, ResourceItem, Settings, Source, Sources};
 use super::render::{check_icon, fixed, prompt_to_json, resource_to_json, tool_to_json};
 use super::{
     Catalog, HeaderKind, HeaderParam, Info, Inner, Limits, PromptEntry, PromptRun, ResourceRun,
-    Server, ToolEntry, ToolRun,
+    Served, Server, ToolEntry, ToolRun,
 };
 use crate::error::BuildError;
 use crate::handler::registry::{AnyState, Item, ItemRef, Registration, ResourceDef, ToolDef};
@@ -324,7 +324,8 @@ impl ServerBuilder {
             page_size: self.page_size,
             cache_ttl: self.cache_ttl,
         };
-        let catalog = live::catalog(&settings, &sources).map_err(|p| problems.push(p));
+        let catalog =
+            live::catalog(&settings, &sources, Served::default()).map_err(|p| problems.push(p));
         match catalog {
             Ok(catalog) if problems.is_empty() => {
                 log_served(&info.name, &items);

@@ -125,19 +125,19 @@ impl Server {
     /// Whether `method` is served in `version`, given the capabilities this server has.
     pub(crate) fn knows(&self, catalog: &Catalog, method: Method, version: Version) -> bool {
         let has = match method {
-            Method::ToolsList | Method::ToolsCall => !catalog.tools.is_empty(),
+            Method::ToolsList | Method::ToolsCall => catalog.served.tools,
             Method::ResourcesList
             | Method::ResourceTemplatesList
             | Method::ResourcesRead
             | Method::ResourcesSubscribe
-            | Method::ResourcesUnsubscribe => catalog.has_resources(),
-            Method::PromptsList | Method::PromptsGet => !catalog.prompts.is_empty(),
-            Method::Complete => catalog.has_completions,
+            | Method::ResourcesUnsubscribe => catalog.served.resources,
+            Method::PromptsList | Method::PromptsGet => catalog.served.prompts,
+            Method::Complete => catalog.served.completions,
             Method::TasksGet
             | Method::TasksUpdate
             | Method::TasksCancel
             | Method::TasksResult
-            | Method::TasksList => catalog.has_tasks,
+            | Method::TasksList => catalog.served.tasks,
             Method::Initialized | Method::Cancelled => false,
             _ => true,
         };
@@ -342,7 +342,7 @@ impl Server {
             return Ok(Outcome::refused(Some(id), &err, Refusal::AtCapacity));
         }
         // Every list may change at run time (the live registry), and each change is told.
-        let has_resources = self.inner.catalog.load().has_resources();
+        let has_resources = self.inner.catalog.load().served.resources;
         let task_ids = self.listened_tasks(msg, requested.task_ids)?;
         let granted = Filter {
             tools_list_changed: requested.tools_list_changed.filter(|&yes| yes),
@@ -365,7 +365,7 @@ impl Server {
         msg: &Message<'_>,
         ids: Option<Vec<String>>,
     ) -> Result<Option<Vec<String>>, Failure> {
-        let Some(ids) = ids.filter(|_| self.inner.catalog.load().has_tasks) else {
+        let Some(ids) = ids.filter(|_| self.inner.catalog.load().served.tasks) else {
             return Ok(None);
         };
         let caps = msg.params.meta.as_ref().and_then(|m| m.client_capabilities);

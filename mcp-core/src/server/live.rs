@@ -19,7 +19,8 @@ use super::access::{Access, Mask, Views, MAX_ROLE_SETS};
 use super::dynamic::{DynamicPrompt, DynamicResource, DynamicTool};
 use super::render::{capabilities_of, rendered, Entry, ListKind, Lists};
 use super::{
-    Catalog, Info, PromptEntry, ResourceEntry, ResourceRun, Server, TemplateEntry, ToolEntry,
+    Catalog, Info, PromptEntry, ResourceEntry, ResourceRun, Served, Server, TemplateEntry,
+    ToolEntry,
 };
 use crate::handler::registry::TaskSupport;
 use crate::handler::uri_template::UriTemplate;
@@ -131,8 +132,13 @@ fn enabled<E: Clone>(table: &Table<E>, access: &mut Access) -> Result<Vec<Enable
     Ok(out)
 }
 
-/// The catalog for `sources`: the items that are enabled, and every list rendered.
-pub(super) fn catalog(settings: &Settings<'_>, sources: &Sources) -> Result<Catalog, String> {
+/// The catalog for `sources`: the items that are enabled, and every list rendered; `earlier`
+/// is what the catalog it replaces served.
+pub(super) fn catalog(
+    settings: &Settings<'_>,
+    sources: &Sources,
+    earlier: Served,
+) -> Result<Catalog, String> {
     let mut access = Access::default();
     let mut lists = Lists {
         tools: Vec::new(),
@@ -159,8 +165,14 @@ pub(super) fn catalog(settings: &Settings<'_>, sources: &Sources) -> Result<Cata
         lists.prompts.push(json);
     }
     let mut catalog = Catalog {
-        has_tasks: tools.iter().any(|t| t.task != TaskSupport::Forbidden),
-        has_completions: !prompts.is_empty() || !templates.is_empty(),
+        served: Served {
+            tools: !tools.is_empty(),
+            resources: !resources.is_empty() || !templates.is_empty(),
+            prompts: !prompts.is_empty(),
+            completions: !prompts.is_empty() || !templates.is_empty(),
+            tasks: tools.iter().any(|t| t.task != TaskSupport::Forbidden),
+        }
+        .since(earlier),
         tools,
         tool_index,
         resources,
@@ -214,12 +226,7 @@ fn resource_tables(
 fn render_all(settings: &Settings<'_>, catalog: &Catalog) -> [super::Rendered; 4] {
     let public = |kind: ListKind, i: usize| catalog.need(kind, i) == 0;
     Version::ALL.map(|v| {
-        let caps = capabilities_of(
-            v,
-            &catalog.lists,
-            catalog.has_completions,
-            catalog.has_tasks,
-        );
+        let caps = capabilities_of(v, catalog.served);
         rendered(
             v,
             settings.info,
@@ -358,7 +365,8 @@ impl Server {
                 page_size: self.inner.page_size,
                 cache_ttl: self.inner.cache_ttl,
             };
-            let catalog = catalog(&settings, &edited).map_err(RegistryError::Invalid)?;
+            let earlier = self.inner.catalog.load().served;
+            let catalog = catalog(&settings, &edited, earlier).map_err(RegistryError::Invalid)?;
             *sources = edited;
             self.inner.catalog.store(Arc::new(catalog));
         }

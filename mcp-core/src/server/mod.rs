@@ -242,18 +242,39 @@ pub(crate) struct Catalog {
     pub(crate) access: access::Access,
     /// The lists of callers with roles, per mask.
     pub(crate) views: access::Views,
-    /// Whether any tool may run as a task.
-    pub(crate) has_tasks: bool,
-    /// Whether `completion/complete` is served (there are prompts or templates).
-    pub(crate) has_completions: bool,
+    /// The kinds of item served, and so the methods and capabilities.
+    pub(crate) served: Served,
+}
+
+/// Which kinds of item a server serves: those it has, and those it had before a registry
+/// change took the last of them away (the list then answers empty, its capability stays, and
+/// tasks already made can still be polled).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub(crate) struct Served {
+    pub(crate) tools: bool,
+    /// Resources or templates.
+    pub(crate) resources: bool,
+    pub(crate) prompts: bool,
+    /// `completion/complete`: there are prompts or templates.
+    pub(crate) completions: bool,
+    /// Tools that may run as tasks, and so the task methods.
+    pub(crate) tasks: bool,
+}
+
+impl Served {
+    /// What is served now, given what was served before.
+    pub(crate) fn since(self, earlier: Served) -> Served {
+        Served {
+            tools: self.tools || earlier.tools,
+            resources: self.resources || earlier.resources,
+            prompts: self.prompts || earlier.prompts,
+            completions: self.completions || earlier.completions,
+            tasks: self.tasks || earlier.tasks,
+        }
+    }
 }
 
 impl Catalog {
-    /// Whether it has resources or templates.
-    pub(crate) fn has_resources(&self) -> bool {
-        !self.resources.is_empty() || !self.templates.is_empty()
-    }
-
     /// What entry `i` of list `kind` needs.
     pub(crate) fn need(&self, kind: render::ListKind, i: usize) -> access::Mask {
         match kind {

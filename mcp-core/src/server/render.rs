@@ -8,7 +8,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
-use super::{Info, ListPages, Pages, PerVersion, Rendered};
+use super::{Info, ListPages, Pages, PerVersion, Rendered, Served};
 use crate::handler::registry::{PromptDef, ResourceDef, TaskSupport, ToolDef, ToolHints};
 use crate::wire::Version;
 
@@ -240,22 +240,22 @@ pub(super) fn prompt_to_json(def: &PromptDef) -> Map<String, Value> {
     })
 }
 
-pub(super) fn capabilities(lists: &Lists, has_completions: bool) -> Map<String, Value> {
+pub(super) fn capabilities(served: Served) -> Map<String, Value> {
     let mut caps = Map::new();
     // Any tool taking a `Context` may log.
     caps.insert("logging".into(), json!({}));
-    if !lists.tools.is_empty() {
+    if served.tools {
         // Every list can change at run time (`Server::add_tool`, `add_resource`, ..), and
         // every transport tells clients: session streams, listen streams, stdio.
         caps.insert("tools".into(), json!({"listChanged": true}));
     }
-    if !lists.resources.is_empty() || !lists.templates.is_empty() {
+    if served.resources {
         caps.insert("resources".into(), json!({"listChanged": true}));
     }
-    if !lists.prompts.is_empty() {
+    if served.prompts {
         caps.insert("prompts".into(), json!({"listChanged": true}));
     }
-    if has_completions {
+    if served.completions {
         caps.insert("completions".into(), json!({}));
     }
     caps
@@ -400,17 +400,12 @@ pub(super) fn fixed(version: Version, info: &Info, ttl: Duration) -> PerVersion 
 }
 
 /// The capabilities of each revision, for these lists.
-pub(super) fn capabilities_of(
-    version: Version,
-    lists: &Lists,
-    has_completions: bool,
-    has_tasks: bool,
-) -> Map<String, Value> {
-    let mut caps = capabilities(lists, has_completions);
-    if has_tasks && version.is_stateless() {
+pub(super) fn capabilities_of(version: Version, served: Served) -> Map<String, Value> {
+    let mut caps = capabilities(served);
+    if served.tasks && version.is_stateless() {
         caps.insert("extensions".into(), json!({ super::tasks::EXTENSION: {} }));
     }
-    if has_tasks && version.has_session_tasks() {
+    if served.tasks && version.has_session_tasks() {
         let tasks = json!({"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}});
         caps.insert("tasks".into(), tasks);
     }
