@@ -267,27 +267,7 @@ impl Server {
             .uri
             .as_deref()
             .ok_or_else(|| invalid_params("Invalid params: `uri` is required"))?;
-        let mut outcome = ReadOutcome::NoMatch;
-        let mask = catalog.access.mask(scope.caller);
-        let resource = catalog.resource_index.get(uri);
-        if let Some(entry) = resource
-            .map(|&i| &catalog.resources[i])
-            .filter(|e| visible(e.need, mask))
-        {
-            outcome = self
-                .run_resource(&entry.run, uri, Vec::new(), scope)
-                .await?;
-        } else {
-            for t in catalog.templates.iter().filter(|t| visible(t.need, mask)) {
-                let Some(vars) = t.template.matches(uri) else {
-                    continue;
-                };
-                outcome = self.run_resource(&t.run, uri, vars, scope).await?;
-                if !matches!(outcome, ReadOutcome::NoMatch) {
-                    break;
-                }
-            }
-        }
+        let outcome = self.read_from(catalog, uri, scope).await?;
         let not_found = |message: String| {
             RpcError::new(scope.version.resource_not_found_code(), message)
                 .with_data(json!({ "uri": uri }))
@@ -321,6 +301,34 @@ impl Server {
         wire::close_result(&mut buf, &self.inner.v(scope.version).read_suffix);
         buf.push(b'}');
         Ok(buf.into())
+    }
+
+    /// Reads `uri` from the resource of that URI, or else from the first template that
+    /// matches it and whose handler takes it; only items the caller can see are tried.
+    async fn read_from(
+        &self,
+        catalog: &Catalog,
+        uri: &str,
+        scope: &RequestScope<'_>,
+    ) -> Result<ReadOutcome, Failure> {
+        let mask = catalog.access.mask(scope.caller);
+        let resource = catalog.resource_index.get(uri);
+        if let Some(entry) = resource
+            .map(|&i| &catalog.resources[i])
+            .filter(|e| visible(e.need, mask))
+        {
+            return self.run_resource(&entry.run, uri, Vec::new(), scope).await;
+        }
+        for t in catalog.templates.iter().filter(|t| visible(t.need, mask)) {
+            let Some(vars) = t.template.matches(uri) else {
+                continue;
+            };
+            let outcome = self.run_resource(&t.run, uri, vars, scope).await?;
+            if !matches!(outcome, ReadOutcome::NoMatch) {
+                return Ok(outcome);
+            }
+        }
+        Ok(ReadOutcome::NoMatch)
     }
 
     pub(super) async fn get_prompt(
