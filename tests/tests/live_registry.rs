@@ -657,3 +657,48 @@ async fn run_time_items_complete_their_arguments() {
         Err(RegistryError::Invalid(_))
     ));
 }
+
+#[actix_web::test]
+async fn changes_racing_calls_leave_every_call_answered() {
+    let server = Server::builder("live").collect().build().unwrap();
+    server.add_tool(shout()).unwrap();
+    let app = std::rc::Rc::new(app!(server));
+    let changer = {
+        let server = server.clone();
+        std::thread::spawn(move || {
+            for i in 0..300 {
+                match i % 3 {
+                    0 => server.remove_tool("shout").unwrap(),
+                    1 => server.add_tool(shout()).unwrap(),
+                    _ => server.set_tool_enabled("builtin", i % 2 == 0).unwrap(),
+                }
+            }
+        })
+    };
+    let mut texts = 0;
+    let mut unknown = 0;
+    for _ in 0..300 {
+        let called = modern(
+            &*app,
+            "/mcp",
+            "tools/call",
+            Some("shout"),
+            json!({"name": "shout", "arguments": {"text": "hi"}}),
+        )
+        .await;
+        match called.body["result"]["content"][0]["text"].as_str() {
+            Some("HI") => texts += 1,
+            _ => {
+                let message = called.body["error"]["message"].as_str().unwrap_or_default();
+                assert!(message.starts_with("Unknown tool"), "{:?}", called.body);
+                unknown += 1;
+            }
+        }
+        let list = modern(&*app, "/mcp", "tools/list", None, json!({})).await;
+        assert!(list.result()["tools"].is_array(), "{:?}", list.body);
+    }
+    changer.join().unwrap();
+    assert_eq!(texts + unknown, 300);
+    // Step 297 removed `shout`, 298 added it back, 299 toggled `builtin`.
+    assert_eq!(server.tool_names().filter(|n| n == "shout").count(), 1);
+}
