@@ -137,6 +137,53 @@ fn check_roles(what: &str, roles: &[String]) -> Result<(), RegistryError> {
     Ok(())
 }
 
+/// What every run-time item may show, and who may see it.
+#[derive(Default)]
+struct Common {
+    title: Option<String>,
+    description: Option<String>,
+    icons: Vec<String>,
+    roles: Vec<String>,
+}
+
+impl Common {
+    /// Checks the roles and icons of `what`; the icons, to render.
+    fn check(&self, what: &str) -> Result<Vec<&str>, RegistryError> {
+        check_roles(what, &self.roles)?;
+        check_icons(what, &self.icons)
+    }
+}
+
+/// The setters every run-time item has, over its `common` field.
+macro_rules! common_setters {
+    (description: $description:literal, roles: $roles:literal) => {
+        #[doc = $description]
+        pub fn description(mut self, description: impl Into<String>) -> Self {
+            self.common.description = Some(description.into());
+            self
+        }
+
+        /// A display title.
+        pub fn title(mut self, title: impl Into<String>) -> Self {
+            self.common.title = Some(title.into());
+            self
+        }
+
+        /// An icon for clients to show (`https:` or `http:` URL, or `data:` URI); call again
+        /// for more sizes or formats.
+        pub fn icon(mut self, src: impl Into<String>) -> Self {
+            self.common.icons.push(src.into());
+            self
+        }
+
+        #[doc = $roles]
+        pub fn roles<S: Into<String>>(mut self, roles: impl IntoIterator<Item = S>) -> Self {
+            self.common.roles = roles.into_iter().map(Into::into).collect();
+            self
+        }
+    };
+}
+
 /// A tool defined at run time, without a macro: a name, a description, a JSON Schema for its
 /// arguments and an async handler. Register it with [`Server::add_tool`] or
 /// [`Server::replace_tool`].
@@ -167,13 +214,10 @@ fn check_roles(what: &str, roles: &[String]) -> Result<(), RegistryError> {
 /// ```
 pub struct DynamicTool {
     name: String,
-    title: Option<String>,
-    description: Option<String>,
+    common: Common,
     input_schema: Value,
     output_schema: Option<Value>,
     annotations: ToolHints,
-    icons: Vec<String>,
-    roles: Vec<String>,
     task: TaskSupport,
     handler: DynHandler,
 }
@@ -182,12 +226,17 @@ impl fmt::Debug for DynamicTool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DynamicTool")
             .field("name", &self.name)
-            .field("description", &self.description)
+            .field("description", &self.common.description)
             .finish_non_exhaustive()
     }
 }
 
 impl DynamicTool {
+    common_setters!(
+        description: "The description the model reads.",
+        roles: "Only callers with one of these roles see and call it (as `#[tool(roles = [..])]`)."
+    );
+
     /// A tool called `name` whose body is `handler`: it gets the call's arguments (a JSON
     /// object; validate them against your schema) and its [`Context`], and returns anything
     /// a `#[tool]` function may return. By default it takes any object.
@@ -203,35 +252,13 @@ impl DynamicTool {
         });
         DynamicTool {
             name: name.into(),
-            title: None,
-            description: None,
+            common: Common::default(),
             input_schema: serde_json::json!({"type": "object"}),
             output_schema: None,
             annotations: ToolHints::default(),
-            roles: Vec::new(),
-            icons: Vec::new(),
             task: TaskSupport::Forbidden,
             handler,
         }
-    }
-
-    /// The description the model reads.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// A display title.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// An icon for clients to show (`https:` or `http:` URL, or `data:` URI); call again for
-    /// more sizes or formats.
-    pub fn icon(mut self, src: impl Into<String>) -> Self {
-        self.icons.push(src.into());
-        self
     }
 
     /// The JSON Schema of the arguments: an object schema.
@@ -243,12 +270,6 @@ impl DynamicTool {
     /// The JSON Schema of the structured content the tool returns (an object schema).
     pub fn output_schema(mut self, schema: Value) -> Self {
         self.output_schema = Some(schema);
-        self
-    }
-
-    /// Only callers with one of these roles see and call it (as `#[tool(roles = [..])]`).
-    pub fn roles<S: Into<String>>(mut self, roles: impl IntoIterator<Item = S>) -> Self {
-        self.roles = roles.into_iter().map(Into::into).collect();
         self
     }
 
@@ -301,8 +322,7 @@ impl DynamicTool {
                 "tool `{name}`: the output schema must describe a JSON object"
             )));
         }
-        check_roles(&format!("tool `{name}`"), &self.roles)?;
-        let icons = check_icons(&format!("tool `{name}`"), &self.icons)?;
+        let icons = self.common.check(&format!("tool `{name}`"))?;
         let mut problems = Vec::new();
         let headers = header_params(&name, &self.input_schema, &mut problems);
         if let Some(problem) = problems.pop() {
@@ -310,8 +330,8 @@ impl DynamicTool {
         }
         let fields = ToolFields {
             name: &name,
-            title: self.title.as_deref(),
-            description: self.description.as_deref(),
+            title: self.common.title.as_deref(),
+            description: self.common.description.as_deref(),
             icons: &icons,
             annotations: self.annotations,
             task: self.task,
@@ -326,7 +346,12 @@ impl DynamicTool {
             headers,
             need: 0,
         };
-        Ok(Source::new(entry.name.clone(), entry, json, self.roles))
+        Ok(Source::new(
+            entry.name.clone(),
+            entry,
+            json,
+            self.common.roles,
+        ))
     }
 }
 
@@ -361,11 +386,8 @@ pub struct DynamicResource {
     uri: String,
     template: bool,
     name: String,
-    title: Option<String>,
-    description: Option<String>,
+    common: Common,
     mime_type: Option<String>,
-    icons: Vec<String>,
-    roles: Vec<String>,
     handler: ReadHandler,
     completions: Completions,
 }
@@ -381,6 +403,11 @@ impl fmt::Debug for DynamicResource {
 }
 
 impl DynamicResource {
+    common_setters!(
+        description: "A description of what it holds.",
+        roles: "Only callers with one of these roles see and read it (as `#[resource(roles = [..])]`)."
+    );
+
     /// A resource at `uri` (an absolute URI) called `name`, read by `handler`: it gets the
     /// request's [`Context`] and returns anything a `#[resource]` function may return
     /// (`Err(Error::not_found(..))` when there is nothing to read).
@@ -430,11 +457,8 @@ impl DynamicResource {
             uri,
             template,
             name,
-            title: None,
-            description: None,
+            common: Common::default(),
             mime_type: None,
-            roles: Vec::new(),
-            icons: Vec::new(),
             handler,
             completions: Vec::new(),
         }
@@ -454,34 +478,9 @@ impl DynamicResource {
         self
     }
 
-    /// A description of what it holds.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// A display title.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// An icon for clients to show (`https:` or `http:` URL, or `data:` URI); call again for
-    /// more sizes or formats.
-    pub fn icon(mut self, src: impl Into<String>) -> Self {
-        self.icons.push(src.into());
-        self
-    }
-
     /// The MIME type of its contents (listed, and given to contents that name none).
     pub fn mime_type(mut self, mime_type: impl Into<String>) -> Self {
         self.mime_type = Some(mime_type.into());
-        self
-    }
-
-    /// Only callers with one of these roles see and read it (as `#[resource(roles = [..])]`).
-    pub fn roles<S: Into<String>>(mut self, roles: impl IntoIterator<Item = S>) -> Self {
-        self.roles = roles.into_iter().map(Into::into).collect();
         self
     }
 
@@ -516,14 +515,13 @@ impl DynamicResource {
             })?;
             None
         };
-        check_roles(&what, &self.roles)?;
-        let icons = check_icons(&what, &self.icons)?;
+        let icons = self.common.check(&what)?;
         let json = resource_json(&ResourceFields {
             uri: &uri,
             template: self.template,
             name: &self.name,
-            title: self.title.as_deref(),
-            description: self.description.as_deref(),
+            title: self.common.title.as_deref(),
+            description: self.common.description.as_deref(),
             mime_type: self.mime_type.as_deref(),
             icons: &icons,
         });
@@ -535,7 +533,7 @@ impl DynamicResource {
             completions: self.completions,
         }));
         let item = ResourceItem { run, template };
-        Ok(Source::new(key, item, Arc::new(json), self.roles))
+        Ok(Source::new(key, item, Arc::new(json), self.common.roles))
     }
 }
 
@@ -566,11 +564,8 @@ impl DynamicResource {
 /// ```
 pub struct DynamicPrompt {
     name: String,
-    title: Option<String>,
-    description: Option<String>,
+    common: Common,
     arguments: Vec<(String, Option<String>, bool)>,
-    icons: Vec<String>,
-    roles: Vec<String>,
     handler: PromptBody,
     completions: Completions,
 }
@@ -579,12 +574,17 @@ impl fmt::Debug for DynamicPrompt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DynamicPrompt")
             .field("name", &self.name)
-            .field("description", &self.description)
+            .field("description", &self.common.description)
             .finish_non_exhaustive()
     }
 }
 
 impl DynamicPrompt {
+    common_setters!(
+        description: "The description clients show.",
+        roles: "Only callers with one of these roles see and get it (as `#[prompt(roles = [..])]`)."
+    );
+
     /// A prompt called `name` made by `handler`: it gets the arguments the client supplied
     /// (by name; every required one is there) and the request's [`Context`], and returns
     /// anything a `#[prompt]` function may return.
@@ -600,11 +600,8 @@ impl DynamicPrompt {
         });
         DynamicPrompt {
             name: name.into(),
-            title: None,
-            description: None,
+            common: Common::default(),
             arguments: Vec::new(),
-            roles: Vec::new(),
-            icons: Vec::new(),
             handler,
             completions: Vec::new(),
         }
@@ -624,25 +621,6 @@ impl DynamicPrompt {
         self
     }
 
-    /// The description clients show.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// A display title.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// An icon for clients to show (`https:` or `http:` URL, or `data:` URI); call again for
-    /// more sizes or formats.
-    pub fn icon(mut self, src: impl Into<String>) -> Self {
-        self.icons.push(src.into());
-        self
-    }
-
     /// Declares an argument (in list order); a `prompts/get` without a `required` one is
     /// refused (`-32602`) before the handler runs.
     pub fn argument(
@@ -653,12 +631,6 @@ impl DynamicPrompt {
     ) -> Self {
         self.arguments
             .push((name.into(), Some(description.into()), required));
-        self
-    }
-
-    /// Only callers with one of these roles see and get it (as `#[prompt(roles = [..])]`).
-    pub fn roles<S: Into<String>>(mut self, roles: impl IntoIterator<Item = S>) -> Self {
-        self.roles = roles.into_iter().map(Into::into).collect();
         self
     }
 
@@ -675,14 +647,13 @@ impl DynamicPrompt {
                 "{what}: argument `{dup}` is declared twice"
             )));
         }
-        check_roles(&what, &self.roles)?;
         let declared = self.arguments.iter().map(|(n, ..)| n.as_str());
         check_completions(&what, &self.completions, declared)?;
-        let icons = check_icons(&what, &self.icons)?;
+        let icons = self.common.check(&what)?;
         let json = prompt_json(&PromptFields {
             name: &name,
-            title: self.title.as_deref(),
-            description: self.description.as_deref(),
+            title: self.common.title.as_deref(),
+            description: self.common.description.as_deref(),
             icons: &icons,
             arguments: self
                 .arguments
@@ -692,7 +663,7 @@ impl DynamicPrompt {
         });
         let key: Arc<str> = name.as_str().into();
         let prompt = DynPrompt {
-            description: self.description,
+            description: self.common.description.clone(),
             required: self
                 .arguments
                 .into_iter()
@@ -706,6 +677,6 @@ impl DynamicPrompt {
             run: PromptRun::Dynamic(Arc::new(prompt)),
             need: 0,
         };
-        Ok(Source::new(key, entry, Arc::new(json), self.roles))
+        Ok(Source::new(key, entry, Arc::new(json), self.common.roles))
     }
 }
