@@ -1,13 +1,15 @@
 //! The live registry: tools, resources, templates and prompts added, replaced, removed,
-//! enabled and disabled while the server runs; lists follow at once, clients are told (session streams, listen streams), and a
-//! call already running keeps the definition it started with.
+//! enabled and disabled while the server runs; lists follow at once, clients are told
+//! (session streams, listen streams), and a call already running keeps the definition it
+//! started with.
 
+use std::collections::HashMap;
 use std::pin::Pin;
 use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, App};
-use std::collections::HashMap;
 
 use mcp_core::{
     tool, Context, DynamicPrompt, DynamicResource, DynamicTool, Error, RegistryError, Server,
@@ -272,31 +274,51 @@ async fn next_chunk(body: &mut BoxBody) -> Vec<Value> {
     sse_messages(&String::from_utf8_lossy(&chunk))
 }
 
-#[actix_web::test]
-async fn clients_are_told_the_list_changed() {
-    let server = Server::builder("live").collect().build().unwrap();
-    let app = app!(server);
-    // A 2026-07-28 listen stream asking for tool list changes is granted them.
-    let mut listen = request(
-        4,
+/// Opens a 2026-07-28 listen stream (request id `id`) asking for `notifications`; the stream
+/// and the filter its acknowledgement grants.
+async fn listen<S>(app: &S, id: i64, notifications: Value) -> (BoxBody, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let body = request(
+        id,
         "subscriptions/listen",
-        json!({"_meta": envelope(), "notifications": {"toolsListChanged": true, "promptsListChanged": true}}),
+        json!({"_meta": envelope(), "notifications": notifications}),
     );
-    listen["id"] = json!(4);
     let req = test::TestRequest::post()
         .uri("/mcp")
         .insert_header(("content-type", "application/json"))
         .insert_header(("accept", "application/json, text/event-stream"))
         .insert_header(("mcp-protocol-version", MODERN))
         .insert_header(("mcp-method", "subscriptions/listen"))
-        .set_payload(listen.to_string())
+        .set_payload(body.to_string())
         .to_request();
-    let mut stream = test::call_service(&app, req).await.into_body();
+    let mut stream = test::call_service(app, req).await.into_body();
     let ack = next_chunk(&mut stream).await;
-    assert_eq!(
-        ack[0]["params"]["notifications"],
-        json!({"toolsListChanged": true, "promptsListChanged": true})
-    );
+    (stream, ack[0]["params"]["notifications"].clone())
+}
+
+/// The standalone (`GET`) stream of `session`.
+async fn standalone<S>(app: &S, session: &str) -> BoxBody
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let get = test::TestRequest::get()
+        .uri("/mcp")
+        .insert_header(("accept", "text/event-stream"))
+        .insert_header(("mcp-session-id", session))
+        .to_request();
+    test::call_service(app, get).await.into_body()
+}
+
+#[actix_web::test]
+async fn clients_are_told_the_list_changed() {
+    let server = Server::builder("live").collect().build().unwrap();
+    let app = app!(server);
+    // A 2026-07-28 listen stream asking for tool list changes is granted them.
+    let asked = json!({"toolsListChanged": true, "promptsListChanged": true});
+    let (mut stream, granted) = listen(&app, 4, asked.clone()).await;
+    assert_eq!(granted, asked);
 
     // A session's standalone stream.
     let session = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
@@ -305,12 +327,7 @@ async fn clients_are_told_the_list_changed() {
         init.body["result"]["capabilities"]["tools"],
         json!({"listChanged": true})
     );
-    let get = test::TestRequest::get()
-        .uri("/mcp")
-        .insert_header(("accept", "text/event-stream"))
-        .insert_header(("mcp-session-id", session.as_str()))
-        .to_request();
-    let mut standalone = test::call_service(&app, get).await.into_body();
+    let mut standalone = standalone(&app, &session).await;
 
     server.add_tool(shout()).unwrap();
     let told = next_chunk(&mut stream).await;
@@ -549,33 +566,11 @@ async fn bad_resources_and_prompts_are_refused() {
 async fn clients_are_told_resource_and_prompt_lists_changed() {
     let server = Server::builder("live").collect().build().unwrap();
     let app = app!(server);
-    let mut listen = request(
-        5,
-        "subscriptions/listen",
-        json!({"_meta": envelope(), "notifications": {"resourcesListChanged": true, "promptsListChanged": true}}),
-    );
-    listen["id"] = json!(5);
-    let req = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("mcp-protocol-version", MODERN))
-        .insert_header(("mcp-method", "subscriptions/listen"))
-        .set_payload(listen.to_string())
-        .to_request();
-    let mut stream = test::call_service(&app, req).await.into_body();
-    let ack = next_chunk(&mut stream).await;
-    assert_eq!(
-        ack[0]["params"]["notifications"],
-        json!({"resourcesListChanged": true, "promptsListChanged": true})
-    );
+    let asked = json!({"resourcesListChanged": true, "promptsListChanged": true});
+    let (mut stream, granted) = listen(&app, 5, asked.clone()).await;
+    assert_eq!(granted, asked);
     let session = mcp_tests::session_with(&app, "/mcp", "2025-11-25", json!({})).await;
-    let get = test::TestRequest::get()
-        .uri("/mcp")
-        .insert_header(("accept", "text/event-stream"))
-        .insert_header(("mcp-session-id", session.as_str()))
-        .to_request();
-    let mut standalone = test::call_service(&app, get).await.into_body();
+    let mut standalone = standalone(&app, &session).await;
 
     // A tool change is not what this stream asked for: the next message it gets is the
     // resource change.
