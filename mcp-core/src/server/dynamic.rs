@@ -232,11 +232,6 @@ impl fmt::Debug for DynamicTool {
 }
 
 impl DynamicTool {
-    common_setters!(
-        description: "The description the model reads.",
-        roles: "Only callers with one of these roles see and call it (as `#[tool(roles = [..])]`)."
-    );
-
     /// A tool called `name` whose body is `handler`: it gets the call's arguments (a JSON
     /// object; validate them against your schema) and its [`Context`], and returns anything
     /// a `#[tool]` function may return. By default it takes any object.
@@ -302,6 +297,11 @@ impl DynamicTool {
         self.annotations.open_world = Some(yes);
         self
     }
+
+    common_setters!(
+        description: "The description the model reads.",
+        roles: "Only callers with one of these roles see and call it (as `#[tool(roles = [..])]`)."
+    );
 
     /// Checks it and renders its list entry.
     pub(super) fn into_source(self) -> Result<Source<ToolEntry>, RegistryError> {
@@ -403,11 +403,6 @@ impl fmt::Debug for DynamicResource {
 }
 
 impl DynamicResource {
-    common_setters!(
-        description: "A description of what it holds.",
-        roles: "Only callers with one of these roles see and read it (as `#[resource(roles = [..])]`)."
-    );
-
     /// A resource at `uri` (an absolute URI) called `name`, read by `handler`: it gets the
     /// request's [`Context`] and returns anything a `#[resource]` function may return
     /// (`Err(Error::not_found(..))` when there is nothing to read).
@@ -483,6 +478,11 @@ impl DynamicResource {
         self.mime_type = Some(mime_type.into());
         self
     }
+
+    common_setters!(
+        description: "A description of what it holds.",
+        roles: "Only callers with one of these roles see and read it (as `#[resource(roles = [..])]`)."
+    );
 
     /// Checks it and renders its list entry.
     pub(super) fn into_source(self) -> Result<Source<ResourceItem>, RegistryError> {
@@ -580,11 +580,6 @@ impl fmt::Debug for DynamicPrompt {
 }
 
 impl DynamicPrompt {
-    common_setters!(
-        description: "The description clients show.",
-        roles: "Only callers with one of these roles see and get it (as `#[prompt(roles = [..])]`)."
-    );
-
     /// A prompt called `name` made by `handler`: it gets the arguments the client supplied
     /// (by name; every required one is there) and the request's [`Context`], and returns
     /// anything a `#[prompt]` function may return.
@@ -633,6 +628,11 @@ impl DynamicPrompt {
             .push((name.into(), Some(description.into()), required));
         self
     }
+
+    common_setters!(
+        description: "The description clients show.",
+        roles: "Only callers with one of these roles see and get it (as `#[prompt(roles = [..])]`)."
+    );
 
     /// Checks it and renders its list entry.
     pub(super) fn into_source(self) -> Result<Source<PromptEntry>, RegistryError> {
