@@ -697,3 +697,47 @@ async fn changes_racing_calls_leave_every_call_answered() {
     // Step 297 removed `shout`, 298 added it back, 299 toggled `builtin`.
     assert_eq!(server.tool_names().filter(|n| n == "shout").count(), 1);
 }
+
+#[actix_web::test]
+async fn kinds_added_later_can_be_advertised_from_the_start() {
+    let server = Server::builder("later")
+        .advertise_tools()
+        .advertise_prompts()
+        .build()
+        .expect("advertising a kind allows starting empty");
+    let app = app!(server);
+    let (init, session) = mcp_tests::initialize(&app, "/mcp", "2025-06-18").await;
+    let expected = json!({
+        "logging": {},
+        "tools": {"listChanged": true},
+        "prompts": {"listChanged": true},
+        "completions": {},
+    });
+    assert_eq!(init.body["result"]["capabilities"], expected);
+    let discover = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    assert_eq!(discover.body["result"]["capabilities"], expected);
+    let prompts = mcp_tests::legacy(&app, "/mcp", &session, "prompts/list", json!({})).await;
+    assert_eq!(prompts.body["result"], json!({"prompts": []}));
+    let tools = modern(&app, "/mcp", "tools/list", None, json!({})).await;
+    assert_eq!(tools.body["result"]["tools"], json!([]));
+    // Resources were not advertised, so their methods stay unknown.
+    let resources = modern(&app, "/mcp", "resources/list", None, json!({})).await;
+    assert_eq!(resources.body["error"]["code"], -32601);
+
+    // The session that started before the first prompt hears of it and can list it.
+    let mut standalone = standalone(&app, &session).await;
+    server.add_prompt(review()).unwrap();
+    let mut told = Vec::new();
+    while told.is_empty() {
+        told = next_chunk(&mut standalone).await; // skips the priming event
+    }
+    assert_eq!(told[0]["method"], "notifications/prompts/list_changed");
+    let prompts = mcp_tests::legacy(&app, "/mcp", &session, "prompts/list", json!({})).await;
+    assert_eq!(prompts.body["result"]["prompts"][0]["name"], "review");
+}
+
+#[actix_web::test]
+async fn an_empty_server_that_advertises_nothing_is_still_refused() {
+    let error = Server::builder("nothing").build().unwrap_err();
+    assert!(error.to_string().contains("allow_empty"), "{error}");
+}

@@ -44,6 +44,8 @@ pub struct ServerBuilder {
     max_sessions: usize,
     session_idle: Duration,
     allow_empty: bool,
+    /// Kinds advertised before any item of them exists.
+    advertised: Served,
     request_state_key: Option<Vec<u8>>,
     store: Option<Arc<dyn Store>>,
     request_state_ttl: Duration,
@@ -87,6 +89,7 @@ impl ServerBuilder {
             max_sessions: 10_000,
             session_idle: Duration::from_secs(30 * 60),
             allow_empty: false,
+            advertised: Served::default(),
             request_state_key: None,
             store: None,
             request_state_ttl: Duration::from_secs(30 * 60),
@@ -303,6 +306,35 @@ impl ServerBuilder {
         self
     }
 
+    /// Advertises the `tools` capability (with `listChanged`) from the start, even while the
+    /// server has no tool: for a server that adds its tools at run time
+    /// ([`Server::add_tool`](crate::Server::add_tool)), so that a client connecting before the
+    /// first one knows to list them and to expect `notifications/tools/list_changed`. Until
+    /// then `tools/list` answers an empty list. Implies [`allow_empty`](Self::allow_empty).
+    pub fn advertise_tools(mut self) -> Self {
+        self.advertised.tools = true;
+        self
+    }
+
+    /// Advertises the `resources` capability (and `completions`) from the start, even while the
+    /// server has no resource or template: for a server that adds them at run time. Until then
+    /// `resources/list` and `resources/templates/list` answer empty lists. Implies
+    /// [`allow_empty`](Self::allow_empty).
+    pub fn advertise_resources(mut self) -> Self {
+        self.advertised.resources = true;
+        self.advertised.completions = true;
+        self
+    }
+
+    /// Advertises the `prompts` capability (and `completions`) from the start, even while the
+    /// server has no prompt: for a server that adds its prompts at run time. Until then
+    /// `prompts/list` answers an empty list. Implies [`allow_empty`](Self::allow_empty).
+    pub fn advertise_prompts(mut self) -> Self {
+        self.advertised.prompts = true;
+        self.advertised.completions = true;
+        self
+    }
+
     /// Validates everything and prepares every response that does not depend on a request.
     ///
     /// Every problem is reported at once: duplicate names (with every place each is defined),
@@ -325,7 +357,7 @@ impl ServerBuilder {
             cache_ttl: self.cache_ttl,
         };
         let catalog =
-            live::catalog(&settings, &sources, Served::default()).map_err(|p| problems.push(p));
+            live::catalog(&settings, &sources, self.advertised).map_err(|p| problems.push(p));
         match catalog {
             Ok(catalog) if problems.is_empty() => {
                 log_served(&info.name, &items);
@@ -336,7 +368,8 @@ impl ServerBuilder {
     }
 
     fn check_not_empty(&self, items: &[&'static Item], problems: &mut Vec<String>) {
-        if !self.allow_empty && items.is_empty() {
+        let advertised = self.advertised != Served::default();
+        if !self.allow_empty && !advertised && items.is_empty() {
             problems.push(format!(
                 "no tools, resources or prompts were registered for server `{}`: tag items with `server = \"{}\"` and call `.collect()` (or leave the key off and call `.collect_untagged()`), make sure the crates defining them are linked in, or call `.allow_empty()`",
                 self.name, self.name
