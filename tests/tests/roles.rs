@@ -351,3 +351,67 @@ async fn a_request_state_works_only_for_the_caller_it_was_issued_to() {
     let own = modern(&app, READER, "tools/call", last).await;
     assert_eq!(own.result()["content"][0]["text"], "Accept Decline");
 }
+
+/// Opens the standalone stream of `session` (opened with `key`) and holds it.
+async fn standalone<S>(app: &S, key: &str, session: &str) -> actix_web::body::BoxBody
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let get = test::TestRequest::get()
+        .uri("/mcp")
+        .insert_header(("accept", "text/event-stream"))
+        .insert_header(("x-api-key", key))
+        .insert_header(("mcp-session-id", session))
+        .to_request();
+    let answer = test::call_service(app, get).await;
+    assert_eq!(answer.status(), 200);
+    answer.into_body()
+}
+
+#[actix_web::test]
+async fn subscribing_to_a_hidden_resource_is_accepted_and_never_told() {
+    let server = Server::builder("roles").collect().build().unwrap();
+    let app = test::init_service(App::new().service(mcp_actix::scope(
+        "/mcp",
+        (server.clone(), HttpConfig::new().api_keys(keys())),
+    )))
+    .await;
+    let uris = ["config://public", "config://secret", "users://7"];
+    let mut streams = Vec::new();
+    for key in [READER, ADMIN] {
+        let session = session(&app, key).await;
+        for uri in uris {
+            let params = json!({"uri": uri});
+            let answer = legacy(&app, key, &session, "resources/subscribe", params).await;
+            assert_eq!(answer.body["result"], json!({}), "{uri}: {:?}", answer.body);
+        }
+        streams.push(standalone(&app, key, &session).await);
+    }
+    // A reader's 2026-07-28 listen stream: every URI is acknowledged as asked.
+    let filter = json!({"resourceSubscriptions": uris});
+    let listen = test::TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"))
+        .insert_header(("mcp-protocol-version", MODERN))
+        .insert_header(("mcp-method", "subscriptions/listen"))
+        .insert_header(("x-api-key", READER))
+        .set_payload(
+            request(
+                2,
+                "subscriptions/listen",
+                json!({"_meta": envelope(), "notifications": filter}),
+            )
+            .to_string(),
+        )
+        .to_request();
+    let mut stream = test::call_service(&app, listen).await.into_body();
+    let ack = mcp_tests::next_message(&mut stream).await;
+    assert_eq!(ack["params"]["notifications"], filter);
+
+    // The public resource reaches both sessions and the listen stream; the admin's resource
+    // and template only the admin's session.
+    assert_eq!(server.notify_resource_updated("config://public"), 3);
+    assert_eq!(server.notify_resource_updated("config://secret"), 1);
+    assert_eq!(server.notify_resource_updated("users://7"), 1);
+}

@@ -102,8 +102,16 @@ fn tagged<P: Serialize>(id: &RawValue, method: &str, params: P) -> Bytes {
 
 impl Listeners {
     /// Opens a listen stream: `sink` gets the acknowledgement of `granted` now and the
-    /// notifications it covers later.
-    pub(crate) fn add(&self, id: &RawValue, granted: &Filter, subject: Option<&str>, sink: Sink) {
+    /// notifications it covers later, except updates of the resources `hidden` names (those
+    /// the caller may not see: acknowledged like any URI, never told).
+    pub(crate) fn add(
+        &self,
+        id: &RawValue,
+        granted: &Filter,
+        hidden: impl Fn(&str) -> bool,
+        subject: Option<&str>,
+        sink: Sink,
+    ) {
         #[derive(Serialize)]
         struct Ack<'a> {
             notifications: &'a Filter,
@@ -126,6 +134,7 @@ impl Listeners {
                 .resource_subscriptions
                 .iter()
                 .flatten()
+                .filter(|uri| !hidden(uri))
                 .cloned()
                 .collect(),
             tasks: granted.task_ids.iter().flatten().cloned().collect(),

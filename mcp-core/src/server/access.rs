@@ -51,6 +51,11 @@ impl Access {
         Some(1 << index)
     }
 
+    /// Whether no item needs a role (every caller sees everything).
+    pub(crate) fn is_open(&self) -> bool {
+        self.sets.is_empty()
+    }
+
     /// The role sets `caller` holds a role of.
     pub(crate) fn mask(&self, caller: &Caller) -> Mask {
         if !caller.is_authenticated() {

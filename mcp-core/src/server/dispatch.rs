@@ -223,7 +223,7 @@ impl Server {
             Method::ResourceTemplatesList => lists(|l| &l.templates)?,
             Method::PromptsList => lists(|l| &l.prompts)?,
             Method::SetLogLevel => set_log_level(msg, id, session)?,
-            Method::ResourcesSubscribe => self.subscribe(msg, id, session)?,
+            Method::ResourcesSubscribe => self.subscribe(msg, id, session, caller)?,
             Method::ResourcesUnsubscribe => unsubscribe(msg, id, session)?,
             Method::ToolsCall | Method::ResourcesRead | Method::PromptsGet | Method::Complete => {
                 return self
@@ -352,9 +352,12 @@ impl Server {
             task_ids,
         };
         let (sink, rx) = MessageStream::channel();
+        let catalog = self.inner.catalog.load();
+        let mask = catalog.access.mask(caller);
+        let hidden = |uri: &str| catalog.hides(uri, mask);
         self.inner
             .listeners
-            .add(id, &granted, caller.subject(), sink);
+            .add(id, &granted, hidden, caller.subject(), sink);
         Ok(Outcome::Stream(MessageStream::listen(rx), None))
     }
 
@@ -464,10 +467,17 @@ impl Server {
         msg: &Message<'_>,
         id: &RawValue,
         session: Option<&Arc<Session>>,
+        caller: &Caller,
     ) -> MethodResult {
         let uri = required_uri(msg)?;
         if let Some(session) = session {
             check_subscription_uri(uri)?;
+            // A resource the caller may not see is answered like an unknown one (accepted),
+            // and its updates are never sent.
+            let catalog = self.inner.catalog.load();
+            if catalog.hides(uri, catalog.access.mask(caller)) {
+                return Ok(wire::result_bytes(id, b"{}").into());
+            }
             let max = self.inner.limits.subscriptions;
             if !session.subscribe(uri, max, SUBSCRIPTION_BYTES) {
                 return Err(invalid_params(format!(

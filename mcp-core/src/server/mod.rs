@@ -275,6 +275,21 @@ impl Served {
 }
 
 impl Catalog {
+    /// Whether `uri` is a resource that a caller of `mask` may not see: a static resource
+    /// hidden from it, or a URI that only hidden templates match.
+    pub(crate) fn hides(&self, uri: &str, mask: access::Mask) -> bool {
+        if self.access.is_open() {
+            return false;
+        }
+        if let Some(&i) = self.resource_index.get(uri) {
+            return !access::visible(self.resources[i].need, mask);
+        }
+        let mut matching = (self.templates.iter())
+            .filter(|t| t.template.matches(uri).is_some())
+            .peekable();
+        matching.peek().is_some() && matching.all(|t| !access::visible(t.need, mask))
+    }
+
     /// What entry `i` of list `kind` needs.
     pub(crate) fn need(&self, kind: render::ListKind, i: usize) -> access::Mask {
         match kind {
