@@ -741,3 +741,49 @@ async fn an_empty_server_that_advertises_nothing_is_still_refused() {
     let error = Server::builder("nothing").build().unwrap_err();
     assert!(error.to_string().contains("allow_empty"), "{error}");
 }
+
+#[actix_web::test]
+async fn tasks_can_be_advertised_before_the_first_task_tool() {
+    let server = Server::builder("later").advertise_tasks().build().unwrap();
+    let app = app!(server);
+    let (init, session) = mcp_tests::initialize(&app, "/mcp", "2025-11-25").await;
+    let caps = &init.body["result"]["capabilities"];
+    assert_eq!(caps["tools"], json!({"listChanged": true}));
+    assert_eq!(
+        caps["tasks"],
+        json!({"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}})
+    );
+    let discover = modern(&app, "/mcp", "server/discover", None, json!({})).await;
+    assert_eq!(
+        discover.body["result"]["capabilities"]["extensions"],
+        json!({"io.modelcontextprotocol/tasks": {}})
+    );
+    let listed = mcp_tests::legacy(&app, "/mcp", &session, "tasks/list", json!({})).await;
+    assert_eq!(
+        listed.body["result"]["tasks"],
+        json!([]),
+        "{:?}",
+        listed.body
+    );
+    let unknown = json!({"taskId": "no-such-task"});
+    let got = mcp_tests::legacy(&app, "/mcp", &session, "tasks/get", unknown).await;
+    assert_eq!(got.body["error"]["code"], -32602, "{:?}", got.body);
+
+    // A task tool added later runs as a task for the session that connected first.
+    server
+        .add_tool(shout().task(TaskSupport::Optional))
+        .unwrap();
+    let call = json!({"name": "shout", "arguments": {"text": "hi"}, "task": {"ttl": 60000}});
+    let created = mcp_tests::legacy(&app, "/mcp", &session, "tools/call", call).await;
+    let id = created.body["result"]["task"]["taskId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let result = json!({"taskId": id});
+    let result = mcp_tests::legacy(&app, "/mcp", &session, "tasks/result", result).await;
+    assert_eq!(
+        result.body["result"]["content"][0]["text"], "HI",
+        "{:?}",
+        result.body
+    );
+}

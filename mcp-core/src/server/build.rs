@@ -335,6 +335,17 @@ impl ServerBuilder {
         self
     }
 
+    /// Advertises tasks from the start, even while no tool supports them: the
+    /// `io.modelcontextprotocol/tasks` extension in revision 2026-07-28 and the `tasks`
+    /// capability in 2025-11-25 sessions, for a server that adds task tools at run time
+    /// ([`DynamicTool::task`](crate::DynamicTool::task)). Until then the task methods answer
+    /// for no task. Implies [`advertise_tools`](Self::advertise_tools).
+    pub fn advertise_tasks(mut self) -> Self {
+        self.advertised.tools = true;
+        self.advertised.tasks = true;
+        self
+    }
+
     /// Validates everything and prepares every response that does not depend on a request.
     ///
     /// Every problem is reported at once: duplicate names (with every place each is defined),
