@@ -198,6 +198,21 @@ pub fn session_post(session: &str, body: &Value) -> actix_http::Request {
         .to_request()
 }
 
+/// A stateless (2026-07-28) `POST` of a `subscriptions/listen` request `body` that accepts an
+/// event stream, with `headers` added (an API key, say), for reading the stream as it comes.
+pub fn listen_post(body: &Value, headers: &[(&str, &str)]) -> actix_http::Request {
+    let mut req = TestRequest::post()
+        .uri("/mcp")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("accept", "application/json, text/event-stream"))
+        .insert_header(("mcp-protocol-version", MODERN))
+        .insert_header(("mcp-method", "subscriptions/listen"));
+    for &header in headers {
+        req = req.insert_header(header);
+    }
+    req.set_payload(body.to_string()).to_request()
+}
+
 /// The next message on an event stream that stays open, skipping priming events and
 /// keep-alives.
 pub async fn next_message(body: &mut actix_web::body::BoxBody) -> Value {

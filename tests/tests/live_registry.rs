@@ -285,14 +285,7 @@ where
         "subscriptions/listen",
         json!({"_meta": envelope(), "notifications": notifications}),
     );
-    let req = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("mcp-protocol-version", MODERN))
-        .insert_header(("mcp-method", "subscriptions/listen"))
-        .set_payload(body.to_string())
-        .to_request();
+    let req = mcp_tests::listen_post(&body, &[]);
     let mut stream = test::call_service(app, req).await.into_body();
     let ack = next_chunk(&mut stream).await;
     (stream, ack[0]["params"]["notifications"].clone())

@@ -389,22 +389,12 @@ async fn subscribing_to_a_hidden_resource_is_accepted_and_never_told() {
     }
     // A reader's 2026-07-28 listen stream: every URI is acknowledged as asked.
     let filter = json!({"resourceSubscriptions": uris});
-    let listen = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("mcp-protocol-version", MODERN))
-        .insert_header(("mcp-method", "subscriptions/listen"))
-        .insert_header(("x-api-key", READER))
-        .set_payload(
-            request(
-                2,
-                "subscriptions/listen",
-                json!({"_meta": envelope(), "notifications": filter}),
-            )
-            .to_string(),
-        )
-        .to_request();
+    let body = request(
+        2,
+        "subscriptions/listen",
+        json!({"_meta": envelope(), "notifications": filter}),
+    );
+    let listen = mcp_tests::listen_post(&body, &[("x-api-key", READER)]);
     let mut stream = test::call_service(&app, listen).await.into_body();
     let ack = mcp_tests::next_message(&mut stream).await;
     assert_eq!(ack["params"]["notifications"], filter);

@@ -453,14 +453,7 @@ async fn listen_streams_follow_tasks() {
         "subscriptions/listen",
         json!({"_meta": meta, "notifications": {"taskIds": [id]}}),
     );
-    let listen = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("mcp-protocol-version", MODERN))
-        .insert_header(("mcp-method", "subscriptions/listen"))
-        .set_payload(body.to_string())
-        .to_request();
+    let listen = mcp_tests::listen_post(&body, &[]);
     let resp = test::call_service(&app, listen).await;
     let mut stream = resp.into_body();
     let ack = next_message(&mut stream).await.unwrap();
